@@ -1,0 +1,123 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError } from '../../errors/index.ts';
+import { emptyScores, reasonMessage, type ImageKind, type VerificationService, type VerificationSession } from '../../verification/index.ts';
+import {
+  ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse, ProcessFaceResponse, ProcessIdResponse, ScoresResponse,
+} from './omni-schemas.ts';
+
+export interface OmniRoutesOptions {
+  verification: VerificationService;
+  maxImageBytes: number;
+}
+
+const TOKEN_HEADER = 'x-incode-hardware-id';
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 410: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse };
+const security = [{ sessionToken: [] }];
+// Raw bodies arrive as Buffers (validated by sniffing the bytes), so their schema only documents them.
+const RawImage = { description: 'The image bytes' };
+
+function bearer(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  const legacy = request.headers[TOKEN_HEADER];
+  if (typeof legacy === 'string' && legacy.length > 0) return legacy;
+  throw new AppError('unauthorized', 'Send the session token as `Authorization: Bearer <token>`');
+}
+
+function decodeImage(body: unknown): Buffer {
+  if (Buffer.isBuffer(body)) return body;
+  const encoded = (body as { base64Image: string }).base64Image.replace(/^data:[\w/+.-]+;base64,/, '');
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded.replace(/\s+/g, ''))) throw new AppError('invalid_image', 'base64Image is not valid base64');
+  return Buffer.from(encoded, 'base64');
+}
+
+/** The Omni-compatible capture endpoints, authenticated by the session token. */
+export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOptions): Promise<void> {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { verification } = options;
+  const bodyLimit = Math.ceil(options.maxImageBytes * 1.37) + 1024;
+
+  for (const type of ['image/jpeg', 'image/png', 'image/webp']) {
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+  }
+
+  async function session(request: FastifyRequest): Promise<VerificationSession> {
+    return verification.authenticate(bearer(request));
+  }
+
+  const addImage = (path: string, kind: ImageKind, summary: string) => api.post(path, {
+    bodyLimit,
+    schema: {
+      tags: ['capture'], summary, security,
+      description: 'Body: JSON `{"base64Image": "..."}` (Omni-compatible) or the raw image with Content-Type image/jpeg, image/png or image/webp.',
+      body: {
+        content: {
+          'application/json': { schema: ImageBody },
+          'image/jpeg': { schema: RawImage }, 'image/png': { schema: RawImage }, 'image/webp': { schema: RawImage },
+        },
+      } as unknown as typeof ImageBody,
+      response: { 200: ImageAddedResponse, ...errors },
+    },
+  }, async (request) => {
+    const data = decodeImage(request.body);
+    const updated = await verification.addImage(await session(request), kind, data);
+    return { interviewId: updated.interviewId, state: updated.state, kind, bytes: data.length };
+  });
+
+  addImage('/omni/add/front-id', 'front', 'Upload the front of the ID document');
+  addImage('/omni/add/back-id', 'back', 'Upload the back of the ID document');
+  addImage('/omni/add/face', 'face', 'Upload the selfie');
+
+  api.post('/omni/process/id', {
+    schema: { tags: ['capture'], summary: 'Read and check the ID document', security, response: { 200: ProcessIdResponse, ...errors } },
+  }, async (request) => {
+    const current = await session(request);
+    const record = await verification.processId(current);
+    const failed = record.items.some((i) => i.status === 'FAIL') || !record.fields;
+    return {
+      interviewId: current.interviewId,
+      state: current.state,
+      documentFound: record.fields !== null,
+      mrzValid: record.mrzValid,
+      overall: { value: failed ? 0 : 1, status: failed ? 'FAIL' as const : 'OK' as const },
+      idSpecific: record.items,
+      reasons: record.reasons,
+      messages: record.reasons.map(reasonMessage),
+    };
+  });
+
+  api.post('/omni/process/face', {
+    schema: {
+      tags: ['capture'], summary: 'Match the selfie to the document portrait and decide the session', security,
+      response: { 200: ProcessFaceResponse, ...errors },
+    },
+  }, async (request) => {
+    const decided = await verification.processFace(await session(request));
+    const scores = decided.scores ?? emptyScores();
+    return {
+      interviewId: decided.interviewId,
+      state: decided.state,
+      overall: scores.overall,
+      similarity: scores.faceRecognition.similarity,
+      reasons: decided.reasons,
+      messages: decided.reasons.map(reasonMessage),
+    };
+  });
+
+  api.get('/omni/get/score', {
+    schema: { tags: ['results'], summary: 'Scores of every check (no personal data)', security, response: { 200: ScoresResponse, ...errors } },
+  }, async (request) => {
+    const current = await verification.authenticateAllowingClosed(bearer(request));
+    return { ...(current.scores ?? emptyScores()), state: current.state };
+  });
+
+  api.get('/omni/get/ocr-data', {
+    schema: { tags: ['results'], summary: 'Data read from the document', security, response: { 200: OcrDataResponse, ...errors, 404: ErrorResponse } },
+  }, async (request) => {
+    const current = await verification.authenticateAllowingClosed(bearer(request));
+    const record = await verification.loadDocument(current);
+    if (!record?.fields) throw new AppError('not_found', 'No document data has been read for this session yet');
+    return record.fields;
+  });
+}

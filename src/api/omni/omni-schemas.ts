@@ -1,0 +1,84 @@
+import { Type } from 'typebox';
+
+const CheckStatus = Type.Union([Type.Literal('OK'), Type.Literal('WARN'), Type.Literal('FAIL'), Type.Literal('UNKNOWN')]);
+const Overall = Type.Object({ value: Type.Union([Type.Number(), Type.Null()]), status: CheckStatus });
+const ScoreItem = Type.Object({
+  key: Type.String(),
+  value: Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+  status: CheckStatus,
+});
+
+export const ErrorResponse = Type.Object({
+  error: Type.Object({
+    code: Type.String({ description: 'Stable machine-readable error code' }),
+    message: Type.String({ description: 'Readable explanation (never contains personal data)' }),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  }),
+}, { $id: 'ErrorResponse' });
+
+export const ImageBody = Type.Object({
+  base64Image: Type.String({ minLength: 1, description: 'The image (JPEG, PNG or WebP), base64-encoded; a data: URL prefix is accepted' }),
+}, { additionalProperties: false });
+
+export const SessionStateResponse = Type.Object({
+  interviewId: Type.String(),
+  state: Type.String({ description: 'Session state (see docs/sessions.md)' }),
+});
+
+export const ImageAddedResponse = Type.Object({
+  interviewId: Type.String(),
+  state: Type.String(),
+  kind: Type.Union([Type.Literal('front'), Type.Literal('back'), Type.Literal('face')]),
+  bytes: Type.Integer(),
+});
+
+export const ProcessIdResponse = Type.Object({
+  interviewId: Type.String(),
+  state: Type.String(),
+  documentFound: Type.Boolean(),
+  mrzValid: Type.Boolean(),
+  overall: Overall,
+  idSpecific: Type.Array(ScoreItem),
+  reasons: Type.Array(Type.String()),
+  messages: Type.Array(Type.String(), { description: 'One user-facing sentence per reason code' }),
+});
+
+export const ProcessFaceResponse = Type.Object({
+  interviewId: Type.String(),
+  state: Type.String(),
+  overall: Overall,
+  similarity: Type.Union([Type.Number(), Type.Null()]),
+  reasons: Type.Array(Type.String()),
+  messages: Type.Array(Type.String()),
+});
+
+export const ScoresResponse = Type.Object({
+  overall: Overall,
+  idValidation: Type.Object({ photoSecurityAndQuality: Type.Array(ScoreItem), idSpecific: Type.Array(ScoreItem), overall: Overall }),
+  liveness: Type.Object({
+    overall: Overall, livenessScore: Type.Union([Type.Number(), Type.Null()]), activeChallenge: CheckStatus, photoQuality: CheckStatus,
+  }),
+  faceRecognition: Type.Object({
+    overall: Overall,
+    similarity: Type.Union([Type.Number(), Type.Null()]),
+    threshold: Type.Union([Type.Number(), Type.Null()]),
+    existingUser: Type.Union([Type.Boolean(), Type.Null()]),
+    existingInterviewId: Type.Union([Type.String(), Type.Null()]),
+    nameMatch: CheckStatus,
+  }),
+  authentication: Type.Union([Type.Object({ overall: Overall, identityId: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  reasons: Type.Array(Type.String()),
+  state: Type.String(),
+});
+
+export const OcrDataResponse = Type.Object({
+  documentType: Type.String(),
+  issuingCountry: Type.String(),
+  nationality: Type.String(),
+  documentNumber: Type.String(),
+  surname: Type.String(),
+  givenNames: Type.String(),
+  birthDate: Type.Union([Type.String(), Type.Null()]),
+  expiryDate: Type.Union([Type.String(), Type.Null()]),
+  sex: Type.String(),
+});

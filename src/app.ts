@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import Fastify, { type FastifyInstance } from 'fastify';
+import middie from '@fastify/middie';
+import swagger from '@fastify/swagger';
+import { omniRoutes } from './api/omni/omni-routes.ts';
+import type { Config } from './config/index.ts';
+import { createEngines, type Engines } from './engines.ts';
+import { serializeError, toAppError } from './errors/index.ts';
+import { createProvider, isProviderPath } from './oidc/create-provider.ts';
+import { interactionRoutes } from './oidc/interaction-routes.ts';
+import { ensureSigningKeys, providerJwks } from './oidc/signing-keys.ts';
+import { DataCipher } from './security/index.ts';
+import {
+  ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
+  type DatabaseHandle,
+} from './storage/index.ts';
+import { VerificationService } from './verification/index.ts';
+
+export interface AppOptions {
+  config: Config;
+  /** Share already-started engines (tests); otherwise the app starts and owns its own. */
+  engines?: Engines;
+  logger?: boolean;
+}
+
+export interface App {
+  server: FastifyInstance;
+  database: DatabaseHandle;
+  verification: VerificationService;
+  clients: ClientRepository;
+}
+
+const CAPTURE_SCRIPT = new URL('./web/capture/capture.js', import.meta.url);
+
+/** The one composition root: wires storage, engines, OIDC and HTTP. Never listens. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const database = openDatabase(config);
+  await migrateToLatest(database.db, database.dialect);
+  const cipher = new DataCipher(config.masterKey);
+  const keys = new SigningKeyRepository(database.db, cipher);
+  await ensureSigningKeys(keys);
+  const clients = new ClientRepository(database.db, cipher);
+  const identities = new IdentityRepository(database.db, cipher);
+  const engines = options.engines ?? createEngines(config);
+
+  const verification = new VerificationService({
+    sessions: new SessionRepository(database.db, cipher),
+    identities,
+    documents: engines.documents,
+    faces: engines.faces,
+    blindIndex: (value, purpose) => cipher.blindIndex(value, purpose),
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    maxImageBytes: config.maxImageBytes,
+  });
+  const provider = createProvider({
+    config, payloads: new OidcPayloadRepository(database.db), clients, identities, jwks: providerJwks(await keys.list()),
+  });
+
+  const server = Fastify({
+    logger: options.logger === false ? false : {
+      level: config.logLevel,
+      // Paths only: query strings can carry login hints (e-mail addresses) and codes.
+      serializers: { req: (req) => ({ method: req.method, path: req.url.split('?')[0] }) },
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    trustProxy: true,
+  });
+
+  server.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: appError.code }, 'request rejected');
+    return reply.code(appError.status).send(serializeError(appError));
+  });
+  server.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'No such endpoint' } }));
+
+  await server.register(swagger, {
+    openapi: {
+      info: { title: 'verid API', version: '0.1.0', description: 'Identity verification: capture (Omni-compatible) and results.' },
+      components: { securitySchemes: { sessionToken: { type: 'http', scheme: 'bearer', description: 'The session token from /omni/start or the hosted page' } } },
+    },
+  });
+  await server.register(middie);
+  const oidc = provider.callback();
+  server.use((req, res, next) => (isProviderPath(req.url ?? '') ? oidc(req, res) : next()));
+
+  server.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', database: database.dialect }));
+  server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+  const captureScript = await readFile(CAPTURE_SCRIPT);
+  server.get('/static/capture.js', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(captureScript));
+
+  await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes });
+  await server.register(interactionRoutes, { provider, verification, clients });
+
+  server.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+  });
+  server.addHook('onClose', async () => {
+    if (!options.engines) await engines.close();
+    await database.close();
+  });
+  return { server, database, verification, clients };
+}

@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { Config } from '../config/index.ts';
+import { registerClient, rotateClientSecret, TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../oidc/client-registration.ts';
+import type { ClientRecord } from '../storage/index.ts';
+import { openCliContext } from './cli-context.ts';
+import { print, type Output } from './output.ts';
+
+function describe(record: ClientRecord) {
+  return {
+    client_id: record.clientId,
+    client_name: record.name,
+    environment: record.environment,
+    redirect_uris: record.metadata.redirect_uris,
+    scope: record.metadata.scope,
+    token_endpoint_auth_method: record.metadata.token_endpoint_auth_method,
+    created_at: new Date(record.createdAt).toISOString(),
+    previous_secret_valid_until: record.previousSecretExpiresAt && record.previousSecretExpiresAt > Date.now()
+      ? new Date(record.previousSecretExpiresAt).toISOString() : null,
+  };
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function clientsCommand(program: Command, config: () => Config, output: () => Output): void {
+  const clients = program.command('clients').description('Register and manage OpenID Connect clients (relying parties)');
+
+  clients.command('create')
+    .description('Register a client; prints its secret once')
+    .requiredOption('--name <name>', 'display name of the application')
+    .option('--redirect-uri <uri>', 'exact redirect URI (repeatable)', collect, [])
+    .option('--post-logout-redirect-uri <uri>', 'exact post-logout redirect URI (repeatable)', collect, [])
+    .option('--scope <scopes>', 'allowed scopes, space-separated', 'openid profile email offline_access identity_assurance')
+    .option('--environment <env>', 'demo or production', 'production')
+    .option('--auth-method <method>', `token endpoint authentication: ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`, 'client_secret_basic')
+    .option('--jwks-file <file>', 'public JWKS file (private_key_jwt)')
+    .option('--jwks-uri <uri>', 'public JWKS URL (private_key_jwt)')
+    .action(async (opts) => {
+      if (!['demo', 'production'].includes(opts.environment)) throw new Error('--environment must be demo or production');
+      if (!(TOKEN_ENDPOINT_AUTH_METHODS as readonly string[]).includes(opts.authMethod)) {
+        throw new Error(`--auth-method must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`);
+      }
+      const ctx = await openCliContext(config());
+      try {
+        const jwks = opts.jwksFile ? JSON.parse(await readFile(opts.jwksFile, 'utf8')) : undefined;
+        const result = await registerClient(ctx.clients, {
+          name: opts.name,
+          redirectUris: opts.redirectUri,
+          postLogoutRedirectUris: opts.postLogoutRedirectUri,
+          scopes: String(opts.scope).split(/\s+/).filter(Boolean),
+          environment: opts.environment,
+          tokenEndpointAuthMethod: opts.authMethod as TokenEndpointAuthMethod,
+          jwks,
+          jwksUri: opts.jwksUri,
+        }, (metadata) => ctx.validateClient(metadata));
+        print(output(), { ...describe(result.record), client_secret: result.clientSecret },
+          result.clientSecret ? 'Store the client_secret now: it is not shown again.' : undefined);
+      } finally {
+        await ctx.close();
+      }
+    });
+
+  clients.command('list').description('List registered clients (never their secrets)').action(async () => {
+    const ctx = await openCliContext(config());
+    try {
+      print(output(), (await ctx.clients.list()).map(describe));
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  clients.command('rotate-secret <clientId>')
+    .description('Issue a new secret; the previous one keeps working for VERID_CLIENT_SECRET_GRACE_SECONDS')
+    .action(async (clientId: string) => {
+      const ctx = await openCliContext(config());
+      try {
+        const secret = await rotateClientSecret(ctx.clients, clientId, config().clientSecretGraceSeconds);
+        const record = await ctx.clients.find(clientId);
+        print(output(), { ...(record ? describe(record) : { client_id: clientId }), client_secret: secret },
+          'Store the new client_secret now: it is not shown again.');
+      } finally {
+        await ctx.close();
+      }
+    });
+
+  clients.command('delete <clientId>').description('Delete a client').action(async (clientId: string) => {
+    const ctx = await openCliContext(config());
+    try {
+      if (!(await ctx.clients.delete(clientId))) throw new Error(`no client ${clientId}`);
+      print(output(), { client_id: clientId, deleted: true });
+    } finally {
+      await ctx.close();
+    }
+  });
+}

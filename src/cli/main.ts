@@ -1,0 +1,66 @@
+import { Command } from 'commander';
+import { CONFIG_KEYS, loadConfig, type Config } from '../config/index.ts';
+import { rotateSigningKeys } from '../oidc/signing-keys.ts';
+import { migrateToLatest, openDatabase } from '../storage/index.ts';
+import { clientsCommand } from './clients-command.ts';
+import { openCliContext } from './cli-context.ts';
+import { print, type Output } from './output.ts';
+
+const program = new Command('verid')
+  .description('verid: workforce identity verification (OpenID Connect provider and APIs)')
+  .option('--json', 'machine-readable JSON output');
+
+let cachedConfig: Config | undefined;
+const config = () => (cachedConfig ??= loadConfig());
+const output = (): Output => (program.opts().json ? 'json' : 'text');
+
+program.command('serve').description('Start the server (same as `npm start`)').action(async () => {
+  await import('../main.ts');
+});
+
+program.command('migrate').description('Apply pending database migrations').action(async () => {
+  const database = openDatabase(config());
+  try {
+    const result = await migrateToLatest(database.db, database.dialect);
+    print(output(), { database: database.location, applied: (result.results ?? []).map((r) => r.migrationName) });
+  } finally {
+    await database.close();
+  }
+});
+
+clientsCommand(program, config, output);
+
+const keys = program.command('keys').description('Token signing keys');
+keys.command('list').description('List signing keys and their state (next, current, retired)').action(async () => {
+  const ctx = await openCliContext(config());
+  try {
+    print(output(), (await ctx.keys.list()).map((k) => ({
+      kid: k.kid, alg: k.alg, state: k.state, created_at: new Date(k.createdAt).toISOString(),
+      remove_after: k.removeAfter ? new Date(k.removeAfter).toISOString() : null,
+    })));
+  } finally {
+    await ctx.close();
+  }
+});
+keys.command('rotate')
+  .description('Activate the keys published by the previous rotation, retire the current ones, publish new next keys')
+  .action(async () => {
+    const c = config();
+    const ctx = await openCliContext(c);
+    try {
+      const lifetime = Math.max(c.idTokenTtlSeconds, c.accessTokenTtlSeconds);
+      print(output(), await rotateSigningKeys(ctx.keys, lifetime), 'Restart verid (every instance) to serve the new key set.');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+program.command('config').description('Print the configuration keys as a Markdown table').action(() => {
+  const rows = Object.values(CONFIG_KEYS).map((k) => `| \`${k.env}\` | ${k.type === 'enum' ? (k as { values?: readonly string[] }).values?.join(' \\| ') : k.type} | ${k.default === null ? '—' : `\`${k.default}\``} | ${k.description} |`);
+  process.stdout.write(['| variable | type | default | description |', '|---|---|---|---|', ...rows].join('\n') + '\n');
+});
+
+program.parseAsync().catch((error: Error) => {
+  process.stderr.write(`verid: ${error.message}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,4 @@
+export { loadConfig } from './load-config.ts';
+export type { Config } from './load-config.ts';
+export { CONFIG_KEYS } from './config-schema.ts';
+export type { ConfigKey, ConfigName } from './config-schema.ts';

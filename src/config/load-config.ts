@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { ConfigError } from '../errors/app-error.ts';
+import { CONFIG_KEYS, type ConfigKey, type ConfigName } from './config-schema.ts';
+
+export interface Config {
+  mode: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  issuer: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  masterKey: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  sessionTtlSeconds: number;
+  faceMatchThreshold: number | null;
+  engineThreads: number;
+  maxImageBytes: number;
+  clientSecretGraceSeconds: number;
+  idTokenTtlSeconds: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  trustFramework: string;
+  /** Names of keys still on a development-only default (warned about; refused in production). */
+  devDefaults: string[];
+}
+
+type Env = Record<string, string | undefined>;
+
+function parseValue(name: string, key: ConfigKey, raw: string): string | number | boolean {
+  switch (key.type) {
+    case 'integer': {
+      if (!/^-?\d+$/.test(raw)) throw new ConfigError(`${key.env} must be an integer`);
+      return Number(raw);
+    }
+    case 'number': {
+      const n = Number(raw);
+      if (raw.trim() === '' || Number.isNaN(n)) throw new ConfigError(`${key.env} must be a number`);
+      return n;
+    }
+    case 'boolean': {
+      if (!['true', 'false', '1', '0'].includes(raw)) throw new ConfigError(`${key.env} must be true or false`);
+      return raw === 'true' || raw === '1';
+    }
+    case 'url': {
+      if (!URL.canParse(raw)) throw new ConfigError(`${key.env} must be an absolute URL`);
+      return raw.replace(/\/+$/, '');
+    }
+    case 'enum': {
+      if (!key.values?.includes(raw)) throw new ConfigError(`${key.env} must be one of ${key.values?.join(', ')}`);
+      return raw;
+    }
+    default:
+      void name;
+      return raw;
+  }
+}
+
+/** Reads configuration from `env` (the only place verid reads the environment) and validates it. */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const values: Record<string, unknown> = {};
+  const devDefaults: string[] = [];
+  for (const [name, key] of Object.entries(CONFIG_KEYS) as [ConfigName, ConfigKey][]) {
+    const raw = env[key.env];
+    if (raw !== undefined && raw !== '') {
+      values[name] = parseValue(name, key, raw);
+    } else {
+      values[name] = key.default;
+      if (key.devOnlyDefault) devDefaults.push(key.env);
+    }
+  }
+  const config = { ...values, devDefaults, ...overrides } as Config;
+  if (overrides.masterKey) config.devDefaults = config.devDefaults.filter((e) => e !== 'VERID_MASTER_KEY');
+  if (!config.issuer) {
+    config.issuer = `http://localhost:${config.port}`;
+    config.devDefaults.push('VERID_ISSUER');
+  }
+  config.dataDir = path.resolve(config.dataDir);
+  validate(config);
+  return config;
+}
+
+function validate(config: Config): void {
+  if (config.port < 0 || config.port > 65_535) throw new ConfigError('PORT must be between 0 and 65535');
+  if (config.masterKey.length < 32) throw new ConfigError('VERID_MASTER_KEY must be at least 32 characters');
+  if (config.faceMatchThreshold !== null && (config.faceMatchThreshold <= 0 || config.faceMatchThreshold >= 1)) {
+    throw new ConfigError('VERID_FACE_MATCH_THRESHOLD must be between 0 and 1');
+  }
+  if (config.engineThreads < 1) throw new ConfigError('VERID_ENGINE_THREADS must be at least 1');
+  if (config.mode === 'production') {
+    if (config.devDefaults.length > 0) {
+      throw new ConfigError(`production mode refuses development defaults; set ${config.devDefaults.join(', ')}`);
+    }
+    if (!config.issuer.startsWith('https://')) throw new ConfigError('VERID_ISSUER must be an https:// URL in production');
+  }
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../errors/index.ts';
+import { hashSecret } from '../security/index.ts';
+import type { ClientRecord, ClientRepository } from '../storage/index.ts';
+
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'] as const;
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'identity_assurance'] as const;
+
+export interface RegisterClientInput {
+  name: string;
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+  scopes?: string[];
+  environment: 'demo' | 'production';
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** For private_key_jwt: the client's public keys, inline or by URL. */
+  jwks?: { keys: object[] };
+  jwksUri?: string;
+}
+
+export interface RegisteredClient {
+  clientId: string;
+  /** Shown once; only its hash is stored. Null for private_key_jwt clients. */
+  clientSecret: string | null;
+  record: ClientRecord;
+}
+
+function isLoopback(url: URL): boolean {
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+/** Redirect URIs are matched exactly later, so they must be exact, absolute and fragment-free now. */
+export function validateRedirectUri(value: string, environment: 'demo' | 'production'): string {
+  if (!URL.canParse(value)) throw new AppError('validation_failed', `redirect URI is not an absolute URL: ${value}`);
+  const url = new URL(value);
+  if (url.hash) throw new AppError('validation_failed', `redirect URI must not contain a fragment: ${value}`);
+  if (url.protocol !== 'https:' && !isLoopback(url) && !(environment === 'demo' && url.protocol === 'http:')) {
+    throw new AppError('validation_failed', `redirect URI must use https (or http on localhost): ${value}`);
+  }
+  return value;
+}
+
+export function newClientSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export async function registerClient(
+  clients: ClientRepository, input: RegisterClientInput, validate: (metadata: Record<string, unknown>) => Promise<void>,
+): Promise<RegisteredClient> {
+  if (!input.name.trim()) throw new AppError('validation_failed', 'the client needs a name');
+  if (input.redirectUris.length === 0) throw new AppError('validation_failed', 'register at least one redirect URI');
+  const redirectUris = input.redirectUris.map((u) => validateRedirectUri(u, input.environment));
+  const postLogout = (input.postLogoutRedirectUris ?? []).map((u) => validateRedirectUri(u, input.environment));
+  const scopes = input.scopes ?? ['openid', 'profile', 'email', 'offline_access', 'identity_assurance'];
+  const unknown = scopes.filter((s) => !(SUPPORTED_SCOPES as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new AppError('validation_failed', `unsupported scope(s): ${unknown.join(', ')}`);
+  if (!scopes.includes('openid')) scopes.unshift('openid');
+  const method = input.tokenEndpointAuthMethod;
+  if (method === 'private_key_jwt' && !input.jwks && !input.jwksUri) {
+    throw new AppError('validation_failed', 'private_key_jwt clients need --jwks or --jwks-uri');
+  }
+
+  const clientId = `vc_${randomBytes(12).toString('base64url')}`;
+  const clientSecret = method === 'private_key_jwt' ? null : newClientSecret();
+  const metadata: Record<string, unknown> = {
+    client_name: input.name.trim(),
+    redirect_uris: redirectUris,
+    post_logout_redirect_uris: postLogout,
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: method,
+    scope: scopes.join(' '),
+    id_token_signed_response_alg: 'RS256',
+    ...(input.jwks ? { jwks: input.jwks } : {}),
+    ...(input.jwksUri ? { jwks_uri: input.jwksUri } : {}),
+  };
+  await validate({ ...metadata, client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}) });
+  await clients.create({
+    clientId,
+    name: input.name.trim(),
+    environment: input.environment,
+    metadata,
+    secretHash: clientSecret ? hashSecret(clientSecret) : null,
+    secretForHmac: method === 'client_secret_jwt' ? clientSecret : null,
+  });
+  const record = await clients.find(clientId);
+  if (!record) throw new Error('client vanished after insert');
+  return { clientId, clientSecret, record };
+}
+
+/** A new secret; the previous one keeps working for `graceSeconds`. */
+export async function rotateClientSecret(clients: ClientRepository, clientId: string, graceSeconds: number): Promise<string> {
+  const record = await clients.find(clientId);
+  if (!record) throw new AppError('not_found', `no client ${clientId}`);
+  if (record.metadata.token_endpoint_auth_method === 'private_key_jwt') {
+    throw new AppError('invalid_request', 'private_key_jwt clients have no secret; rotate their keys instead');
+  }
+  const secret = newClientSecret();
+  const hmac = record.metadata.token_endpoint_auth_method === 'client_secret_jwt' ? secret : null;
+  await clients.rotateSecret(clientId, hashSecret(secret), hmac, Date.now() + graceSeconds * 1000);
+  return secret;
+}

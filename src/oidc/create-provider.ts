@@ -1,0 +1,128 @@
+import { hkdfSync } from 'node:crypto';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../config/index.ts';
+import type { ClientRepository, OidcPayloadRepository } from '../storage/index.ts';
+import type { IdentityStore } from '../verification/index.ts';
+import { html, page, SafeHtml } from '../web/html.ts';
+import { standardClaims, verifiedClaims } from './account-claims.ts';
+import { createStorageAdapter } from './storage-adapter.ts';
+import { bindClientSecretVerification } from './verify-client-secret.ts';
+
+/** Authentication context class for "government ID document + face matched to its portrait". */
+export const ACR_DOCUMENT_AND_FACE = 'urn:verid:acr:document-face';
+
+export interface ProviderDependencies {
+  config: Config;
+  payloads: OidcPayloadRepository;
+  clients: ClientRepository;
+  identities: IdentityStore;
+  jwks: { keys: object[] };
+}
+
+export const ROUTES = {
+  authorization: '/oauth2/authorize',
+  token: '/oauth2/token',
+  userinfo: '/oauth2/userinfo',
+  jwks: '/oauth2/jwks',
+  revocation: '/oauth2/revoke',
+  introspection: '/oauth2/introspect',
+  end_session: '/oauth2/end_session',
+  pushed_authorization_request: '/oauth2/par',
+  backchannel_authentication: '/oauth2/bc-authorize',
+  code_verification: '/oauth2/device',
+  device_authorization: '/oauth2/device/auth',
+  registration: '/oauth2/register',
+  challenge: '/oauth2/challenge',
+} as const;
+
+export function isProviderPath(url: string): boolean {
+  return url.startsWith('/oauth2/') || url.startsWith('/.well-known/');
+}
+
+export function createProvider(deps: ProviderDependencies): Provider {
+  const { config } = deps;
+  const cookieKey = Buffer.from(hkdfSync('sha256', config.masterKey, 'verid', 'oidc cookie signing v1', 32)).toString('base64url');
+
+  const configuration: Configuration = {
+    adapter: createStorageAdapter(deps.payloads, deps.clients),
+    jwks: deps.jwks as Configuration['jwks'],
+    routes: ROUTES,
+    cookies: { keys: [cookieKey] },
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'identity_assurance'],
+    claims: {
+      // acr/amr say how the user was verified; brokers need them in every ID token.
+      openid: ['sub', 'acr', 'amr'],
+      profile: ['name', 'given_name', 'family_name', 'birthdate', 'gender'],
+      email: ['email', 'email_verified'],
+      identity_assurance: ['verified_claims'],
+    },
+    // Verified document claims belong in the ID token: brokers (Entra, Okta) read them from there.
+    conformIdTokenClaims: false,
+    acrValues: [ACR_DOCUMENT_AND_FACE],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'],
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'ES256'],
+      userinfoSigningAlgValues: ['RS256', 'ES256'],
+      clientAuthSigningAlgValues: ['HS256', 'HS384', 'HS512', 'RS256', 'PS256', 'ES256', 'EdDSA'],
+    },
+    pkce: { required: () => true },
+    responseTypes: ['code', 'id_token', 'none'],
+    features: {
+      devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.body = page('Sign out', html`<div class="card"><h1>Sign out</h1><p>Do you want to sign out of verid?</p>
+            ${new SafeHtml(form)}
+            <button form="op.logoutForm" name="logout" value="yes" type="submit">Sign out</button></div>`);
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.body = page('Signed out', html`<div class="card"><h1>You are signed out</h1><p class="muted">You can close this window.</p></div>`);
+        },
+      },
+    },
+    ttl: {
+      AccessToken: config.accessTokenTtlSeconds,
+      IdToken: config.idTokenTtlSeconds,
+      RefreshToken: config.refreshTokenTtlSeconds,
+      AuthorizationCode: 60,
+      Interaction: Math.max(config.sessionTtlSeconds, 600),
+      Session: 14 * 86_400,
+      Grant: config.refreshTokenTtlSeconds,
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    findAccount: async (_ctx, sub) => {
+      const identity = await deps.identities.findClaims(sub);
+      if (!identity) return undefined;
+      return {
+        accountId: sub,
+        claims: async (_use, _scope, requested) => ({
+          ...standardClaims(sub, identity),
+          verified_claims: verifiedClaims(identity, config.trustFramework, (requested as Record<string, unknown> | undefined)?.verified_claims),
+        }),
+      };
+    },
+    discovery: {
+      verified_claims_supported: true,
+      trust_frameworks_supported: [config.trustFramework],
+      evidence_supported: ['document'],
+      documents_supported: ['passport', 'idcard'],
+      documents_check_methods_supported: ['vri', 'bvr'],
+      claims_in_verified_claims_supported: ['given_name', 'family_name', 'name', 'birthdate', 'gender'],
+    },
+    renderError: async (ctx: KoaContextWithOIDC, out, _error) => {
+      ctx.type = 'html';
+      ctx.body = page('Sign-in error', html`<div class="card" role="alert"><h1>We could not start the sign-in</h1>
+        <p class="error"><strong>${out.error}</strong></p><p>${out.error_description ?? ''}</p>
+        <p class="muted">Contact the administrator of the application you came from. Nothing was sent back to it.</p></div>`);
+    },
+  };
+
+  const provider = new Provider(config.issuer, configuration);
+  provider.proxy = true;
+  bindClientSecretVerification(provider, deps.clients);
+  return provider;
+}

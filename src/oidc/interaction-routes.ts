@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { ClientRepository } from '../storage/index.ts';
+import type { VerificationService, VerificationSession } from '../verification/index.ts';
+import { capturePage, messagePage } from '../web/capture/capture-page.ts';
+import { ACR_DOCUMENT_AND_FACE } from './create-provider.ts';
+
+export interface InteractionRoutesOptions {
+  provider: Provider;
+  verification: VerificationService;
+  clients: ClientRepository;
+}
+
+type UidParams = { Params: { uid: string } };
+
+/**
+ * The login interaction: oidc-provider hands the browser here; verid runs a verification session
+ * (ID + selfie on the hosted capture page) and finishes the interaction with its outcome.
+ */
+export async function interactionRoutes(app: FastifyInstance, options: InteractionRoutesOptions): Promise<void> {
+  const { provider, verification, clients } = options;
+
+  async function details(request: FastifyRequest, reply: FastifyReply) {
+    try {
+      return await provider.interactionDetails(request.raw, reply.raw);
+    } catch {
+      return undefined;
+    }
+  }
+
+  function expiredInteraction(reply: FastifyReply) {
+    return reply.code(400).type('text/html').send(messagePage('Sign-in expired',
+      'This sign-in link is no longer valid. Go back to the application and start again.'));
+  }
+
+  async function grantAndFinish(request: FastifyRequest, reply: FastifyReply, accountId: string, params: Record<string, unknown>) {
+    const grant = new provider.Grant({ accountId, clientId: String(params.client_id) });
+    if (typeof params.scope === 'string') grant.addOIDCScope(params.scope);
+    if (typeof params.claims === 'string') {
+      const requested = JSON.parse(params.claims) as Record<string, Record<string, unknown> | undefined>;
+      grant.addOIDCClaims([...Object.keys(requested.id_token ?? {}), ...Object.keys(requested.userinfo ?? {})]);
+    }
+    const grantId = await grant.save();
+    const login = { accountId, acr: ACR_DOCUMENT_AND_FACE, amr: ['face'], remember: false };
+    await provider.interactionFinished(request.raw, reply.raw, { login, consent: { grantId } }, { mergeWithLastSubmission: false });
+    return reply.hijack();
+  }
+
+  app.get<UidParams>('/interaction/:uid', async (request, reply) => {
+    const interaction = await details(request, reply);
+    if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
+    const { params, prompt, session } = interaction;
+    reply.header('cache-control', 'no-store');
+    if (prompt.name === 'consent' && session?.accountId) {
+      return grantAndFinish(request, reply, session.accountId, params);
+    }
+    let current: VerificationSession | undefined = await verification.findByInteraction(interaction.uid);
+    let token: string;
+    if (current && ['created', 'started', 'id_captured', 'face_captured'].includes(current.state)) {
+      token = await verification.reissueToken(current);
+    } else if (current && ['succeeded', 'failed', 'expired'].includes(current.state)) {
+      return reply.type('text/html').send(capturePage({ uid: interaction.uid, token: '', finished: true }));
+    } else {
+      const client = await clients.find(String(params.client_id));
+      const started = await verification.start({
+        origin: 'oidc', mode: 'enroll', environment: client?.environment ?? 'production', clientId: String(params.client_id),
+        interactionUid: interaction.uid, externalId: null, loginHint: typeof params.login_hint === 'string' ? params.login_hint : null,
+      });
+      current = started.session;
+      token = started.token;
+    }
+    return reply.type('text/html').send(capturePage({ uid: interaction.uid, token, finished: false }));
+  });
+
+  app.post<UidParams>('/interaction/:uid/complete', async (request, reply) => {
+    const interaction = await details(request, reply);
+    if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
+    const current = await verification.findByInteraction(interaction.uid);
+    if (current?.state === 'succeeded' && current.identityId) {
+      return grantAndFinish(request, reply, current.identityId, interaction.params);
+    }
+    if (current?.state === 'failed' || current?.state === 'expired') {
+      const description = current.state === 'expired'
+        ? 'the identity verification session expired'
+        : `identity verification failed: ${current.reasons.join(' ') || 'unknown'}`;
+      await provider.interactionFinished(request.raw, reply.raw, { error: 'access_denied', error_description: description },
+        { mergeWithLastSubmission: false });
+      return reply.hijack();
+    }
+    return reply.code(409).type('text/html').send(messagePage('Verification not finished',
+      'Upload the photo of your ID and your selfie first.', `/interaction/${encodeURIComponent(interaction.uid)}`));
+  });
+
+  app.post<UidParams>('/interaction/:uid/abort', async (request, reply) => {
+    const interaction = await details(request, reply);
+    if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
+    await provider.interactionFinished(request.raw, reply.raw,
+      { error: 'access_denied', error_description: 'the user cancelled the identity verification' }, { mergeWithLastSubmission: false });
+    return reply.hijack();
+  });
+
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { SigningKeyRecord, SigningKeyRepository } from '../storage/index.ts';
+
+/** RS256 because Microsoft Entra requires it; ES256 for everyone else who prefers smaller tokens. */
+export const SIGNING_ALGORITHMS = ['RS256', 'ES256'] as const;
+
+async function newKey(alg: string): Promise<{ kid: string; publicJwk: JWK; privateJwk: JWK }> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = `${alg.toLowerCase()}-${(await calculateJwkThumbprint(publicJwk)).slice(0, 16)}-${randomUUID().slice(0, 8)}`;
+  const privateJwk = await exportJWK(privateKey);
+  return { kid, publicJwk: { ...publicJwk, kid, alg, use: 'sig' }, privateJwk: { ...privateJwk, kid, alg, use: 'sig' } };
+}
+
+/** First start: one current key per algorithm. Returns true when keys were generated. */
+export async function ensureSigningKeys(repository: SigningKeyRepository): Promise<boolean> {
+  const keys = await repository.list();
+  let created = false;
+  for (const alg of SIGNING_ALGORITHMS) {
+    if (!keys.some((k) => k.alg === alg && k.state === 'current')) {
+      const key = await newKey(alg);
+      await repository.insert({ ...key, alg, state: 'current' });
+      created = true;
+    }
+  }
+  return created;
+}
+
+export interface RotationResult {
+  published: string[];
+  activated: string[];
+  retired: string[];
+  removed: number;
+}
+
+/**
+ * One rotation step. Keys move next → current → retired:
+ *  - when `next` keys exist (published by an earlier step, so relying parties have cached them),
+ *    they become current and the current ones are retired but stay in the JWKS until every token
+ *    they signed has expired (`maxTokenLifetimeSeconds`);
+ *  - a new `next` key per algorithm is generated and published.
+ * Run it on a schedule (e.g. monthly): each run activates the key the previous run published.
+ */
+export async function rotateSigningKeys(repository: SigningKeyRepository, maxTokenLifetimeSeconds: number): Promise<RotationResult> {
+  const removed = await repository.deleteRetiredBefore();
+  const keys = await repository.list();
+  const next = keys.filter((k) => k.state === 'next');
+  const activated: string[] = [];
+  const retired: string[] = [];
+  if (next.length > 0) {
+    const nextAlgs = new Set(next.map((k) => k.alg));
+    const toRetire = keys.filter((k) => k.state === 'current' && nextAlgs.has(k.alg));
+    const removeAfter = Date.now() + maxTokenLifetimeSeconds * 1000;
+    await repository.promote(next.map((k) => k.kid), toRetire.map((k) => ({ kid: k.kid, removeAfter })));
+    activated.push(...next.map((k) => k.kid));
+    retired.push(...toRetire.map((k) => k.kid));
+  }
+  const published: string[] = [];
+  for (const alg of SIGNING_ALGORITHMS) {
+    const key = await newKey(alg);
+    await repository.insert({ ...key, alg, state: 'next' });
+    published.push(key.kid);
+  }
+  return { published, activated, retired, removed };
+}
+
+const ORDER: Record<SigningKeyRecord['state'], number> = { current: 0, next: 1, retired: 2 };
+
+/**
+ * The private JWKS handed to oidc-provider. It signs with the first key of a matching algorithm,
+ * so current keys come first; next and retired keys are only published for verification.
+ */
+export function providerJwks(keys: SigningKeyRecord[], now = Date.now()): { keys: JWK[] } {
+  return {
+    keys: keys
+      .filter((k) => k.state !== 'retired' || (k.removeAfter ?? 0) > now)
+      .sort((a, b) => ORDER[a.state] - ORDER[b.state] || b.createdAt - a.createdAt)
+      .map((k) => k.privateJwk as JWK),
+  };
+}

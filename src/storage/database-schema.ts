@@ -1,0 +1,110 @@
+import type { Generated } from 'kysely';
+
+/** Row shapes of every table. Times are epoch milliseconds; blobs are AES-GCM envelopes. */
+export interface OidcPayloadTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+export interface OidcClientTable {
+  client_id: string;
+  name: string;
+  environment: string;
+  metadata: string;
+  secret_hash: string | null;
+  secret_encrypted: Uint8Array | null;
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  alg: string;
+  state: 'next' | 'current' | 'retired';
+  public_jwk: string;
+  private_jwk_encrypted: Uint8Array;
+  created_at: number;
+  activated_at: number | null;
+  retired_at: number | null;
+  /** When a retired key may be removed from the JWKS: the last token it signed has expired. */
+  remove_after: number | null;
+}
+
+export interface IdentityTable {
+  id: string;
+  lookup_key: string;
+  claims_encrypted: Uint8Array;
+  face_template_encrypted: Uint8Array | null;
+  created_at: number;
+  updated_at: number;
+  last_verified_at: number;
+}
+
+export interface VerificationSessionTable {
+  id: string;
+  interview_code: string;
+  token_hash: string;
+  origin: string;
+  mode: string;
+  environment: string;
+  state: string;
+  client_id: string | null;
+  interaction_uid: string | null;
+  external_id: string | null;
+  login_hint_encrypted: Uint8Array | null;
+  identity_id: string | null;
+  scores: string | null;
+  document_encrypted: Uint8Array | null;
+  reasons: string;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+export interface VerificationEventTable {
+  id: Generated<number>;
+  session_id: string;
+  type: string;
+  from_state: string | null;
+  to_state: string | null;
+  data: string;
+  created_at: number;
+}
+
+export interface SessionImageTable {
+  session_id: string;
+  kind: string;
+  content_type: string;
+  data_encrypted: Uint8Array;
+  created_at: number;
+}
+
+export interface WebhookOutboxTable {
+  id: string;
+  event_type: string;
+  payload: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  delivered_at: number | null;
+}
+
+export interface Database {
+  oidc_payloads: OidcPayloadTable;
+  oidc_clients: OidcClientTable;
+  signing_keys: SigningKeyTable;
+  identities: IdentityTable;
+  verification_sessions: VerificationSessionTable;
+  verification_events: VerificationEventTable;
+  session_images: SessionImageTable;
+  webhook_outbox: WebhookOutboxTable;
+}

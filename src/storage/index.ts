@@ -1,0 +1,10 @@
+export { openDatabase } from './database.ts';
+export type { DatabaseHandle, SqlDialectName } from './database.ts';
+export { migrateToLatest } from './migrate.ts';
+export { ClientRepository } from './client-repository.ts';
+export type { ClientRecord, NewClient } from './client-repository.ts';
+export { IdentityRepository } from './identity-repository.ts';
+export { OidcPayloadRepository } from './oidc-payload-repository.ts';
+export { SessionRepository } from './session-repository.ts';
+export { SigningKeyRepository } from './signing-key-repository.ts';
+export type { SigningKeyRecord } from './signing-key-repository.ts';

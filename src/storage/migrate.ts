@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
+import type { SqlDialectName } from './database.ts';
+import * as initial from './migrations/0001-initial.ts';
+
+const MIGRATIONS: Record<string, typeof initial> = {
+  '0001-initial': initial,
+};
+
+/** Applies every pending migration, in name order, each in its own transaction. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run before the schema types hold
+export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialectName): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: {
+      getMigrations: async () => Object.fromEntries(
+        Object.entries(MIGRATIONS).map(([name, m]): [string, Migration] => [name, { up: (tx) => m.up(tx, dialect) }]),
+      ),
+    },
+    migrationTableName: 'verid_migrations',
+    migrationLockTableName: 'verid_migrations_lock',
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}

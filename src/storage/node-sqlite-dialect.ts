@@ -1,0 +1,45 @@
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+
+function toSqlite(value: unknown): SQLInputValue {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.getTime();
+  return value as SQLInputValue;
+}
+
+class NodeSqliteStatement implements SqliteStatement {
+  readonly #statement: StatementSync;
+  readonly reader: boolean;
+
+  constructor(statement: StatementSync) {
+    this.#statement = statement;
+    this.reader = statement.columns().length > 0;
+  }
+
+  all(parameters: ReadonlyArray<unknown>): unknown[] {
+    return this.#statement.all(...parameters.map(toSqlite));
+  }
+
+  run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint } {
+    return this.#statement.run(...parameters.map(toSqlite));
+  }
+
+  iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown> {
+    return this.#statement.iterate(...parameters.map(toSqlite));
+  }
+}
+
+/**
+ * Kysely's SQLite dialect over Node's built-in `node:sqlite` (no native addon to build).
+ * BLOB columns come back as Uint8Array; booleans are stored as 0/1.
+ */
+export function createNodeSqliteDialect(filename: string): SqliteDialect {
+  const database = new DatabaseSync(filename);
+  database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
+  const adapter: SqliteDatabase = {
+    close: () => database.close(),
+    prepare: (sql) => new NodeSqliteStatement(database.prepare(sql)),
+  };
+  return new SqliteDialect({ database: adapter });
+}

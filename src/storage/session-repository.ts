@@ -1,0 +1,175 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { DataCipher } from '../security/index.ts';
+import type {
+  DocumentRecord, ImageKind, NewSession, OutboxMessage, SessionEvent, SessionPatch, SessionState, SessionStore, VerificationSession,
+} from '../verification/index.ts';
+import type { Database, VerificationSessionTable } from './database-schema.ts';
+import { randomId } from '../security/index.ts';
+
+type Row = Selectable<VerificationSessionTable>;
+
+function toSession(row: Row): VerificationSession {
+  return {
+    interviewId: row.id,
+    interviewCode: row.interview_code,
+    origin: row.origin as VerificationSession['origin'],
+    mode: row.mode as VerificationSession['mode'],
+    environment: row.environment as VerificationSession['environment'],
+    state: row.state as SessionState,
+    clientId: row.client_id,
+    interactionUid: row.interaction_uid,
+    externalId: row.external_id,
+    identityId: row.identity_id,
+    scores: row.scores ? JSON.parse(row.scores) : null,
+    reasons: JSON.parse(row.reasons),
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    completedAt: row.completed_at,
+  };
+}
+
+const SESSION_COLUMNS = [
+  'id', 'interview_code', 'token_hash', 'origin', 'mode', 'environment', 'state', 'client_id', 'interaction_uid', 'external_id',
+  'identity_id', 'scores', 'reasons', 'expires_at', 'created_at', 'updated_at', 'completed_at',
+] as const;
+
+/** Verification sessions, their append-only event log, encrypted images and the webhook outbox. */
+export class SessionRepository implements SessionStore {
+  readonly #db: Kysely<Database>;
+  readonly #cipher: DataCipher;
+
+  constructor(db: Kysely<Database>, cipher: DataCipher) {
+    this.#db = db;
+    this.#cipher = cipher;
+  }
+
+  async create(session: NewSession, event: SessionEvent): Promise<VerificationSession> {
+    const now = Date.now();
+    await this.#db.transaction().execute(async (tx) => {
+      await tx.insertInto('verification_sessions').values({
+        id: session.interviewId,
+        interview_code: session.interviewCode,
+        token_hash: session.tokenHash,
+        origin: session.origin,
+        mode: session.mode,
+        environment: session.environment,
+        state: 'created',
+        client_id: session.clientId,
+        interaction_uid: session.interactionUid,
+        external_id: session.externalId,
+        login_hint_encrypted: session.loginHint
+          ? this.#cipher.encrypt(Buffer.from(session.loginHint), `session:${session.interviewId}:login_hint`) : null,
+        identity_id: null,
+        scores: null,
+        document_encrypted: null,
+        reasons: '[]',
+        expires_at: session.expiresAt,
+        created_at: now,
+        updated_at: now,
+        completed_at: null,
+      }).execute();
+      await tx.insertInto('verification_events').values({
+        session_id: session.interviewId, type: event.type, from_state: null, to_state: 'created', data: JSON.stringify(event.data), created_at: now,
+      }).execute();
+    });
+    const created = await this.findById(session.interviewId);
+    if (!created) throw new Error('session vanished after insert');
+    return created;
+  }
+
+  async findById(interviewId: string): Promise<VerificationSession | undefined> {
+    const row = await this.#db.selectFrom('verification_sessions').select(SESSION_COLUMNS).where('id', '=', interviewId).executeTakeFirst();
+    return row ? toSession(row as Row) : undefined;
+  }
+
+  async findByTokenHash(tokenHash: string): Promise<VerificationSession | undefined> {
+    const row = await this.#db.selectFrom('verification_sessions').select(SESSION_COLUMNS).where('token_hash', '=', tokenHash).executeTakeFirst();
+    return row ? toSession(row as Row) : undefined;
+  }
+
+  async findByInteractionUid(uid: string): Promise<VerificationSession | undefined> {
+    const row = await this.#db.selectFrom('verification_sessions').select(SESSION_COLUMNS)
+      .where('interaction_uid', '=', uid).orderBy('created_at', 'desc').executeTakeFirst();
+    return row ? toSession(row as Row) : undefined;
+  }
+
+  async transition(
+    interviewId: string, from: SessionState, to: SessionState, event: SessionEvent, patch: SessionPatch = {}, outbox?: OutboxMessage,
+  ): Promise<boolean> {
+    const now = Date.now();
+    return this.#db.transaction().execute(async (tx) => {
+      const result = await tx.updateTable('verification_sessions').set({
+        state: to,
+        updated_at: now,
+        ...(patch.scores !== undefined ? { scores: patch.scores ? JSON.stringify(patch.scores) : null } : {}),
+        ...(patch.reasons !== undefined ? { reasons: JSON.stringify(patch.reasons) } : {}),
+        ...(patch.identityId !== undefined ? { identity_id: patch.identityId } : {}),
+        ...(patch.completedAt !== undefined ? { completed_at: patch.completedAt } : {}),
+      }).where('id', '=', interviewId).where('state', '=', from).executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await tx.insertInto('verification_events').values({
+        session_id: interviewId, type: event.type, from_state: from, to_state: to, data: JSON.stringify(event.data), created_at: now,
+      }).execute();
+      if (outbox) {
+        await tx.insertInto('webhook_outbox').values({
+          id: randomId(), event_type: outbox.eventType, payload: JSON.stringify(outbox.payload), created_at: now, attempts: 0, next_attempt_at: now, delivered_at: null,
+        }).execute();
+      }
+      return true;
+    });
+  }
+
+  async appendEvent(interviewId: string, event: SessionEvent): Promise<void> {
+    await this.#db.insertInto('verification_events').values({
+      session_id: interviewId, type: event.type, from_state: null, to_state: null, data: JSON.stringify(event.data), created_at: Date.now(),
+    }).execute();
+  }
+
+  async replaceTokenHash(interviewId: string, tokenHash: string): Promise<void> {
+    await this.#db.updateTable('verification_sessions').set({ token_hash: tokenHash, updated_at: Date.now() }).where('id', '=', interviewId).execute();
+  }
+
+  async listEvents(interviewId: string) {
+    const rows = await this.#db.selectFrom('verification_events').selectAll().where('session_id', '=', interviewId).orderBy('id').execute();
+    return rows.map((r) => ({ type: r.type, data: JSON.parse(r.data), fromState: r.from_state, toState: r.to_state, createdAt: r.created_at }));
+  }
+
+  async saveImage(interviewId: string, kind: ImageKind, contentType: string, data: Uint8Array): Promise<void> {
+    const encrypted = this.#cipher.encrypt(data, `session:${interviewId}:image:${kind}`);
+    await this.#db.insertInto('session_images').values({
+      session_id: interviewId, kind, content_type: contentType, data_encrypted: encrypted, created_at: Date.now(),
+    }).onConflict((oc) => oc.columns(['session_id', 'kind']).doUpdateSet({ content_type: contentType, data_encrypted: encrypted, created_at: Date.now() }))
+      .execute();
+  }
+
+  async loadImage(interviewId: string, kind: ImageKind): Promise<{ contentType: string; data: Buffer } | undefined> {
+    const row = await this.#db.selectFrom('session_images').select(['content_type', 'data_encrypted'])
+      .where('session_id', '=', interviewId).where('kind', '=', kind).executeTakeFirst();
+    if (!row) return undefined;
+    return { contentType: row.content_type, data: this.#cipher.decrypt(row.data_encrypted, `session:${interviewId}:image:${kind}`) };
+  }
+
+  async listImageKinds(interviewId: string): Promise<ImageKind[]> {
+    const rows = await this.#db.selectFrom('session_images').select('kind').where('session_id', '=', interviewId).execute();
+    return rows.map((r) => r.kind as ImageKind);
+  }
+
+  async saveDocument(interviewId: string, document: DocumentRecord): Promise<void> {
+    await this.#db.updateTable('verification_sessions')
+      .set({ document_encrypted: this.#cipher.encryptJson(document, `session:${interviewId}:document`), updated_at: Date.now() })
+      .where('id', '=', interviewId).execute();
+  }
+
+  async loadDocument(interviewId: string): Promise<DocumentRecord | undefined> {
+    const row = await this.#db.selectFrom('verification_sessions').select('document_encrypted').where('id', '=', interviewId).executeTakeFirst();
+    if (!row?.document_encrypted) return undefined;
+    return this.#cipher.decryptJson<DocumentRecord>(row.document_encrypted, `session:${interviewId}:document`);
+  }
+
+  async loadLoginHint(interviewId: string): Promise<string | null> {
+    const row = await this.#db.selectFrom('verification_sessions').select('login_hint_encrypted').where('id', '=', interviewId).executeTakeFirst();
+    if (!row?.login_hint_encrypted) return null;
+    return this.#cipher.decrypt(row.login_hint_encrypted, `session:${interviewId}:login_hint`).toString('utf8');
+  }
+}

@@ -1,0 +1,89 @@
+import type { DocumentData, Environment, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
+import type { SessionState } from './session-state.ts';
+import type { ScoreItem, Scores } from './scores.ts';
+
+/** Persistence the verification module needs; implemented in src/storage. */
+export interface NewSession {
+  interviewId: string;
+  interviewCode: string;
+  tokenHash: string;
+  origin: SessionOrigin;
+  mode: SessionMode;
+  environment: Environment;
+  clientId: string | null;
+  interactionUid: string | null;
+  externalId: string | null;
+  loginHint: string | null;
+  expiresAt: number;
+}
+
+export interface SessionEvent {
+  type: string;
+  /** Ids, statuses and reason codes only — never PII. */
+  data: Record<string, unknown>;
+}
+
+export interface SessionPatch {
+  scores?: Scores | null;
+  reasons?: string[];
+  identityId?: string | null;
+  completedAt?: number | null;
+}
+
+export interface OutboxMessage {
+  eventType: string;
+  payload: Record<string, unknown>;
+}
+
+/** The processed front of the ID: extracted fields (PII, stored encrypted) and the checks that ran. */
+export interface DocumentRecord {
+  fields: DocumentData | null;
+  mrzValid: boolean;
+  items: ScoreItem[];
+  reasons: string[];
+}
+
+export interface SessionStore {
+  create(session: NewSession, event: SessionEvent): Promise<VerificationSession>;
+  findById(interviewId: string): Promise<VerificationSession | undefined>;
+  findByTokenHash(tokenHash: string): Promise<VerificationSession | undefined>;
+  findByInteractionUid(uid: string): Promise<VerificationSession | undefined>;
+  /**
+   * Moves the session from `from` to `to` (compare-and-set on the state), applies `patch`, appends
+   * the event and, when given, the outbox message — all in one transaction. False if the state changed meanwhile.
+   */
+  transition(interviewId: string, from: SessionState, to: SessionState, event: SessionEvent, patch?: SessionPatch, outbox?: OutboxMessage): Promise<boolean>;
+  appendEvent(interviewId: string, event: SessionEvent): Promise<void>;
+  replaceTokenHash(interviewId: string, tokenHash: string): Promise<void>;
+  listEvents(interviewId: string): Promise<Array<SessionEvent & { fromState: string | null; toState: string | null; createdAt: number }>>;
+  saveImage(interviewId: string, kind: ImageKind, contentType: string, data: Uint8Array): Promise<void>;
+  loadImage(interviewId: string, kind: ImageKind): Promise<{ contentType: string; data: Buffer } | undefined>;
+  listImageKinds(interviewId: string): Promise<ImageKind[]>;
+  saveDocument(interviewId: string, document: DocumentRecord): Promise<void>;
+  loadDocument(interviewId: string): Promise<DocumentRecord | undefined>;
+  loadLoginHint(interviewId: string): Promise<string | null>;
+}
+
+export interface IdentityClaims {
+  givenName: string;
+  familyName: string;
+  birthdate: string | null;
+  gender: 'male' | 'female' | 'other';
+  email: string | null;
+  document: {
+    type: DocumentData['documentType'];
+    issuingCountry: string;
+    number: string;
+    expiryDate: string | null;
+  };
+  /** Epoch ms of the verification these claims come from, and its session. */
+  verifiedAt: number;
+  interviewId: string;
+  checks: Array<{ checkMethod: string; time: number }>;
+}
+
+export interface IdentityStore {
+  /** Finds the identity with `lookupKey` or creates it; stores the latest claims and face template. */
+  enroll(lookupKey: string, claims: IdentityClaims, faceTemplate: number[] | null): Promise<string>;
+  findClaims(identityId: string): Promise<IdentityClaims | undefined>;
+}

@@ -1,0 +1,44 @@
+/**
+ * The verification session's states, a closed set.
+ *
+ *   created ─▶ started ─▶ id_captured ─▶ face_captured ─▶ processing ─▶ succeeded
+ *                                                                   ├─▶ failed
+ *                                                                   └─▶ pending_review ─▶ approved | rejected
+ *   any open state ─▶ expired            succeeded/failed/approved/rejected ─▶ closed
+ */
+export const SESSION_STATES = [
+  'created', 'started', 'id_captured', 'face_captured', 'processing',
+  'succeeded', 'failed', 'pending_review', 'approved', 'rejected', 'expired', 'closed',
+] as const;
+
+export type SessionState = (typeof SESSION_STATES)[number];
+
+const OPEN: ReadonlySet<SessionState> = new Set(['created', 'started', 'id_captured', 'face_captured', 'processing']);
+const DECIDED: ReadonlySet<SessionState> = new Set(['succeeded', 'failed', 'approved', 'rejected']);
+
+const TRANSITIONS: Record<SessionState, readonly SessionState[]> = {
+  created: ['started', 'id_captured', 'face_captured', 'expired'],
+  started: ['started', 'id_captured', 'face_captured', 'expired'],
+  id_captured: ['id_captured', 'face_captured', 'processing', 'failed', 'expired'],
+  face_captured: ['face_captured', 'processing', 'failed', 'expired'],
+  processing: ['face_captured', 'succeeded', 'failed', 'pending_review', 'expired'],
+  pending_review: ['approved', 'rejected'],
+  succeeded: ['closed'],
+  failed: ['closed'],
+  approved: ['closed'],
+  rejected: ['closed'],
+  expired: [],
+  closed: [],
+};
+
+export function isOpen(state: SessionState): boolean {
+  return OPEN.has(state);
+}
+
+export function isDecided(state: SessionState): boolean {
+  return DECIDED.has(state);
+}
+
+export function canTransition(from: SessionState, to: SessionState): boolean {
+  return TRANSITIONS[from].includes(to);
+}

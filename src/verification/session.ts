@@ -1,0 +1,40 @@
+import type { SessionState } from './session-state.ts';
+import type { Scores } from './scores.ts';
+
+export type SessionOrigin = 'oidc' | 'b2b' | 'omni';
+export type SessionMode = 'enroll' | 'reverify' | 'auto';
+export type Environment = 'demo' | 'production';
+export type ImageKind = 'front' | 'back' | 'face';
+
+/** The verification session aggregate (wire names follow the Omni API). Holds no PII itself. */
+export interface VerificationSession {
+  interviewId: string;
+  interviewCode: string;
+  origin: SessionOrigin;
+  mode: SessionMode;
+  environment: Environment;
+  state: SessionState;
+  clientId: string | null;
+  interactionUid: string | null;
+  externalId: string | null;
+  identityId: string | null;
+  scores: Scores | null;
+  reasons: string[];
+  expiresAt: number;
+  createdAt: number;
+  updatedAt: number;
+  completedAt: number | null;
+}
+
+/** What the document said (PII: stored encrypted, never logged, never in events or webhooks). */
+export interface DocumentData {
+  documentType: 'passport' | 'id_card' | 'unknown';
+  issuingCountry: string;
+  nationality: string;
+  documentNumber: string;
+  surname: string;
+  givenNames: string;
+  birthDate: string | null;
+  expiryDate: string | null;
+  sex: 'M' | 'F' | 'X';
+}

@@ -1,0 +1,41 @@
+import { html, page } from '../html.ts';
+
+export interface CapturePageInput {
+  uid: string;
+  /** The session's capture token; the page sends it as a bearer token to the /omni endpoints. */
+  token: string;
+  /** The verification already has an outcome: only offer to continue. */
+  finished: boolean;
+}
+
+/** The hosted capture page of the login flow: a plain, accessible form; capture.js uploads via the Omni API. */
+export function capturePage({ uid, token, finished }: CapturePageInput): string {
+  const completeAction = `/interaction/${encodeURIComponent(uid)}/complete`;
+  const abortAction = `/interaction/${encodeURIComponent(uid)}/abort`;
+  if (finished) {
+    return page('Continue', html`<div class="card"><h1>Verification finished</h1>
+      <form method="post" action="${completeAction}"><button type="submit">Continue to the application</button></form></div>`);
+  }
+  return page('Verify your identity', html`<div class="card">
+  <h1>Verify your identity</h1>
+  <p>To sign in, take a photo of your passport or ID card and a selfie. We compare your face with the photo on the document.</p>
+  <form id="capture" data-token="${token}" novalidate>
+    <label for="front">Photo of your passport or ID card</label>
+    <input id="front" name="front" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" required aria-describedby="front-help">
+    <p id="front-help" class="muted">The page with your photo, flat and in focus, including the lines of &lt;&lt;&lt; at the bottom.</p>
+    <label for="face">A selfie</label>
+    <input id="face" name="face" type="file" accept="image/jpeg,image/png,image/webp" capture="user" required aria-describedby="face-help">
+    <p id="face-help" class="muted">Only you, looking at the camera, in good light.</p>
+    <button id="submit" type="submit">Verify and continue</button>
+    <div id="status" role="status" aria-live="polite"></div>
+  </form>
+  <form id="complete" method="post" action="${completeAction}"></form>
+  <form method="post" action="${abortAction}"><button type="submit" class="secondary" style="background:transparent;color:inherit;border:1px solid currentColor">Cancel</button></form>
+  <p class="muted">Your images are encrypted and used only for this verification.</p>
+</div>`, { script: '/static/capture.js' });
+}
+
+export function messagePage(title: string, message: string, backHref?: string): string {
+  return page(title, html`<div class="card" role="alert"><h1>${title}</h1><p>${message}</p>
+    ${backHref ? html`<p><a href="${backHref}">Try again</a></p>` : ''}</div>`);
+}

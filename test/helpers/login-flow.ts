@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { Browser } from './browser.ts';
+
+export interface CaptureResult {
+  /** Where verid finally sent the browser (the RP's redirect_uri with code/state or error). */
+  callback: URL;
+  token: string;
+  processId: Record<string, unknown>;
+  processFace: Record<string, unknown> | undefined;
+}
+
+async function post(baseUrl: string, path: string, token: string, body?: Buffer): Promise<Record<string, unknown>> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'image/jpeg' } : {}) },
+    body,
+  });
+  const json = await response.json() as Record<string, unknown>;
+  assert.equal(response.status, 200, `${path}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Opens the hosted capture page of a login, reads the session token the page uses. */
+export async function openCapturePage(browser: Browser, authorizationUrl: URL): Promise<{ uid: string; token: string; page: URL }> {
+  const { response, url } = await browser.follow(authorizationUrl);
+  const html = await response.text();
+  assert.equal(response.status, 200, html);
+  const token = /data-token="([^"]+)"/.exec(html)?.[1];
+  const uid = /^\/interaction\/([^/]+)$/.exec(url.pathname)?.[1];
+  assert.ok(token && uid, `expected the capture page, got ${url}`);
+  return { uid, token, page: url };
+}
+
+/**
+ * Does what a person does on the hosted page: uploads the document and the selfie through the
+ * Omni endpoints, processes them, then continues back to the application.
+ */
+export async function verifyInBrowser(browser: Browser, authorizationUrl: URL, images: { front: Buffer; selfie: Buffer }): Promise<CaptureResult> {
+  const { uid, token, page } = await openCapturePage(browser, authorizationUrl);
+  const baseUrl = page.origin;
+  await post(baseUrl, '/omni/add/front-id', token, images.front);
+  await post(baseUrl, '/omni/add/face', token, images.selfie);
+  const processId = await post(baseUrl, '/omni/process/id', token);
+  const processFace = processId.documentFound ? await post(baseUrl, '/omni/process/face', token) : undefined;
+  const { url: callback } = await browser.follow(new URL(`/interaction/${uid}/complete`, baseUrl), { method: 'POST' });
+  return { callback, token, processId, processFace };
+}

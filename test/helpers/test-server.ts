@@ -1,0 +1,64 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { buildApp, type App } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config/index.ts';
+import { createEngines, type Engines } from '../../src/engines.ts';
+import { createTestDatabaseUrl } from './test-database.ts';
+
+let sharedEngines: Engines | undefined;
+
+/** One set of real engines per test process: model loading is the slow part. */
+export function engines(): Engines {
+  sharedEngines ??= createEngines({ engineThreads: 1, faceMatchThreshold: null });
+  return sharedEngines;
+}
+
+export async function closeEngines(): Promise<void> {
+  await sharedEngines?.close();
+  sharedEngines = undefined;
+}
+
+export interface TestServer {
+  app: App;
+  config: Config;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real verid listening on a loopback port, with its own empty database: SQLite in a temporary
+ * directory, or a fresh PostgreSQL database when `dialect` is 'postgres'.
+ */
+export async function startTestServer(options: { overrides?: Partial<Config>; dialect?: 'sqlite' | 'postgres' } = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'verid-test-'));
+  const pg = options.dialect === 'postgres' ? await createTestDatabaseUrl() : undefined;
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = { VERID_DATA_DIR: dataDir, PORT: String(port), VERID_ISSUER: baseUrl, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+  const config = { ...loadConfig({ ...env, ...(pg ? { DATABASE_URL: pg.url } : {}) }), ...options.overrides };
+  const app = await buildApp({ config, engines: engines(), logger: false });
+  await app.server.listen({ host: '127.0.0.1', port });
+  return {
+    app,
+    config,
+    baseUrl,
+    close: async () => {
+      await app.server.close();
+      await pg?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as oidc from 'openid-client';
+import { Browser } from '../helpers/browser.ts';
+import { verid } from '../helpers/cli.ts';
+import { face } from '../helpers/fixtures.ts';
+import { verifyInBrowser } from '../helpers/login-flow.ts';
+import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { generatePassport } from '../support/synthetic-document.ts';
+
+const REDIRECT_URI = 'https://rp.example.com/callback';
+const HOLDER = {
+  issuingCountry: 'GBR', surname: 'EVANS', givenNames: 'OLIVIA ROSE', documentNumber: 'X4B731925',
+  birthDate: '1990-04-17', expiryDate: '2033-09-30', sex: 'F' as const,
+};
+
+describe('OpenID Connect login through a verification session', () => {
+  let server: TestServer;
+  let client: { client_id: string; client_secret: string };
+  let rp: oidc.Configuration;
+  let passport: Buffer;
+
+  before(async () => {
+    server = await startTestServer();
+    client = await verid(server.config, [
+      'clients', 'create', '--name', 'Sample RP', '--redirect-uri', REDIRECT_URI, '--environment', 'demo',
+    ]) as typeof client;
+    rp = await oidc.discovery(new URL(server.baseUrl), client.client_id, client.client_secret, undefined,
+      { execute: [oidc.allowInsecureRequests] });
+    passport = await generatePassport({ ...HOLDER, portrait: await face('genuine/london_002/1.jpg') });
+  });
+
+  after(async () => {
+    await server.close();
+    await closeEngines();
+  });
+
+  async function authorize(extra: Record<string, string> = {}) {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const nonce = oidc.randomNonce();
+    const state = oidc.randomState();
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT_URI, scope: 'openid profile email identity_assurance', state, nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
+    });
+    return { url, verifier, nonce, state };
+  }
+
+  test('a genuine document and a different photo of the holder log the user in with claims from the document', async () => {
+    const request = await authorize({ login_hint: 'olivia.evans@example.com', claims: JSON.stringify({ id_token: { verified_claims: { verification: { trust_framework: null }, claims: { given_name: null, family_name: null, birthdate: null } } } }) });
+    const browser = new Browser();
+    const result = await verifyInBrowser(browser, request.url, { front: passport, selfie: await face('genuine/london_002/2.jpg') });
+    assert.equal(result.processFace?.state, 'succeeded', JSON.stringify(result.processFace));
+    assert.equal(result.callback.origin + result.callback.pathname, REDIRECT_URI);
+    assert.equal(result.callback.searchParams.get('state'), request.state);
+    assert.ok(result.callback.searchParams.get('code'));
+
+    const tokens = await oidc.authorizationCodeGrant(rp, result.callback, {
+      pkceCodeVerifier: request.verifier, expectedNonce: request.nonce, expectedState: request.state,
+    });
+    const jwks = createRemoteJWKSet(new URL('/oauth2/jwks', server.baseUrl));
+    const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks, { issuer: server.baseUrl, audience: client.client_id });
+    assert.equal(protectedHeader.alg, 'RS256');
+    assert.ok(protectedHeader.kid);
+    assert.equal(payload.nonce, request.nonce);
+    assert.ok(typeof payload.exp === 'number' && payload.exp > Date.now() / 1000);
+    assert.equal(payload.name, 'Olivia Rose Evans');
+    assert.equal(payload.given_name, 'Olivia Rose');
+    assert.equal(payload.family_name, 'Evans');
+    assert.equal(payload.birthdate, HOLDER.birthDate);
+    assert.equal(payload.gender, 'female');
+    assert.equal(payload.email, 'olivia.evans@example.com');
+    assert.deepEqual(payload.amr, ['face']);
+    assert.equal(payload.acr, 'urn:verid:acr:document-face');
+    const verified = payload.verified_claims as { verification: { evidence: Array<Record<string, unknown>> }; claims: Record<string, unknown> };
+    assert.deepEqual(verified.claims, { given_name: 'Olivia Rose', family_name: 'Evans', birthdate: HOLDER.birthDate });
+    const evidence = verified.verification.evidence[0]!;
+    assert.equal(evidence.type, 'document');
+    assert.deepEqual(evidence.document_details, {
+      type: 'passport', document_number: HOLDER.documentNumber, date_of_expiry: HOLDER.expiryDate, issuer: { country_code: 'GBR' },
+    });
+    assert.deepEqual((evidence.check_details as Array<{ check_method: string }>).map((c) => c.check_method), ['vri', 'bvr']);
+
+    const userinfo = await oidc.fetchUserInfo(rp, tokens.access_token, payload.sub!);
+    assert.equal(userinfo.sub, payload.sub);
+    assert.equal(userinfo.given_name, 'Olivia Rose');
+    assert.equal(userinfo.family_name, 'Evans');
+    assert.equal(userinfo.birthdate, HOLDER.birthDate);
+
+    // the same document verified again is the same identity: `sub` is stable
+    const again = await authorize({ prompt: 'login' });
+    const second = await verifyInBrowser(new Browser(), again.url, { front: passport, selfie: await face('genuine/london_002/1.jpg') });
+    const secondTokens = await oidc.authorizationCodeGrant(rp, second.callback, {
+      pkceCodeVerifier: again.verifier, expectedNonce: again.nonce, expectedState: again.state,
+    });
+    assert.equal(secondTokens.claims()?.sub, payload.sub);
+  });
+
+  test('a selfie of another person is refused: the RP receives access_denied', async () => {
+    const request = await authorize();
+    const result = await verifyInBrowser(new Browser(), request.url, { front: passport, selfie: await face('impostor/canada_003f.jpg') });
+    assert.equal(result.processFace?.state, 'failed');
+    assert.deepEqual(result.processFace?.reasons, ['face_mismatch']);
+    assert.equal(result.callback.searchParams.get('error'), 'access_denied');
+    assert.match(result.callback.searchParams.get('error_description') ?? '', /face_mismatch/);
+    assert.equal(result.callback.searchParams.get('state'), request.state);
+  });
+
+  test('a broken MRZ check digit fails with its reason, visible in the scores', async () => {
+    const broken = await generatePassport({ ...HOLDER, portrait: await face('genuine/london_002/1.jpg'), corrupt: 'documentNumberCheckDigit' });
+    const request = await authorize();
+    const result = await verifyInBrowser(new Browser(), request.url, { front: broken, selfie: await face('genuine/london_002/2.jpg') });
+    assert.equal(result.processId.mrzValid, false);
+    assert.ok((result.processId.reasons as string[]).includes('mrz_check_digit_failed'));
+    assert.equal(result.callback.searchParams.get('error'), 'access_denied');
+    const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${result.token}` } })).json();
+    assert.equal(scores.overall.status, 'FAIL');
+    assert.equal(scores.state, 'failed');
+    const digit = scores.idValidation.idSpecific.find((i: { key: string }) => i.key === 'documentNumberCheckDigit');
+    assert.equal(digit.status, 'FAIL');
+    assert.ok(scores.reasons.includes('mrz_check_digit_failed'));
+  });
+});
