@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.ts';
 import { createProvider } from '../oidc/create-provider.ts';
-import { providerJwks } from '../oidc/signing-keys.ts';
+import { ensureSigningKeys, providerJwks } from '../oidc/signing-keys.ts';
 import { DataCipher } from '../security/index.ts';
 import {
   ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SigningKeyRepository, type DatabaseHandle,
@@ -21,6 +21,7 @@ export async function openCliContext(config: Config): Promise<CliContext> {
   const cipher = new DataCipher(config.masterKey);
   const clients = new ClientRepository(database.db, cipher);
   const keys = new SigningKeyRepository(database.db, cipher);
+  await ensureSigningKeys(keys);
   return {
     database,
     clients,

@@ -70,8 +70,9 @@ export function createProvider(deps: ProviderDependencies): Provider {
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      // A client may only revoke or introspect the tokens issued to it (RFC 7009 §2.1, RFC 7662 §4).
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => !token || token.clientId === client.clientId },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {

@@ -13,7 +13,7 @@ async function post(baseUrl: string, path: string, token: string, body?: Buffer)
   const response = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'image/jpeg' } : {}) },
-    body,
+    body: body ? new Uint8Array(body) : undefined,
   });
   const json = await response.json() as Record<string, unknown>;
   assert.equal(response.status, 200, `${path}: ${JSON.stringify(json)}`);

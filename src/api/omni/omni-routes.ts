@@ -27,6 +27,9 @@ function bearer(request: FastifyRequest): string {
 
 function decodeImage(body: unknown): Buffer {
   if (Buffer.isBuffer(body)) return body;
+  if (!body || typeof body !== 'object' || typeof (body as { base64Image?: unknown }).base64Image !== 'string') {
+    throw new AppError('unsupported_media_type', 'Send the image as JSON {"base64Image": ...} or as image/jpeg, image/png or image/webp');
+  }
   const encoded = (body as { base64Image: string }).base64Image.replace(/^data:[\w/+.-]+;base64,/, '');
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded.replace(/\s+/g, ''))) throw new AppError('invalid_image', 'base64Image is not valid base64');
   return Buffer.from(encoded, 'base64');
@@ -38,6 +41,8 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   const { verification } = options;
   const bodyLimit = Math.ceil(options.maxImageBytes * 1.37) + 1024;
 
+  // Only JSON and image bodies: anything else is 415 before it reaches a handler.
+  app.removeContentTypeParser('text/plain');
   for (const type of ['image/jpeg', 'image/png', 'image/webp']) {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
   }

@@ -1,0 +1,64 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Config, Human } from '@vladmandic/human';
+import { installFileFetch } from './file-fetch.ts';
+
+const require = createRequire(import.meta.url);
+
+/** Finds a package folder without going through its `exports` map (Human does not export package.json). */
+function packageDir(name: string): string {
+  for (const base of require.resolve.paths(name) ?? []) {
+    const dir = join(base, name);
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  throw new Error(`package not installed: ${name}`);
+}
+
+/**
+ * Detector + alignment + `faceres` descriptor; everything else Human can do is off, both for
+ * speed and so no model outside the npm package is ever requested.
+ */
+export function humanConfig(): Partial<Config> {
+  const humanDir = packageDir('@vladmandic/human');
+  const wasmDir = join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist');
+  return {
+    backend: 'wasm',
+    wasmPath: pathToFileURL(wasmDir).href + '/',
+    wasmPlatformFetch: false,
+    modelBasePath: pathToFileURL(join(humanDir, 'models')).href + '/',
+    debug: false,
+    async: true,
+    cacheSensitivity: 0,
+    filter: { enabled: false },
+    gesture: { enabled: false },
+    body: { enabled: false },
+    hand: { enabled: false },
+    object: { enabled: false },
+    segmentation: { enabled: false },
+    face: {
+      enabled: true,
+      detector: { enabled: true, rotation: true, maxDetected: 5, minConfidence: 0.5, minSize: 0, return: false },
+      mesh: { enabled: true },
+      attention: { enabled: false },
+      iris: { enabled: false },
+      description: { enabled: true },
+      emotion: { enabled: false },
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
+      gear: { enabled: false },
+    },
+  };
+}
+
+/** Loads Human (wasm backend) with local models and warms it up; one instance per worker. */
+export async function loadHuman(): Promise<Human> {
+  installFileFetch();
+  const humanDir = packageDir('@vladmandic/human');
+  const mod = require(join(humanDir, 'dist', 'human.node-wasm.js')) as { Human: new (c: Partial<Config>) => Human };
+  const human = new mod.Human(humanConfig());
+  await human.load();
+  await human.tf.ready();
+  return human;
+}

@@ -1,0 +1,63 @@
+/**
+ * Verification error rates over scored comparison pairs. Pure: used by bench/eval-faces.ts
+ * to calibrate the match threshold. A pair is accepted when `score >= threshold`.
+ */
+export interface ScoredPairs {
+  /** Same-person scores; a missing template is scored -Infinity (always rejected). */
+  genuine: readonly number[];
+  /** Different-person scores. */
+  impostor: readonly number[];
+}
+
+export interface ErrorRates {
+  threshold: number;
+  far: number;
+  frr: number;
+}
+
+function countAtLeast(sortedAscending: readonly number[], threshold: number): number {
+  let lo = 0;
+  let hi = sortedAscending.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sortedAscending[mid]! < threshold) lo = mid + 1;
+    else hi = mid;
+  }
+  return sortedAscending.length - lo;
+}
+
+export function errorRatesAt(pairs: ScoredPairs, threshold: number): ErrorRates {
+  const genuine = [...pairs.genuine].sort((a, b) => a - b);
+  const impostor = [...pairs.impostor].sort((a, b) => a - b);
+  return rates(genuine, impostor, threshold);
+}
+
+function rates(genuine: readonly number[], impostor: readonly number[], threshold: number): ErrorRates {
+  const far = impostor.length === 0 ? 0 : countAtLeast(impostor, threshold) / impostor.length;
+  const frr = genuine.length === 0 ? 0 : (genuine.length - countAtLeast(genuine, threshold)) / genuine.length;
+  return { threshold, far, frr };
+}
+
+/** Every distinct finite score as a candidate threshold, ascending: FAR falls, FRR rises. */
+export function rocCurve(pairs: ScoredPairs): ErrorRates[] {
+  const genuine = [...pairs.genuine].sort((a, b) => a - b);
+  const impostor = [...pairs.impostor].sort((a, b) => a - b);
+  const candidates = [...new Set([...genuine, ...impostor].filter(Number.isFinite))].sort((a, b) => a - b);
+  candidates.push(Number.POSITIVE_INFINITY);
+  return candidates.map((t) => rates(genuine, impostor, t));
+}
+
+/** Lowest threshold whose FAR does not exceed `maxFar` (so the lowest FRR under that FAR). */
+export function thresholdForFar(pairs: ScoredPairs, maxFar: number): ErrorRates {
+  const curve = rocCurve(pairs);
+  return curve.find((point) => point.far <= maxFar) ?? curve[curve.length - 1]!;
+}
+
+/** Equal error rate: the point where FAR and FRR cross (their mean at the closest threshold). */
+export function equalErrorRate(pairs: ScoredPairs): ErrorRates & { eer: number } {
+  let best: ErrorRates = { threshold: Number.POSITIVE_INFINITY, far: 0, frr: 1 };
+  for (const point of rocCurve(pairs)) {
+    if (Math.abs(point.far - point.frr) < Math.abs(best.far - best.frr)) best = point;
+  }
+  return { ...best, eer: (best.far + best.frr) / 2 };
+}

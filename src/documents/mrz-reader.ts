@@ -1,0 +1,62 @@
+// Reads the MRZ of a document image: OCR over a few image variants until the check digits pass.
+import sharp from 'sharp';
+import { isStructurallyValid, passedChecks, readMrzText } from './read-mrz-text.ts';
+import type { MrzTextReading } from './read-mrz-text.ts';
+
+/** Text lines of an image in reading order (the OCR engine is an adapter, injected). */
+export type RecognizeText = (image: Buffer) => Promise<string[]>;
+
+export type MrzImageOutcome =
+  | { kind: 'read'; reading: MrzTextReading; variant: string }
+  | { kind: 'mrz_not_found' }
+  | { kind: 'image_unreadable' };
+
+const MAX_WIDTH = 1600;
+const MIN_CROP_WIDTH = 1200;
+/** The MRZ sits in the bottom third of every ICAO layout; 40% leaves room for a loose crop. */
+const MRZ_BAND = 0.4;
+
+interface Variant { name: string; make: (image: Buffer, width: number, height: number) => Promise<Buffer> }
+
+const bottomBand = (image: Buffer, width: number, height: number) => {
+  const top = Math.floor(height * (1 - MRZ_BAND));
+  return sharp(image).extract({ left: 0, top, width, height: height - top })
+    .resize({ width: Math.max(width, MIN_CROP_WIDTH) });
+};
+
+const VARIANTS: readonly Variant[] = [
+  { name: 'full', make: (image) => sharp(image).resize({ width: MAX_WIDTH, withoutEnlargement: true }).jpeg().toBuffer() },
+  { name: 'band', make: (image, width, height) => bottomBand(image, width, height).jpeg().toBuffer() },
+  { name: 'band-contrast', make: (image, width, height) => bottomBand(image, width, height).grayscale().normalise().sharpen().jpeg().toBuffer() },
+  // Only worth a pass when nothing MRZ-like was seen the right way up.
+  { name: 'upside-down', make: (image) => sharp(image).rotate(180).resize({ width: MAX_WIDTH, withoutEnlargement: true }).jpeg().toBuffer() },
+];
+
+/** Ranks readings: structure first (check digits, field syntax), then names confirmed by the visual zone. */
+function rank(reading: MrzTextReading): number {
+  return (passedChecks(reading.checks) - reading.invalidFields.length) * 1000 + reading.nameSupport;
+}
+
+export async function readMrzFromImage(front: Uint8Array, recognize: RecognizeText, now: Date): Promise<MrzImageOutcome> {
+  let upright: Buffer;
+  let width: number;
+  let height: number;
+  try {
+    const { data, info } = await sharp(front).rotate().jpeg({ quality: 95 }).toBuffer({ resolveWithObject: true });
+    [upright, width, height] = [data, info.width, info.height];
+  } catch {
+    return { kind: 'image_unreadable' };
+  }
+  let best: { reading: MrzTextReading; variant: string } | null = null;
+  let visualText: string[] = [];
+  for (const variant of VARIANTS) {
+    if (variant.name === 'upside-down' && best) break;
+    const lines = await recognize(await variant.make(upright, width, height));
+    if (variant.name === 'full') visualText = lines;
+    const reading = readMrzText(lines, now, visualText);
+    if (!reading) continue;
+    if (isStructurallyValid(reading) && reading.nameConfirmed !== false) return { kind: 'read', reading, variant: variant.name };
+    if (!best || rank(reading) > rank(best.reading)) best = { reading, variant: variant.name };
+  }
+  return best ? { kind: 'read', ...best } : { kind: 'mrz_not_found' };
+}

@@ -1,0 +1,79 @@
+// PaddleOCR often reads a lone '<' between letters as 'K'. Names carry no check digit, so the
+// printed (visual) zone of the same page is the evidence used to decide which 'K's are fillers.
+import { transliterateName } from './transliterate.ts';
+
+const MAX_AMBIGUOUS = 10;
+
+function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0]!;
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j]!;
+      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length]!;
+}
+
+/** Words of the visual zone in MRZ spelling ('Müller-Lüdenscheidt' → MULLER, LUDENSCHEIDT). */
+export function visualWords(texts: readonly string[]): Set<string> {
+  const words = new Set<string>();
+  for (const text of texts) {
+    for (const word of transliterateName(text).split('<')) if (word.length >= 2) words.add(word);
+  }
+  return words;
+}
+
+/**
+ * How well the visual zone supports a word: its length when printed as is (or, at the end of a
+ * truncated field, as the start of a longer word); less per edit when printed with transliteration
+ * drift (MUELLER / MULLER); -1 when unsupported. Exact matches must beat near matches, or a 'K'
+ * glued to a name (KANNA) would win over the name itself (ANNA).
+ */
+function support(word: string, isLast: boolean, words: ReadonlySet<string>): number {
+  if (words.has(word)) return word.length;
+  let best = -1;
+  const tolerance = Math.floor(word.length / 5);
+  for (const visual of words) {
+    if (isLast && word.length >= 2 && visual.startsWith(word)) return word.length;
+    if (tolerance === 0 || Math.abs(visual.length - word.length) > tolerance) continue;
+    const distance = editDistance(word, visual);
+    if (distance <= tolerance) best = Math.max(best, word.length - 2 * distance);
+  }
+  return best;
+}
+
+/** Letters of the name field printed in the visual zone, minus one per unsupported word. */
+export function nameSupportScore(nameField: string, words: ReadonlySet<string>): number {
+  const parts = nameField.split('<').filter(Boolean);
+  const lastIsTruncated = !nameField.endsWith('<');
+  return parts.reduce((total, part, index) =>
+    total + support(part, lastIsTruncated && index === parts.length - 1, words), 0);
+}
+
+/** True when every word of the name field is printed in the visual zone (null: no visual zone to compare). */
+export function nameConfirmedByVisualZone(nameField: string, words: ReadonlySet<string>): boolean | null {
+  if (words.size === 0) return null;
+  const parts = nameField.split('<').filter(Boolean);
+  const lastIsTruncated = !nameField.endsWith('<');
+  return parts.every((part, index) => support(part, lastIsTruncated && index === parts.length - 1, words) > 0);
+}
+
+/** Picks, for each 'K' of the name field, 'K' or '<', whichever the visual zone supports better. */
+export function resolveNameFillers(nameField: string, words: ReadonlySet<string>): string {
+  const positions = [...nameField.matchAll(/K/g)].map((match) => match.index);
+  if (words.size === 0 || positions.length === 0 || positions.length > MAX_AMBIGUOUS) return nameField;
+  let best = nameField;
+  let bestScore = nameSupportScore(nameField, words);
+  for (let mask = 1; mask < 1 << positions.length; mask++) {
+    const chars = [...nameField];
+    positions.forEach((position, bit) => { if (mask & (1 << bit)) chars[position] = '<'; });
+    const candidate = chars.join('');
+    const candidateScore = nameSupportScore(candidate, words);
+    if (candidateScore > bestScore) { best = candidate; bestScore = candidateScore; }
+  }
+  return best;
+}

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildTd1, buildTd3 } from './mrz-builder.ts';
+import type { MrzData } from './mrz-builder.ts';
+import { isStructurallyValid, readMrzText } from './read-mrz-text.ts';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+const DATA: MrzData = {
+  documentCode: 'P', issuingCountry: 'GBR', nationality: 'GBR', surname: 'Müller-Lüdenscheidt', givenNames: 'Anna Maria',
+  documentNumber: 'L898902C3', birthDate: '1974-08-12', expiryDate: '2032-04-15', sex: 'F',
+};
+
+test('TD3 built by the builder reads back field for field', () => {
+  const lines = buildTd3(DATA);
+  assert.deepEqual(lines, ['P<GBRMUELLER<LUEDENSCHEIDT<<ANNA<MARIA<<<<<<', 'L898902C36GBR7408122F3204153<<<<<<<<<<<<<<<4']);
+  const reading = readMrzText(['PASSPORT', ...lines], NOW);
+  assert.ok(reading && isStructurallyValid(reading));
+  assert.deepEqual(reading.fields, {
+    documentType: 'passport', mrzFormat: 'TD3', issuingCountry: 'GBR', nationality: 'GBR', documentNumber: 'L898902C3',
+    surname: 'MUELLER LUEDENSCHEIDT', givenNames: 'ANNA MARIA', birthDate: '1974-08-12', expiryDate: '2032-04-15', sex: 'F',
+  });
+});
+
+test('ICAO TD2 specimen (with a real country code) is read', () => {
+  const reading = readMrzText(['I<SWEERIKSSON<<ANNA<MARIA<<<<<<<<<<<', 'D231458907SWE7408122F1204159<<<<<<<6'], NOW);
+  assert.ok(reading && isStructurallyValid(reading));
+  assert.equal(reading.fields.mrzFormat, 'TD2');
+  assert.equal(reading.fields.documentType, 'id_card');
+  assert.equal(reading.fields.documentNumber, 'D23145890');
+  assert.equal(reading.fields.expiryDate, '2012-04-15');
+});
+
+test('dropped and duplicated fillers are restored to the fixed line length', () => {
+  const [line1, line2] = buildTd3(DATA);
+  const damaged = [line1.replace('<<<<<<<<<<', '<<<<<<<'), line2.replace('<<<<<<<<<<<<<<<', '<<<<<<<<<<<<<<<<<<')];
+  const reading = readMrzText(damaged, NOW);
+  assert.ok(reading && isStructurallyValid(reading));
+  assert.deepEqual(reading.lines, [line1, line2]);
+});
+
+test('letter/digit confusions are fixed only where the position fixes the class', () => {
+  const [line1, line2] = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'GBR', nationality: 'GBR', surname: 'Smith', givenNames: 'John' });
+  // Dates are digits-only, nationality and names letters-only: O→0, I→1, 8→B, 0→O are unambiguous there.
+  const damaged2 = line2.replace('7408122', '74O8I22').replace('GBR', 'G8R');
+  const reading = readMrzText([line1, damaged2, 'SMITH<<J0HN<<<<<<<<<<<<<<<<<<<'], NOW);
+  assert.ok(reading && isStructurallyValid(reading));
+  assert.equal(reading.fields.birthDate, '1974-08-12');
+  assert.equal(reading.fields.nationality, 'GBR');
+  assert.equal(reading.fields.givenNames, 'JOHN');
+});
+
+test('a misread digit is never guessed into validity', () => {
+  const [line1, line2] = buildTd3(DATA);
+  const reading = readMrzText([line1, line2.replace('L898902C3', 'L898903C3')], NOW);
+  assert.ok(reading);
+  assert.equal(isStructurallyValid(reading), false);
+  assert.equal(reading.checks.documentNumber, false);
+  assert.equal(reading.checks.composite, false);
+  assert.equal(reading.fields.documentNumber, 'L898903C3');
+});
+
+test('an ambiguous O/0 in the document number is left to the check digit', () => {
+  const [line1, line2] = buildTd3({ ...DATA, documentNumber: 'AB12O4567' });
+  const reading = readMrzText([line1, line2.replace('AB12O4567', 'AB1204567')], NOW);
+  assert.ok(reading);
+  assert.equal(reading.checks.documentNumber, false);
+});
+
+test('a lost first character does not shift fields into a false valid read', () => {
+  const [line1, line2, line3] = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'NLD', nationality: 'NLD', documentNumber: 'M33628H' });
+  const reading = readMrzText([line1.slice(1), line2, line3], NOW);
+  assert.ok(reading);
+  assert.equal(isStructurallyValid(reading), false);
+});
+
+test("'<' read as 'K' in names is resolved with the printed names", () => {
+  const [line1, line2, line3] = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'DEU', nationality: 'DEU', givenNames: 'Anna Maria Kirsten' });
+  assert.equal(line3, 'MUELLER<LUEDENSCHEIDT<<ANNA<MA');
+  const ocrName = 'MUELLERKLUEDENSCHEIDTK<ANNAKMA';
+  const withVisualZone = readMrzText(['Surname', 'MÜLLER-LÜDENSCHEIDT', 'Given names', 'ANNA MARIA KIRSTEN', line1, line2, ocrName], NOW);
+  assert.ok(withVisualZone);
+  assert.equal(withVisualZone.fields.surname, 'MUELLER LUEDENSCHEIDT');
+  assert.equal(withVisualZone.fields.givenNames, 'ANNA MA');
+  assert.equal(withVisualZone.nameConfirmed, true);
+  const withoutVisualZone = readMrzText([line1, line2, ocrName], NOW);
+  assert.ok(withoutVisualZone);
+  assert.equal(withoutVisualZone.nameConfirmed, null);
+  assert.equal(withoutVisualZone.fields.surname, 'MUELLERKLUEDENSCHEIDTK ANNAKMA');
+});
+
+test('a genuine K in a name survives the visual cross-check', () => {
+  const [line1, line2] = buildTd3({ ...DATA, surname: 'Kirk', givenNames: 'Kevin' });
+  const reading = readMrzText(['KIRK', 'KEVIN', line1, line2], NOW);
+  assert.ok(reading);
+  assert.equal(reading.fields.surname, 'KIRK');
+  assert.equal(reading.fields.givenNames, 'KEVIN');
+  assert.equal(reading.nameConfirmed, true);
+});
+
+test('OCR look-alike characters and spaces are folded', () => {
+  const [line1, line2] = buildTd3({ ...DATA, documentNumber: 'X12345678' });
+  const reading = readMrzText([line1.replace(/</g, '«'), `×12345 678${line2.slice(9)}`], NOW);
+  assert.ok(reading && isStructurallyValid(reading));
+  assert.equal(reading.fields.documentNumber, 'X12345678');
+});
+
+test('text without an MRZ gives no reading', () => {
+  assert.equal(readMrzText(['PASSPORT', 'SMITH', 'JOHN PETER', '12 AUG 1974'], NOW), null);
+  assert.equal(readMrzText([], NOW), null);
+});
+
+test('two-digit years: birth in the past, expiry up to twenty years ahead', () => {
+  const lines = buildTd3({ ...DATA, birthDate: '2019-03-02', expiryDate: '2045-03-02' });
+  const reading = readMrzText(lines, NOW);
+  assert.equal(reading?.fields.birthDate, '2019-03-02');
+  assert.equal(reading?.fields.expiryDate, '2045-03-02');
+  const old = readMrzText(buildTd3({ ...DATA, birthDate: '1930-03-02', expiryDate: '2020-03-02' }), NOW);
+  assert.equal(old?.fields.birthDate, '1930-03-02');
+  assert.equal(old?.fields.expiryDate, '2020-03-02');
+});
+
+test('corrupting a check digit fails exactly that check', () => {
+  const keys = { documentNumberCheckDigit: 'documentNumber', birthDateCheckDigit: 'birthDate', expiryDateCheckDigit: 'expiryDate', compositeCheckDigit: 'composite' } as const;
+  for (const [corrupt, check] of Object.entries(keys) as Array<[keyof typeof keys, (typeof keys)[keyof typeof keys]]>) {
+    for (const lines of [buildTd3({ ...DATA, corrupt }), buildTd1({ ...DATA, documentCode: 'ID', corrupt })]) {
+      const reading = readMrzText(lines, NOW);
+      assert.ok(reading);
+      const failed = Object.entries(reading.checks).filter(([, passed]) => passed === false).map(([name]) => name);
+      assert.deepEqual(failed, [check], corrupt);
+    }
+  }
+});

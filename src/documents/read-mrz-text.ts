@@ -1,0 +1,103 @@
+// From OCR text lines of one page to the best-supported MRZ reading. Pure: no image, no OCR.
+import { parse as parseWithMrzLibrary } from 'mrz';
+import { MRZ_LAYOUTS } from './mrz-format.ts';
+import { allChecksPass, parseMrzLines } from './mrz-fields.ts';
+import type { MrzParse } from './mrz-fields.ts';
+import { findMrzLineGroups, fitLineLength, looksLikeMrz } from './mrz-lines.ts';
+import { applyPositionalClasses, normalizeOcrLine } from './mrz-normalize.ts';
+import { nameConfirmedByVisualZone, nameSupportScore, resolveNameFillers, visualWords } from './name-crosscheck.ts';
+import type { MrzChecks } from './types.ts';
+
+export interface MrzTextReading extends MrzParse {
+  lines: string[];
+  /** Fields the `mrz` library rejects besides check digits (document code, country codes, dates…). */
+  invalidFields: string[];
+  /** Every name word is also printed in the visual zone; null when there is no visual text to compare. */
+  nameConfirmed: boolean | null;
+  /** Tie-breaker between OCR passes: how much of the name the visual zone supports. */
+  nameSupport: number;
+}
+
+const MAX_GROUPS = 4;
+const MAX_LINE_CANDIDATES = 4;
+const CHECK_DIGIT_FIELDS = new Set([
+  'documentNumberCheckDigit', 'birthDateCheckDigit', 'expirationDateCheckDigit', 'personalNumberCheckDigit', 'compositeCheckDigit',
+]);
+
+export function passedChecks(checks: MrzChecks): number {
+  return [checks.documentNumber, checks.birthDate, checks.expiryDate, checks.composite, checks.personalNumber !== false]
+    .filter(Boolean).length;
+}
+
+/** Check digits and field syntax both hold: the structure was read at the right alignment. */
+export function isStructurallyValid(reading: MrzTextReading): boolean {
+  return allChecksPass(reading.checks) && reading.invalidFields.length === 0;
+}
+
+function cartesian<T>(lists: readonly T[][]): T[][] {
+  return lists.reduce<T[][]>((combos, list) => combos.flatMap((combo) => list.map((item) => [...combo, item])), [[]]);
+}
+
+/** A lone 'K' inside a filler run of a data line is a misread '<' (names are handled separately). */
+const fillerK = (line: string) => line.replace(/(?<=<)K(?=<)/g, '<');
+
+function libraryInvalidFields(lines: readonly string[]): string[] {
+  try {
+    const result = parseWithMrzLibrary([...lines]);
+    return result.details.filter((detail) => !detail.valid && detail.field && !CHECK_DIGIT_FIELDS.has(detail.field))
+      .map((detail) => String(detail.field));
+  } catch {
+    return ['format'];
+  }
+}
+
+/**
+ * The best MRZ reading in `ocrLines` (reading order), or null when none has the MRZ structure.
+ * Candidates differ only in filler counts and positional letter/digit fixes; the check digits,
+ * field syntax and the amount of repair decide between them. `visualText` adds printed text seen
+ * elsewhere on the page (e.g. when `ocrLines` come from a crop of the MRZ band).
+ */
+export function readMrzText(ocrLines: readonly string[], now: Date, visualText: readonly string[] = []): MrzTextReading | null {
+  let best: { reading: MrzTextReading; score: number; sourceIndices: number[] } | null = null;
+  for (const group of findMrzLineGroups(ocrLines).slice(0, MAX_GROUPS)) {
+    const layout = MRZ_LAYOUTS[group.format];
+    const nameLine = group.format === 'TD1' ? 2 : 0;
+    const lengthError = group.lines.reduce((sum, line) => sum + Math.abs(line.length - layout.lineLength), 0);
+    const perLine = group.lines.map((line, index) => {
+      const fitted = fitLineLength(index === nameLine ? line : fillerK(line), layout.lineLength);
+      return fitted.slice(0, MAX_LINE_CANDIDATES).map((candidate) => applyPositionalClasses(candidate, layout.classes[index]!));
+    });
+    for (const combo of cartesian(perLine)) {
+      const lines = combo.map((candidate) => candidate.line);
+      const parsed = parseMrzLines(lines, group.format, now);
+      const invalidFields = libraryInvalidFields(lines);
+      const changes = combo.reduce((sum, candidate) => sum + candidate.changes, 0);
+      const score = (passedChecks(parsed.checks) - invalidFields.length) * 100 - lengthError * 20 - changes;
+      if (best && score <= best.score) continue;
+      best = { reading: { ...parsed, lines, invalidFields, nameConfirmed: null, nameSupport: 0 }, score, sourceIndices: group.sourceIndices };
+    }
+    if (best && isStructurallyValid(best.reading)) break;
+  }
+  if (!best) return null;
+  const sourceIndices = best.sourceIndices;
+  const visual = [...ocrLines.filter((_, index) => !sourceIndices.includes(index)), ...visualText]
+    .filter((text) => !looksLikeMrz(text, normalizeOcrLine(text)));
+  return withResolvedNames(best.reading, visualWords(visual), now);
+}
+
+function withResolvedNames(reading: MrzTextReading, words: ReadonlySet<string>, now: Date): MrzTextReading {
+  const format = reading.fields.mrzFormat;
+  const nameLine = format === 'TD1' ? 2 : 0;
+  const lines = [...reading.lines];
+  const prefix = format === 'TD1' ? '' : lines[0]!.slice(0, 5);
+  const nameField = resolveNameFillers(reading.nameField, words);
+  lines[nameLine] = prefix + nameField;
+  const parsed = parseMrzLines(lines, format, now);
+  return {
+    ...parsed,
+    lines,
+    invalidFields: libraryInvalidFields(lines),
+    nameConfirmed: nameConfirmedByVisualZone(nameField, words),
+    nameSupport: nameSupportScore(nameField, words),
+  };
+}

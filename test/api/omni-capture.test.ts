@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, test } from 'node:test';
+import * as oidc from 'openid-client';
+import { registerClient } from '../../src/oidc/client-registration.ts';
+import { Browser } from '../helpers/browser.ts';
+import { openCapturePage } from '../helpers/login-flow.ts';
+import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+describe('Omni capture endpoints reject bad input with stable codes and keep state intact', () => {
+  let server: TestServer;
+  let token: string;
+  let interviewId: string;
+
+  before(async () => {
+    server = await startTestServer({ overrides: { maxImageBytes: 200_000 } });
+    const started = await server.app.verification.start({
+      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+    });
+    token = started.token;
+    interviewId = started.session.interviewId;
+  });
+
+  after(async () => {
+    await server.close();
+    await closeEngines();
+  });
+
+  async function call(path: string, init: RequestInit & { auth?: string | null } = {}) {
+    const headers = new Headers(init.headers);
+    if (init.auth !== null) headers.set('authorization', `Bearer ${init.auth ?? token}`);
+    const response = await fetch(`${server.baseUrl}${path}`, { method: 'POST', ...init, headers });
+    return { status: response.status, body: await response.json() as { error?: { code: string; message: string } } & Record<string, unknown> };
+  }
+
+  async function state() {
+    return (await server.app.verification.find(interviewId))?.state;
+  }
+
+  test('no token or an unknown token is 401 unauthorized', async () => {
+    const missing = await call('/omni/process/id', { auth: null });
+    assert.equal(missing.status, 401);
+    assert.equal(missing.body.error?.code, 'unauthorized');
+    const unknown = await call('/omni/process/id', { auth: 'not-a-token' });
+    assert.equal(unknown.status, 401);
+  });
+
+  test('bodies that are not images are refused and nothing is stored', async () => {
+    const text = await call('/omni/add/front-id', { headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    assert.equal(text.status, 415);
+    assert.equal(text.body.error?.code, 'unsupported_media_type');
+    const fake = await call('/omni/add/front-id', { headers: { 'content-type': 'image/jpeg' }, body: 'not really a jpeg' });
+    assert.equal(fake.status, 422);
+    assert.equal(fake.body.error?.code, 'invalid_image');
+    const base64 = await call('/omni/add/face', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ base64Image: '!!!' }) });
+    assert.equal(base64.status, 422);
+    const unknownField = await call('/omni/add/face', {
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ base64Image: 'aGVsbG8=', extra: 1 }),
+    });
+    assert.equal(unknownField.status, 400);
+    assert.equal(unknownField.body.error?.code, 'validation_failed');
+    const badJson = await call('/omni/add/face', { headers: { 'content-type': 'application/json' }, body: '{"base64Image":' });
+    assert.equal(badJson.status, 400);
+    assert.equal(badJson.body.error?.code, 'invalid_request');
+    assert.equal(await state(), 'created');
+  });
+
+  test('an image over the size limit is 413 payload_too_large', async () => {
+    const big = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(300_000)]);
+    const response = await call('/omni/add/front-id', { headers: { 'content-type': 'image/jpeg' }, body: new Uint8Array(big) });
+    assert.equal(response.status, 413);
+    assert.equal(response.body.error?.code, 'payload_too_large');
+    assert.equal(await state(), 'created');
+  });
+
+  test('processing before the captures is 409 invalid_state; results before processing are 404', async () => {
+    const processFace = await call('/omni/process/face');
+    assert.equal(processFace.status, 409);
+    assert.equal(processFace.body.error?.code, 'invalid_state');
+    const processId = await call('/omni/process/id');
+    assert.equal(processId.status, 409);
+    const ocr = await fetch(`${server.baseUrl}/omni/get/ocr-data`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(ocr.status, 404);
+  });
+
+  test('the JSON (base64Image) upload form is accepted and moves the session on', async () => {
+    const big = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(300_000)]);
+    const response = await call('/omni/add/face', {
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ base64Image: `data:image/jpeg;base64,${big.toString('base64')}` }),
+    });
+    assert.equal(response.status, 413, 'the 200 kB limit of this server applies to base64 images too');
+    const small = await call('/omni/add/face', {
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ base64Image: (await tinyJpeg()).toString('base64') }),
+    });
+    assert.equal(small.status, 200, JSON.stringify(small.body));
+    assert.equal(small.body.state, 'started');
+    const events = await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal((await events.json()).state, 'started');
+  });
+});
+
+async function tinyJpeg(): Promise<Buffer> {
+  const sharp = (await import('sharp')).default;
+  return sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } }).jpeg().toBuffer();
+}
+
+describe('an expired verification session', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer({ overrides: { sessionTtlSeconds: 1 } });
+  });
+
+  after(async () => {
+    await server.close();
+    await closeEngines();
+  });
+
+  test('refuses captures with 410 session_expired and the login ends with access_denied', async () => {
+    const client = await registerClient(server.app.clients, {
+      name: 'RP', redirectUris: ['https://rp.example.com/cb'], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_basic',
+    }, async () => {});
+    const rp = await oidc.discovery(new URL(server.baseUrl), client.clientId, client.clientSecret!, undefined, { execute: [oidc.allowInsecureRequests] });
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: 'https://rp.example.com/cb', scope: 'openid', state: 'st', nonce: 'n',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+    });
+    const browser = new Browser();
+    const { uid, token } = await openCapturePage(browser, url);
+    await sleep(1200);
+    const response = await fetch(`${server.baseUrl}/omni/add/face`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' }, body: new Uint8Array(await tinyJpeg()),
+    });
+    assert.equal(response.status, 410);
+    assert.equal((await response.json()).error.code, 'session_expired');
+    const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${token}` } })).json();
+    assert.equal(scores.state, 'expired');
+    assert.deepEqual(scores.reasons, []);
+    const { url: callback } = await browser.follow(new URL(`/interaction/${uid}/complete`, server.baseUrl), { method: 'POST' });
+    assert.equal(callback.searchParams.get('error'), 'access_denied');
+    assert.match(callback.searchParams.get('error_description') ?? '', /expired/);
+    assert.equal(callback.searchParams.get('state'), 'st');
+  });
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { loadConfig, type Config } from '../../src/config/index.ts';
+import { verid } from '../helpers/cli.ts';
+
+const run = promisify(execFile);
+
+describe('verid CLI', () => {
+  let config: Config;
+
+  before(async () => {
+    config = loadConfig({ VERID_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'verid-cli-')) });
+  });
+  after(() => rm(config.dataDir, { recursive: true, force: true }));
+
+  test('clients create | list | rotate-secret | delete, with --json output', async () => {
+    const created = await verid(config, ['clients', 'create', '--name', 'Help desk', '--redirect-uri', 'https://hd.example.com/cb']) as Record<string, unknown>;
+    assert.match(String(created.client_id), /^vc_/);
+    assert.ok(String(created.client_secret).length >= 40);
+    const listed = await verid(config, ['clients', 'list']) as Array<Record<string, unknown>>;
+    assert.deepEqual(listed.map((c) => c.client_id), [created.client_id]);
+    assert.ok(!JSON.stringify(listed).includes(String(created.client_secret)), 'list never shows secrets');
+    const rotated = await verid(config, ['clients', 'rotate-secret', String(created.client_id)]) as Record<string, unknown>;
+    assert.notEqual(rotated.client_secret, created.client_secret);
+    assert.ok(rotated.previous_secret_valid_until);
+    assert.deepEqual(await verid(config, ['clients', 'delete', String(created.client_id)]), { client_id: created.client_id, deleted: true });
+    assert.deepEqual(await verid(config, ['clients', 'list']), []);
+  });
+
+  test('invalid registrations fail with a readable message and exit code 2', async () => {
+    const bin = new URL('../../bin/verid.js', import.meta.url).pathname;
+    const env = { ...process.env, VERID_DATA_DIR: config.dataDir };
+    for (const [args, message] of [
+      [['--redirect-uri', 'http://example.com/cb'], /must use https/],
+      [['--redirect-uri', 'https://example.com/cb#frag'], /fragment/],
+      [[], /at least one redirect URI/],
+      [['--redirect-uri', 'https://example.com/cb', '--scope', 'openid admin'], /unsupported scope/],
+      [['--redirect-uri', 'https://example.com/cb', '--auth-method', 'private_key_jwt'], /--jwks/],
+    ] as const) {
+      await assert.rejects(run(process.execPath, [bin, 'clients', 'create', '--name', 'X', ...args], { env }),
+        (error: { code: number; stderr: string }) => error.code === 2 && message.test(error.stderr));
+    }
+  });
+
+  test('keys rotate publishes next keys first, then activates them and retires the old ones', async () => {
+    const initial = await verid(config, ['keys', 'list']) as Array<{ kid: string; state: string }>;
+    const first = await verid(config, ['keys', 'rotate']) as { published: string[]; activated: string[]; retired: string[] };
+    assert.equal(first.published.length, 2);
+    assert.deepEqual(first.activated, []);
+    const second = await verid(config, ['keys', 'rotate']) as { published: string[]; activated: string[]; retired: string[] };
+    assert.deepEqual(second.activated.sort(), first.published.sort());
+    const keys = await verid(config, ['keys', 'list']) as Array<{ kid: string; state: string }>;
+    const states = Object.fromEntries(keys.map((k) => [k.kid, k.state]));
+    for (const kid of first.published) assert.equal(states[kid], 'current');
+    for (const key of initial.filter((k) => k.state === 'current')) assert.equal(states[key.kid], 'retired');
+    for (const kid of second.published) assert.equal(states[kid], 'next');
+  });
+});

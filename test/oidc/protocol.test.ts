@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { exportJWK, generateKeyPair } from 'jose';
+import * as oidc from 'openid-client';
+import { registerClient, type TokenEndpointAuthMethod } from '../../src/oidc/client-registration.ts';
+import { Browser } from '../helpers/browser.ts';
+import { face } from '../helpers/fixtures.ts';
+import { verifyInBrowser } from '../helpers/login-flow.ts';
+import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { generatePassport } from '../support/synthetic-document.ts';
+
+const REDIRECT_URI = 'https://rp.example.com/callback';
+const LOGOUT_URI = 'https://rp.example.com/signed-out';
+
+/** OAuth 2.0 / OIDC protocol behaviour around a logged-in browser (one real verification, then SSO). */
+describe('OIDC protocol rules', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let rp: oidc.Configuration;
+  let secret: string;
+  let clientId: string;
+
+  async function newClient(method: TokenEndpointAuthMethod, extra: { jwks?: { keys: object[] } } = {}) {
+    return registerClient(server.app.clients, {
+      name: `RP ${method}`, redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [LOGOUT_URI], environment: 'demo',
+      tokenEndpointAuthMethod: method, ...extra,
+    }, async () => {});
+  }
+
+  async function discover(id: string, clientSecret: string | undefined, auth?: oidc.ClientAuth) {
+    return oidc.discovery(new URL(server.baseUrl), id, clientSecret, auth, { execute: [oidc.allowInsecureRequests] });
+  }
+
+  /** Authorization request in the already logged-in browser: returns the callback URL directly. */
+  async function codeFor(config: oidc.Configuration, extra: Record<string, string> = {}) {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI, scope: 'openid profile', state, nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
+    });
+    const { url: callback } = await browser.follow(url);
+    assert.equal(callback.origin + callback.pathname, REDIRECT_URI, `not redirected back: ${callback}`);
+    return { callback, verifier, state, nonce };
+  }
+
+  before(async () => {
+    server = await startTestServer();
+    const registered = await newClient('client_secret_basic');
+    clientId = registered.clientId;
+    secret = registered.clientSecret!;
+    rp = await discover(clientId, secret);
+    browser = new Browser();
+    const passport = await generatePassport({
+      issuingCountry: 'CAN', surname: 'TREMBLAY', givenNames: 'NOAH', documentNumber: 'HK5521907', birthDate: '1985-11-02',
+      expiryDate: '2031-01-15', sex: 'M', portrait: await face('genuine/london_003/1.jpg'),
+    });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT_URI, scope: 'openid profile', state: 's', nonce: 'n',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    const login = await verifyInBrowser(browser, url, { front: passport, selfie: await face('genuine/london_003/2.jpg') });
+    assert.ok(login.callback.searchParams.get('code'), `login failed: ${login.callback}`);
+  });
+
+  after(async () => {
+    await server.close();
+    await closeEngines();
+  });
+
+  test('discovery advertises identity assurance support', async () => {
+    const metadata = rp.serverMetadata() as Record<string, unknown>;
+    assert.equal(metadata.verified_claims_supported, true);
+    assert.deepEqual(metadata.evidence_supported, ['document']);
+    assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
+    assert.ok((metadata.id_token_signing_alg_values_supported as string[]).includes('RS256'));
+    const jwks = await (await fetch(`${server.baseUrl}/oauth2/jwks`)).json() as { keys: Array<{ alg: string; kid: string; d?: string }> };
+    assert.deepEqual(jwks.keys.map((k) => k.alg).sort(), ['ES256', 'RS256']);
+    assert.ok(jwks.keys.every((k) => k.kid && k.d === undefined), 'public keys only, each with a kid');
+  });
+
+  test('a wrong client secret is invalid_client', async () => {
+    const { callback, verifier, state } = await codeFor(rp);
+    const wrong = await discover(clientId, `${secret}x`);
+    await assert.rejects(oidc.authorizationCodeGrant(wrong, callback, { pkceCodeVerifier: verifier, expectedState: state }),
+      (error: oidc.ResponseBodyError) => error.error === 'invalid_client');
+  });
+
+  test('a redirect_uri differing by one character is refused with an error page, never a redirect', async () => {
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: 'https://rp.example.com/callbacK', scope: 'openid', state: 's', nonce: 'n',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+    });
+    const response = await browser.request(url);
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get('location'), null);
+    assert.match(response.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await response.text(), /redirect_uri/);
+  });
+
+  test('a code can be redeemed once; reuse is invalid_grant and revokes what it issued', async () => {
+    const { callback, verifier, state, nonce } = await codeFor(rp);
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const before = await oidc.tokenIntrospection(rp, tokens.access_token);
+    assert.equal(before.active, true);
+    await assert.rejects(oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce }),
+      (error: oidc.ResponseBodyError) => error.error === 'invalid_grant');
+    const afterReuse = await oidc.tokenIntrospection(rp, tokens.access_token);
+    assert.equal(afterReuse.active, false);
+  });
+
+  test('a PKCE verifier that does not match the challenge is invalid_grant', async () => {
+    const { callback, state, nonce } = await codeFor(rp);
+    await assert.rejects(
+      oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: state, expectedNonce: nonce }),
+      (error: oidc.ResponseBodyError) => error.error === 'invalid_grant');
+  });
+
+  test('an authorization request without PKCE is refused', async () => {
+    const url = new URL('/oauth2/authorize', server.baseUrl);
+    url.search = new URLSearchParams({ client_id: clientId, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid', state: 'abc' }).toString();
+    const response = await browser.request(url);
+    const location = new URL(response.headers.get('location') ?? '', server.baseUrl);
+    assert.equal(location.searchParams.get('error'), 'invalid_request');
+    assert.equal(location.searchParams.get('state'), 'abc');
+  });
+
+  test('refresh tokens are issued for offline_access and can be used; revoked tokens stop working', async () => {
+    const { callback, verifier, state, nonce } = await codeFor(rp, { scope: 'openid profile offline_access', prompt: 'consent' });
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    assert.ok(tokens.refresh_token, 'a refresh token');
+    const refreshed = await oidc.refreshTokenGrant(rp, tokens.refresh_token);
+    assert.ok(refreshed.access_token);
+    assert.equal(refreshed.claims()?.sub, tokens.claims()?.sub);
+    await oidc.tokenRevocation(rp, refreshed.access_token);
+    assert.equal((await oidc.tokenIntrospection(rp, refreshed.access_token)).active, false);
+  });
+
+  test('client_secret_post, client_secret_jwt and private_key_jwt authenticate at the token endpoint', async () => {
+    const post = await newClient('client_secret_post');
+    const jwt = await newClient('client_secret_jwt');
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const pk = await newClient('private_key_jwt', { jwks: { keys: [{ ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' }] } });
+    const configs = [
+      await discover(post.clientId, post.clientSecret!, oidc.ClientSecretPost(post.clientSecret!)),
+      await discover(jwt.clientId, jwt.clientSecret!, oidc.ClientSecretJwt(jwt.clientSecret!)),
+      await discover(pk.clientId, undefined, oidc.PrivateKeyJwt(privateKey)),
+    ];
+    for (const config of configs) {
+      const { callback, verifier, state, nonce } = await codeFor(config);
+      const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+      assert.ok(tokens.id_token, `tokens for ${config.clientMetadata().client_id}`);
+    }
+  });
+
+  test('a rotated secret is valid at once and the previous one during the grace period', async () => {
+    const { rotateClientSecret } = await import('../../src/oidc/client-registration.ts');
+    const client = await newClient('client_secret_basic');
+    const next = await rotateClientSecret(server.app.clients, client.clientId, 60);
+    for (const candidate of [next, client.clientSecret!]) {
+      const config = await discover(client.clientId, candidate);
+      const { callback, verifier, state, nonce } = await codeFor(config);
+      const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+      assert.ok(tokens.access_token);
+    }
+    const expired = await rotateClientSecret(server.app.clients, client.clientId, 0);
+    const stale = await discover(client.clientId, next);
+    const { callback, verifier, state } = await codeFor(await discover(client.clientId, expired));
+    await assert.rejects(oidc.authorizationCodeGrant(stale, callback, { pkceCodeVerifier: verifier, expectedState: state }),
+      (error: oidc.ResponseBodyError) => error.error === 'invalid_client');
+  });
+
+  test('RP-initiated logout ends the session and returns to the registered post-logout URI', async () => {
+    const { callback, verifier, state, nonce } = await codeFor(rp);
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const endSession = oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: LOGOUT_URI, state: 'bye' });
+    const page = await browser.request(endSession);
+    const html = await page.text();
+    assert.equal(page.status, 200);
+    const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
+    assert.ok(form, 'a logout confirmation form');
+    const fields = new URLSearchParams([...form[2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    fields.set('logout', 'yes');
+    const done = await browser.request(new URL(form[1]!, server.baseUrl), { method: 'POST', body: fields });
+    const location = new URL(done.headers.get('location') ?? '', server.baseUrl);
+    assert.equal(location.origin + location.pathname, LOGOUT_URI);
+    assert.equal(location.searchParams.get('state'), 'bye');
+    // the browser is logged out: a new authorization request asks for a verification again
+    const again = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT_URI, scope: 'openid', state: 's', nonce: 'n',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+    });
+    const { url } = await browser.follow(again);
+    assert.match(url.pathname, /^\/interaction\//);
+  });
+});

@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DataCipher, hashSecret } from '../../src/security/index.ts';
+import {
+  ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
+  type DatabaseHandle,
+} from '../../src/storage/index.ts';
+import type { IdentityClaims } from '../../src/verification/index.ts';
+import { createTestDatabaseUrl, postgresUrl } from '../helpers/test-database.ts';
+
+const cipher = new DataCipher('contract-test-master-key-0123456789abcdef');
+
+interface Backend {
+  name: 'sqlite' | 'postgres';
+  open(): Promise<{ handle: DatabaseHandle; cleanup(): Promise<void> }>;
+}
+
+const backends: Backend[] = [{
+  name: 'sqlite',
+  async open() {
+    const dir = await mkdtemp(path.join(tmpdir(), 'verid-contract-'));
+    const handle = openDatabase({ databaseUrl: null, dataDir: dir });
+    return { handle, cleanup: async () => { await handle.close(); await rm(dir, { recursive: true, force: true }); } };
+  },
+}];
+if (postgresUrl()) {
+  backends.push({
+    name: 'postgres',
+    async open() {
+      const db = await createTestDatabaseUrl();
+      const handle = openDatabase({ databaseUrl: db.url, dataDir: '' });
+      return { handle, cleanup: async () => { await handle.close(); await db.drop(); } };
+    },
+  });
+}
+
+const claims: IdentityClaims = {
+  givenName: 'Ada', familyName: 'Lovelace', birthdate: '1815-12-10', gender: 'female', email: null,
+  document: { type: 'passport', issuingCountry: 'GBR', number: 'AB1234567', expiryDate: '2030-01-01' },
+  verifiedAt: 1, interviewId: 'i1', checks: [],
+};
+
+for (const backend of backends) {
+  describe(`storage contract on ${backend.name}`, () => {
+    let handle: DatabaseHandle;
+    let cleanup: () => Promise<void>;
+
+    before(async () => {
+      ({ handle, cleanup } = await backend.open());
+      await migrateToLatest(handle.db, handle.dialect);
+    });
+    after(() => cleanup());
+
+    test('migrations are idempotent', async () => {
+      const again = await migrateToLatest(handle.db, handle.dialect);
+      assert.deepEqual(again.results, []);
+    });
+
+    test('oidc payloads: upsert, find by id/uid/user code, consume, expiry, revoke by grant', async () => {
+      const repo = new OidcPayloadRepository(handle.db);
+      await repo.upsert('AuthorizationCode', 'c1', { grantId: 'g1', uid: 'u1', kind: 'AuthorizationCode' }, Date.now() + 60_000);
+      await repo.upsert('AccessToken', 'a1', { grantId: 'g1' }, Date.now() + 60_000);
+      await repo.upsert('DeviceCode', 'd1', { userCode: 'ABCD' }, Date.now() + 60_000);
+      await repo.upsert('Session', 'old', { x: 1 }, Date.now() - 1);
+      assert.deepEqual((await repo.find('AuthorizationCode', 'id', 'c1'))?.payload.uid, 'u1');
+      assert.ok(await repo.find('AuthorizationCode', 'uid', 'u1'));
+      assert.ok(await repo.find('DeviceCode', 'user_code', 'ABCD'));
+      assert.equal(await repo.find('Session', 'id', 'old'), undefined, 'expired rows are not found');
+      assert.equal(await repo.find('AccessToken', 'id', 'c1'), undefined, 'models are separate');
+      await repo.consume('AuthorizationCode', 'c1');
+      assert.ok((await repo.find('AuthorizationCode', 'id', 'c1'))?.consumedAt);
+      await repo.upsert('AuthorizationCode', 'c1', { grantId: 'g1', changed: true }, Date.now() + 60_000);
+      assert.equal((await repo.find('AuthorizationCode', 'id', 'c1'))?.payload.changed, true);
+      await repo.revokeByGrantId('AccessToken', 'g1');
+      assert.equal(await repo.find('AccessToken', 'id', 'a1'), undefined);
+      assert.ok(await repo.find('AuthorizationCode', 'id', 'c1'), 'revocation is per model');
+      await repo.destroy('AuthorizationCode', 'c1');
+      assert.equal(await repo.find('AuthorizationCode', 'id', 'c1'), undefined);
+      assert.equal(await repo.purgeExpired(), 1);
+    });
+
+    test('clients: secrets are stored as hashes; HMAC secrets encrypted; rotation keeps the previous hash', async () => {
+      const repo = new ClientRepository(handle.db, cipher);
+      await repo.create({ clientId: 'c-basic', name: 'A', environment: 'demo', metadata: { redirect_uris: ['https://a/cb'] }, secretHash: hashSecret('s1'), secretForHmac: null });
+      await repo.create({ clientId: 'c-jwt', name: 'B', environment: 'production', metadata: {}, secretHash: hashSecret('s2'), secretForHmac: 's2' });
+      const basic = await repo.find('c-basic');
+      assert.equal(basic?.secretHash, hashSecret('s1'));
+      assert.deepEqual(basic?.metadata, { redirect_uris: ['https://a/cb'] });
+      assert.equal(await repo.findHmacSecret('c-basic'), null);
+      assert.equal(await repo.findHmacSecret('c-jwt'), 's2');
+      const raw = await handle.db.selectFrom('oidc_clients').select('secret_encrypted').where('client_id', '=', 'c-jwt').executeTakeFirstOrThrow();
+      assert.ok(!Buffer.from(raw.secret_encrypted!).includes(Buffer.from('s2')));
+      assert.equal(await repo.rotateSecret('c-basic', hashSecret('s3'), null, 123), true);
+      const rotated = await repo.find('c-basic');
+      assert.equal(rotated?.secretHash, hashSecret('s3'));
+      assert.equal(rotated?.previousSecretHash, hashSecret('s1'));
+      assert.equal(rotated?.previousSecretExpiresAt, 123);
+      assert.equal(await repo.rotateSecret('missing', 'h', null, 1), false);
+      assert.deepEqual((await repo.list()).map((c) => c.clientId), ['c-basic', 'c-jwt']);
+      assert.equal(await repo.delete('c-jwt'), true);
+      assert.equal(await repo.delete('c-jwt'), false);
+    });
+
+    test('signing keys: private parts encrypted, promotion and retirement in one step', async () => {
+      const repo = new SigningKeyRepository(handle.db, cipher);
+      await repo.insert({ kid: 'k1', alg: 'ES256', state: 'current', publicJwk: { kid: 'k1' }, privateJwk: { kid: 'k1', d: 'secret-d' } });
+      await repo.insert({ kid: 'k2', alg: 'ES256', state: 'next', publicJwk: { kid: 'k2' }, privateJwk: { kid: 'k2', d: 'secret-e' } });
+      const raw = await handle.db.selectFrom('signing_keys').select('private_jwk_encrypted').where('kid', '=', 'k1').executeTakeFirstOrThrow();
+      assert.ok(!Buffer.from(raw.private_jwk_encrypted).includes(Buffer.from('secret-d')));
+      assert.equal((await repo.list()).find((k) => k.kid === 'k1')?.privateJwk.d, 'secret-d');
+      await repo.promote(['k2'], [{ kid: 'k1', removeAfter: Date.now() - 1 }]);
+      const keys = await repo.list();
+      assert.equal(keys.find((k) => k.kid === 'k2')?.state, 'current');
+      assert.equal(keys.find((k) => k.kid === 'k1')?.state, 'retired');
+      assert.equal(await repo.deleteRetiredBefore(), 1);
+      assert.deepEqual((await repo.list()).map((k) => k.kid), ['k2']);
+    });
+
+    test('sessions: compare-and-set transitions write the event and the outbox row atomically', async () => {
+      const repo = new SessionRepository(handle.db, cipher);
+      const session = await repo.create({
+        interviewId: 's1', interviewCode: 'ABC234', tokenHash: 'th1', origin: 'oidc', mode: 'enroll', environment: 'demo',
+        clientId: 'c', interactionUid: 'u9', externalId: null, loginHint: 'ada@example.com', expiresAt: Date.now() + 1000,
+      }, { type: 'session.created', data: {} });
+      assert.equal(session.state, 'created');
+      assert.equal((await repo.findByTokenHash('th1'))?.interviewId, 's1');
+      assert.equal((await repo.findByInteractionUid('u9'))?.interviewId, 's1');
+      assert.equal(await repo.loadLoginHint('s1'), 'ada@example.com');
+      assert.equal(await repo.transition('s1', 'created', 'id_captured', { type: 'image.added', data: { kind: 'front' } }), true);
+      assert.equal(await repo.transition('s1', 'created', 'face_captured', { type: 'x', data: {} }), false, 'stale from-state loses');
+      assert.equal(await repo.transition('s1', 'id_captured', 'failed', { type: 'session.failed', data: {} },
+        { reasons: ['mrz_not_found'], completedAt: 5 }, { eventType: 'verification.failed', payload: { interviewId: 's1' } }), true);
+      const failed = await repo.findById('s1');
+      assert.equal(failed?.state, 'failed');
+      assert.deepEqual(failed?.reasons, ['mrz_not_found']);
+      const events = await repo.listEvents('s1');
+      assert.deepEqual(events.map((e) => [e.type, e.fromState, e.toState]), [
+        ['session.created', null, 'created'], ['image.added', 'created', 'id_captured'], ['session.failed', 'id_captured', 'failed'],
+      ]);
+      const outbox = await handle.db.selectFrom('webhook_outbox').selectAll().execute();
+      assert.equal(outbox.length, 1);
+      assert.deepEqual(JSON.parse(outbox[0]!.payload), { interviewId: 's1' });
+      await repo.replaceTokenHash('s1', 'th2');
+      assert.equal(await repo.findByTokenHash('th1'), undefined);
+    });
+
+    test('session images and document data are encrypted at rest', async () => {
+      const repo = new SessionRepository(handle.db, cipher);
+      await repo.create({
+        interviewId: 's2', interviewCode: 'XYZ789', tokenHash: 'th-s2', origin: 'omni', mode: 'enroll', environment: 'demo',
+        clientId: null, interactionUid: null, externalId: 'ext', loginHint: null, expiresAt: Date.now() + 1000,
+      }, { type: 'session.created', data: {} });
+      const image = Buffer.from('JPEG-BYTES-OF-A-FACE');
+      await repo.saveImage('s2', 'face', 'image/jpeg', image);
+      await repo.saveImage('s2', 'face', 'image/jpeg', image);
+      const raw = await handle.db.selectFrom('session_images').select('data_encrypted').where('session_id', '=', 's2').executeTakeFirstOrThrow();
+      assert.ok(!Buffer.from(raw.data_encrypted).includes(image));
+      assert.deepEqual((await repo.loadImage('s2', 'face'))?.data, image);
+      assert.deepEqual(await repo.listImageKinds('s2'), ['face']);
+      const document = { fields: null, mrzValid: false, items: [], reasons: ['mrz_not_found'] };
+      await repo.saveDocument('s2', document);
+      assert.deepEqual(await repo.loadDocument('s2'), document);
+    });
+
+    test('identities: the same lookup key enrols the same identity; claims encrypted', async () => {
+      const repo = new IdentityRepository(handle.db, cipher);
+      const first = await repo.enroll('key-1', claims, [0.1, 0.2]);
+      const second = await repo.enroll('key-1', { ...claims, email: 'ada@example.com' }, null);
+      assert.equal(first, second);
+      assert.notEqual(await repo.enroll('key-2', claims, null), first);
+      assert.equal((await repo.findClaims(first))?.email, 'ada@example.com');
+      const raw = await handle.db.selectFrom('identities').select('claims_encrypted').where('id', '=', first).executeTakeFirstOrThrow();
+      assert.ok(!Buffer.from(raw.claims_encrypted).includes(Buffer.from('Lovelace')));
+    });
+  });
+}
