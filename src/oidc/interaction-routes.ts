@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
 import type Provider from 'oidc-provider';
 import type { ClientRepository } from '../storage/index.ts';
 import type { VerificationService, VerificationSession } from '../verification/index.ts';
@@ -19,6 +20,8 @@ type UidParams = { Params: { uid: string } };
  */
 export async function interactionRoutes(app: FastifyInstance, options: InteractionRoutesOptions): Promise<void> {
   const { provider, verification, clients } = options;
+  // The page's forms post application/x-www-form-urlencoded (their fields are not used).
+  await app.register(formbody);
 
   async function details(request: FastifyRequest, reply: FastifyReply) {
     try {

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import * as oidc from 'openid-client';
+import { chromium, type Browser } from 'playwright-core';
+import { registerClient } from '../../src/oidc/client-registration.ts';
+import { face } from '../helpers/fixtures.ts';
+import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { generatePassport } from '../support/synthetic-document.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const REDIRECT_URI = 'https://rp.example.com/callback';
+
+describe('hosted capture page in a real browser', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)` }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let dir: string;
+
+  before(async () => {
+    server = await startTestServer();
+    dir = await mkdtemp(path.join(tmpdir(), 'verid-browser-'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await closeEngines();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a person uploads their passport and selfie and returns to the application with a code', async () => {
+    const client = await registerClient(server.app.clients, {
+      name: 'RP', redirectUris: [REDIRECT_URI], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_basic',
+    }, async () => {});
+    const rp = await oidc.discovery(new URL(server.baseUrl), client.clientId, client.clientSecret!, undefined, { execute: [oidc.allowInsecureRequests] });
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT_URI, scope: 'openid profile', state: 'browser-state', nonce: 'n',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+    });
+    const passportFile = path.join(dir, 'passport.jpg');
+    const selfieFile = path.join(dir, 'selfie.jpg');
+    await writeFile(passportFile, await generatePassport({
+      issuingCountry: 'GBR', surname: 'HUGHES', givenNames: 'AMELIA', documentNumber: 'P77310044', birthDate: '1993-06-21',
+      expiryDate: '2032-06-20', sex: 'F', portrait: await face('genuine/london_001/1.jpg'),
+    }));
+    await writeFile(selfieFile, await face('genuine/london_001/2.jpg'));
+
+    const page = await browser.newPage();
+    await page.route('https://rp.example.com/**', async (route) => {
+      await route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Sample RP</h1>' });
+    });
+    await page.goto(url.href);
+    assert.equal(await page.title(), 'Verify your identity · verid');
+    await page.getByLabel('Photo of your passport or ID card').setInputFiles(passportFile);
+    await page.getByLabel('A selfie').setInputFiles(selfieFile);
+    await page.screenshot({ path: path.join(tmpdir(), 'verid-capture-page.png'), fullPage: true });
+    const returned = page.waitForRequest((request) => request.url().startsWith('https://rp.example.com/'), { timeout: 90_000 });
+    await page.getByRole('button', { name: 'Verify and continue' }).click();
+    const callback = new URL((await returned).url());
+    assert.equal(callback.searchParams.get('state'), 'browser-state');
+    assert.ok(callback.searchParams.get('code'), `expected a code, got ${callback}`);
+  });
+
+  test('an unreadable document photo shows the reason and lets the person try again', async () => {
+    const client = await registerClient(server.app.clients, {
+      name: 'RP2', redirectUris: [REDIRECT_URI], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_basic',
+    }, async () => {});
+    const rp = await oidc.discovery(new URL(server.baseUrl), client.clientId, client.clientSecret!, undefined, { execute: [oidc.allowInsecureRequests] });
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT_URI, scope: 'openid', state: 's2', nonce: 'n',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+    });
+    const selfieFile = path.join(dir, 'selfie2.jpg');
+    await writeFile(selfieFile, await face('genuine/london_001/2.jpg'));
+    const page = await browser.newPage();
+    await page.goto(url.href);
+    await page.getByLabel('Photo of your passport or ID card').setInputFiles(selfieFile);
+    await page.getByLabel('A selfie').setInputFiles(selfieFile);
+    await page.getByRole('button', { name: 'Verify and continue' }).click();
+    await page.getByRole('status').filter({ hasText: 'machine-readable zone' }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByRole('button', { name: 'Verify and continue' }).isEnabled(), true);
+    assert.match(page.url(), /\/interaction\//);
+    await page.screenshot({ path: path.join(tmpdir(), 'verid-capture-error.png'), fullPage: true });
+  });
+});
