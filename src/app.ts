@@ -8,7 +8,8 @@ import { createEngines, type Engines } from './engines.ts';
 import { serializeError, toAppError } from './errors/index.ts';
 import { createProvider, isProviderPath } from './oidc/create-provider.ts';
 import { interactionRoutes } from './oidc/interaction-routes.ts';
-import { ensureSigningKeys, providerJwks } from './oidc/signing-keys.ts';
+import { ProviderHost } from './oidc/provider-host.ts';
+import { ensureSigningKeys } from './oidc/signing-keys.ts';
 import { DataCipher } from './security/index.ts';
 import {
   ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
@@ -28,6 +29,7 @@ export interface App {
   database: DatabaseHandle;
   verification: VerificationService;
   clients: ClientRepository;
+  oidc: ProviderHost;
 }
 
 const CAPTURE_SCRIPT = new URL('./web/capture/capture.js', import.meta.url);
@@ -53,9 +55,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     sessionTtlSeconds: config.sessionTtlSeconds,
     maxImageBytes: config.maxImageBytes,
   });
-  const provider = createProvider({
-    config, payloads: new OidcPayloadRepository(database.db), clients, identities, jwks: providerJwks(await keys.list()),
-  });
+  const payloads = new OidcPayloadRepository(database.db);
+  const oidc = await ProviderHost.create(keys, (jwks) => createProvider({ config, payloads, clients, identities, jwks }));
 
   const server = Fastify({
     logger: options.logger === false ? false : {
@@ -82,8 +83,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   });
   await server.register(middie);
-  const oidc = provider.callback();
-  server.use((req, res, next) => (isProviderPath(req.url ?? '') ? oidc(req, res) : next()));
+  server.use((req, res, next) => (isProviderPath(req.url ?? '') ? oidc.handle(req, res) : next()));
 
   server.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', database: database.dialect }));
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
@@ -92,15 +92,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(captureScript));
 
   await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes });
-  await server.register(interactionRoutes, { provider, verification, clients });
+  await server.register(interactionRoutes, { oidc, verification, clients });
 
   server.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
   });
+  // Pick up `verid keys rotate` (run anywhere against the same database) without a restart.
+  const keyRefresh = setInterval(() => {
+    oidc.refresh().then((changed) => changed && server.log.info('signing keys changed: provider reloaded'),
+      (error: unknown) => server.log.error({ err: error }, 'signing key refresh failed'));
+  }, config.keyRefreshSeconds * 1000);
+  keyRefresh.unref();
   server.addHook('onClose', async () => {
+    clearInterval(keyRefresh);
     if (!options.engines) await engines.close();
     await database.close();
   });
-  return { server, database, verification, clients };
+  return { server, database, verification, clients, oidc };
 }

@@ -49,7 +49,7 @@ keys.command('rotate')
     const ctx = await openCliContext(c);
     try {
       const lifetime = Math.max(c.idTokenTtlSeconds, c.accessTokenTtlSeconds);
-      print(output(), await rotateSigningKeys(ctx.keys, lifetime), 'Restart verid (every instance) to serve the new key set.');
+      print(output(), await rotateSigningKeys(ctx.keys, lifetime), `Running servers switch to the new key set within ${c.keyRefreshSeconds} s.`);
     } finally {
       await ctx.close();
     }

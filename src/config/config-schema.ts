@@ -67,6 +67,10 @@ export const CONFIG_KEYS = {
   refreshTokenTtlSeconds: {
     env: 'VERID_REFRESH_TOKEN_TTL_SECONDS', type: 'integer', default: 14 * 86_400, description: 'Lifetime of refresh tokens.',
   },
+  keyRefreshSeconds: {
+    env: 'VERID_KEY_REFRESH_SECONDS', type: 'integer', default: 60,
+    description: 'How often a running server re-reads the signing key set (so `verid keys rotate` needs no restart).',
+  },
   trustFramework: {
     env: 'VERID_TRUST_FRAMEWORK', type: 'string', default: 'verid',
     description: 'Value of `verified_claims.verification.trust_framework` (OIDC4IDA) in tokens.',

@@ -19,6 +19,7 @@ export interface Config {
   idTokenTtlSeconds: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  keyRefreshSeconds: number;
   trustFramework: string;
   /** Names of keys still on a development-only default (warned about; refused in production). */
   devDefaults: string[];
@@ -85,6 +86,7 @@ function validate(config: Config): void {
   if (config.faceMatchThreshold !== null && (config.faceMatchThreshold <= 0 || config.faceMatchThreshold >= 1)) {
     throw new ConfigError('VERID_FACE_MATCH_THRESHOLD must be between 0 and 1');
   }
+  if (config.keyRefreshSeconds < 1) throw new ConfigError('VERID_KEY_REFRESH_SECONDS must be at least 1');
   if (config.engineThreads < 1) throw new ConfigError('VERID_ENGINE_THREADS must be at least 1');
   if (config.mode === 'production') {
     if (config.devDefaults.length > 0) {

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
-import type Provider from 'oidc-provider';
 import type { ClientRepository } from '../storage/index.ts';
 import type { VerificationService, VerificationSession } from '../verification/index.ts';
 import { capturePage, messagePage } from '../web/capture/capture-page.ts';
 import { ACR_DOCUMENT_AND_FACE } from './create-provider.ts';
+import type { ProviderHost } from './provider-host.ts';
 
 export interface InteractionRoutesOptions {
-  provider: Provider;
+  oidc: ProviderHost;
   verification: VerificationService;
   clients: ClientRepository;
 }
@@ -19,13 +19,13 @@ type UidParams = { Params: { uid: string } };
  * (ID + selfie on the hosted capture page) and finishes the interaction with its outcome.
  */
 export async function interactionRoutes(app: FastifyInstance, options: InteractionRoutesOptions): Promise<void> {
-  const { provider, verification, clients } = options;
+  const { oidc, verification, clients } = options;
   // The page's forms post application/x-www-form-urlencoded (their fields are not used).
   await app.register(formbody);
 
   async function details(request: FastifyRequest, reply: FastifyReply) {
     try {
-      return await provider.interactionDetails(request.raw, reply.raw);
+      return await oidc.provider.interactionDetails(request.raw, reply.raw);
     } catch {
       return undefined;
     }
@@ -37,7 +37,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
   }
 
   async function grantAndFinish(request: FastifyRequest, reply: FastifyReply, accountId: string, params: Record<string, unknown>) {
-    const grant = new provider.Grant({ accountId, clientId: String(params.client_id) });
+    const grant = new oidc.provider.Grant({ accountId, clientId: String(params.client_id) });
     if (typeof params.scope === 'string') grant.addOIDCScope(params.scope);
     if (typeof params.claims === 'string') {
       const requested = JSON.parse(params.claims) as Record<string, Record<string, unknown> | undefined>;
@@ -45,7 +45,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     }
     const grantId = await grant.save();
     const login = { accountId, acr: ACR_DOCUMENT_AND_FACE, amr: ['face'], remember: false };
-    await provider.interactionFinished(request.raw, reply.raw, { login, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await oidc.provider.interactionFinished(request.raw, reply.raw, { login, consent: { grantId } }, { mergeWithLastSubmission: false });
     return reply.hijack();
   }
 
@@ -86,7 +86,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       const description = current.state === 'expired'
         ? 'the identity verification session expired'
         : `identity verification failed: ${current.reasons.join(' ') || 'unknown'}`;
-      await provider.interactionFinished(request.raw, reply.raw, { error: 'access_denied', error_description: description },
+      await oidc.provider.interactionFinished(request.raw, reply.raw, { error: 'access_denied', error_description: description },
         { mergeWithLastSubmission: false });
       return reply.hijack();
     }
@@ -97,7 +97,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
   app.post<UidParams>('/interaction/:uid/abort', async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
-    await provider.interactionFinished(request.raw, reply.raw,
+    await oidc.provider.interactionFinished(request.raw, reply.raw,
       { error: 'access_denied', error_description: 'the user cancelled the identity verification' }, { mergeWithLastSubmission: false });
     return reply.hijack();
   });

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { exportJWK, generateKeyPair } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { registerClient, type TokenEndpointAuthMethod } from '../../src/oidc/client-registration.ts';
+import { rotateSigningKeys } from '../../src/oidc/signing-keys.ts';
+import { DataCipher } from '../../src/security/index.ts';
+import { SigningKeyRepository } from '../../src/storage/index.ts';
 import { Browser } from '../helpers/browser.ts';
 import { face } from '../helpers/fixtures.ts';
 import { verifyInBrowser } from '../helpers/login-flow.ts';
@@ -172,6 +175,31 @@ describe('OIDC protocol rules', () => {
       (error: oidc.ResponseBodyError) => error.error === 'invalid_client');
   });
 
+  test('key rotation: next keys are published first, then sign, and the old keys keep verifying', async () => {
+    const keys = new SigningKeyRepository(server.app.database.db, new DataCipher(server.config.masterKey));
+    const jwks = async () => (await (await fetch(`${server.baseUrl}/oauth2/jwks`)).json()) as { keys: Array<{ kid: string }> };
+    const idToken = async () => {
+      const { callback, verifier, state, nonce } = await codeFor(rp);
+      return (await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce })).id_token!;
+    };
+    const oldToken = await idToken();
+    const oldKid = decodeProtectedHeader(oldToken).kid!;
+
+    const first = await rotateSigningKeys(keys, 3600);
+    assert.equal(await server.app.oidc.refresh(), true, 'the running server picks the new key set up');
+    const published = (await jwks()).keys.map((k) => k.kid);
+    for (const kid of first.published) assert.ok(published.includes(kid), 'next keys are in the JWKS');
+    assert.equal(decodeProtectedHeader(await idToken()).kid, oldKid, 'but do not sign yet');
+
+    await rotateSigningKeys(keys, 3600);
+    await server.app.oidc.refresh();
+    const newToken = await idToken();
+    const newKid = decodeProtectedHeader(newToken).kid!;
+    assert.ok(first.published.includes(newKid), 'the previously published key now signs');
+    const set = createLocalJWKSet(await jwks() as never);
+    await jwtVerify(oldToken, set, { issuer: server.baseUrl });
+    await jwtVerify(newToken, set, { issuer: server.baseUrl });
+  });
   test('RP-initiated logout ends the session and returns to the registered post-logout URI', async () => {
     const { callback, verifier, state, nonce } = await codeFor(rp);
     const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
