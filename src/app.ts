@@ -21,7 +21,8 @@ export interface AppOptions {
   config: Config;
   /** Share already-started engines (tests); otherwise the app starts and owns its own. */
   engines?: Engines;
-  logger?: boolean;
+  /** false: no logging (tests); a stream: log there (tests that inspect logs); default: stdout. */
+  logger?: false | { stream: NodeJS.WritableStream };
 }
 
 export interface App {
@@ -61,6 +62,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const server = Fastify({
     logger: options.logger === false ? false : {
       level: config.logLevel,
+      ...(options.logger?.stream ? { stream: options.logger.stream } : {}),
       // Paths only: query strings can carry login hints (e-mail addresses) and codes.
       serializers: { req: (req) => ({ method: req.method, path: req.url.split('?')[0] }) },
     },

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { createEngines, type Engines } from '../../src/engines.ts';
@@ -22,6 +23,8 @@ export async function closeEngines(): Promise<void> {
 
 export interface TestServer {
   app: App;
+  /** Everything the server logged (only with `captureLogs`). */
+  logs(): string;
   config: Config;
   baseUrl: string;
   close(): Promise<void>;
@@ -31,17 +34,22 @@ export interface TestServer {
  * A real verid listening on a loopback port, with its own empty database: SQLite in a temporary
  * directory, or a fresh PostgreSQL database when `dialect` is 'postgres'.
  */
-export async function startTestServer(options: { overrides?: Partial<Config>; dialect?: 'sqlite' | 'postgres' } = {}): Promise<TestServer> {
+export async function startTestServer(options: { overrides?: Partial<Config>; dialect?: 'sqlite' | 'postgres'; captureLogs?: boolean } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'verid-test-'));
   const pg = options.dialect === 'postgres' ? await createTestDatabaseUrl() : undefined;
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = { VERID_DATA_DIR: dataDir, PORT: String(port), VERID_ISSUER: baseUrl, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
   const config = { ...loadConfig({ ...env, ...(pg ? { DATABASE_URL: pg.url } : {}) }), ...options.overrides };
-  const app = await buildApp({ config, engines: engines(), logger: false });
+  let logged = '';
+  const stream = new Writable({ write(chunk, _encoding, done) { logged += String(chunk); done(); } });
+  const logger = options.captureLogs ? { stream } : false as const;
+  if (options.captureLogs) config.logLevel = 'debug';
+  const app = await buildApp({ config, engines: engines(), logger });
   await app.server.listen({ host: '127.0.0.1', port });
   return {
     app,
+    logs: () => logged,
     config,
     baseUrl,
     close: async () => {

@@ -22,7 +22,7 @@ describe('OpenID Connect login through a verification session', () => {
   let passport: Buffer;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ captureLogs: true });
     client = await verid(server.config, [
       'clients', 'create', '--name', 'Sample RP', '--redirect-uri', REDIRECT_URI, '--environment', 'demo',
     ]) as typeof client;
@@ -120,5 +120,13 @@ describe('OpenID Connect login through a verification session', () => {
     const digit = scores.idValidation.idSpecific.find((i: { key: string }) => i.key === 'documentNumberCheckDigit');
     assert.equal(digit.status, 'FAIL');
     assert.ok(scores.reasons.includes('mrz_check_digit_failed'));
+  });
+
+  test('no personal data reaches the logs', () => {
+    const logs = server.logs();
+    assert.ok(logs.includes('/omni/process/face'), 'the server did log the requests');
+    for (const pii of ['EVANS', 'Evans', 'OLIVIA', 'Olivia', HOLDER.documentNumber, HOLDER.birthDate, '900417', 'olivia.evans@example.com', 'login_hint']) {
+      assert.ok(!logs.includes(pii), `logs contain ${pii}`);
+    }
   });
 });
