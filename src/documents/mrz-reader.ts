@@ -15,13 +15,14 @@ const MAX_WIDTH = 1600;
 const MIN_CROP_WIDTH = 1200;
 /** The MRZ sits in the bottom third of every ICAO layout; 40% leaves room for a loose crop. */
 const MRZ_BAND = 0.4;
+const MAX_NAME_PASSES = 1;
 
 interface Variant { name: string; make: (image: Buffer, width: number, height: number) => Promise<Buffer> }
 
 const bottomBand = (image: Buffer, width: number, height: number) => {
   const top = Math.floor(height * (1 - MRZ_BAND));
   return sharp(image).extract({ left: 0, top, width, height: height - top })
-    .resize({ width: Math.max(width, MIN_CROP_WIDTH) });
+    .resize({ width: Math.min(Math.max(width, MIN_CROP_WIDTH), MAX_WIDTH) });
 };
 
 const VARIANTS: readonly Variant[] = [
@@ -49,14 +50,20 @@ export async function readMrzFromImage(front: Uint8Array, recognize: RecognizeTe
   }
   let best: { reading: MrzTextReading; variant: string } | null = null;
   let visualText: string[] = [];
+  let namePassesLeft: number | null = null;
   for (const variant of VARIANTS) {
     if (variant.name === 'upside-down' && best) break;
+    if (namePassesLeft !== null && namePassesLeft-- <= 0) break;
     const lines = await recognize(await variant.make(upright, width, height));
     if (variant.name === 'full') visualText = lines;
     const reading = readMrzText(lines, now, visualText);
     if (!reading) continue;
-    if (isStructurallyValid(reading) && reading.nameConfirmed !== false) return { kind: 'read', reading, variant: variant.name };
+    const valid = isStructurallyValid(reading);
+    if (valid && reading.nameConfirmed !== false) return { kind: 'read', reading, variant: variant.name };
     if (!best || rank(reading) > rank(best.reading)) best = { reading, variant: variant.name };
+    // A valid MRZ whose name the printed zone does not confirm (non-Latin or absent visual names
+    // are common) earns one more pass, not all of them.
+    if (valid && namePassesLeft === null) namePassesLeft = MAX_NAME_PASSES;
   }
   return best ? { kind: 'read', ...best } : { kind: 'mrz_not_found' };
 }

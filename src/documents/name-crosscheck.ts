@@ -29,9 +29,10 @@ export function visualWords(texts: readonly string[]): Set<string> {
 
 /**
  * How well the visual zone supports a word: its length when printed as is (or, at the end of a
- * truncated field, as the start of a longer word); less per edit when printed with transliteration
- * drift (MUELLER / MULLER); -1 when unsupported. Exact matches must beat near matches, or a 'K'
- * glued to a name (KANNA) would win over the name itself (ANNA).
+ * truncated field, as the start of a longer word); a little less when printed inside a longer word
+ * (OCR often drops the space between printed names); much less per edit when printed with
+ * transliteration drift (MUELLER / MULLER); -1 when unsupported. Exact matches must beat near
+ * matches, or a 'K' glued to a name (KANNA) would win over the name itself (ANNA).
  */
 function support(word: string, isLast: boolean, words: ReadonlySet<string>): number {
   if (words.has(word)) return word.length;
@@ -39,9 +40,10 @@ function support(word: string, isLast: boolean, words: ReadonlySet<string>): num
   const tolerance = Math.floor(word.length / 5);
   for (const visual of words) {
     if (isLast && word.length >= 2 && visual.startsWith(word)) return word.length;
+    if (word.length >= 3 && visual.includes(word)) best = Math.max(best, word.length - 1);
     if (tolerance === 0 || Math.abs(visual.length - word.length) > tolerance) continue;
     const distance = editDistance(word, visual);
-    if (distance <= tolerance) best = Math.max(best, word.length - 2 * distance);
+    if (distance <= tolerance) best = Math.max(best, word.length - 4 * distance);
   }
   return best;
 }

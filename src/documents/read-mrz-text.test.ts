@@ -130,3 +130,11 @@ test('corrupting a check digit fails exactly that check', () => {
     }
   }
 });
+
+test('printed names run together by OCR still split the MRZ name at the right K', () => {
+  const ocrName = 'KOWALSKIKKMAXIMILIANKALEXANDER';
+  const lines = ['IDNGAYN0VC18<<7<<<<<<<<<<<<<<<', '0110255<3108055NGA<<<<<<<<<<<4', ocrName];
+  const reading = readMrzText(['KOWALSKI', 'MAXIMILIANALEXANDER KONSTANTIN', ...lines], NOW);
+  assert.equal(reading?.fields.surname, 'KOWALSKI');
+  assert.equal(reading?.fields.givenNames, 'MAXIMILIAN ALEXANDER');
+});
