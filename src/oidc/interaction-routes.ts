@@ -61,7 +61,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     let token: string;
     if (current && ['created', 'started', 'id_captured', 'face_captured'].includes(current.state)) {
       token = await verification.reissueToken(current);
-    } else if (current && ['succeeded', 'failed', 'expired'].includes(current.state)) {
+    } else if (current && ['succeeded', 'failed', 'expired', 'pending_review'].includes(current.state)) {
       return reply.type('text/html').send(capturePage({ uid: interaction.uid, token: '', finished: true }));
     } else {
       const client = await clients.find(String(params.client_id));
@@ -82,10 +82,12 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     if (current?.state === 'succeeded' && current.identityId) {
       return grantAndFinish(request, reply, current.identityId, interaction.params);
     }
-    if (current?.state === 'failed' || current?.state === 'expired') {
-      const description = current.state === 'expired'
-        ? 'the identity verification session expired'
-        : `identity verification failed: ${current.reasons.join(' ') || 'unknown'}`;
+    if (current?.state === 'failed' || current?.state === 'expired' || current?.state === 'pending_review') {
+      const description = {
+        expired: 'the identity verification session expired',
+        pending_review: `identity verification needs a manual review: ${current.reasons.join(' ')}`,
+        failed: `identity verification failed: ${current.reasons.join(' ') || 'unknown'}`,
+      }[current.state];
       await oidc.provider.interactionFinished(request.raw, reply.raw, { error: 'access_denied', error_description: description },
         { mergeWithLastSubmission: false });
       return reply.hijack();

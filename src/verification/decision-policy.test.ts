@@ -48,3 +48,17 @@ test('a document without an MRZ fails', () => {
   assert.equal(d.state, 'failed');
   assert.deepEqual(d.reasons, ['mrz_not_found', 'document_face_not_found']);
 });
+
+test('a matching selfie with a document check that only warns goes to review', () => {
+  const unconfirmed: DocumentOutcome = {
+    ...validDocument,
+    items: [...validDocument.items, { key: 'fullNameCrosscheck', value: false, status: 'WARN' }],
+    reasons: ['mrz_name_unconfirmed'],
+  };
+  const d = decide(unconfirmed, { documentFaceFound: true, selfieReasons: [], similarity: 0.8, threshold: 0.5 });
+  assert.equal(d.state, 'pending_review');
+  assert.equal(d.scores.overall.status, 'WARN');
+  assert.deepEqual(d.reasons, ['mrz_name_unconfirmed']);
+  const mismatch = decide(unconfirmed, { documentFaceFound: true, selfieReasons: [], similarity: 0.1, threshold: 0.5 });
+  assert.equal(mismatch.state, 'failed');
+});

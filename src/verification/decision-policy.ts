@@ -15,14 +15,16 @@ export interface FaceOutcome {
 }
 
 export interface Decision {
-  state: 'succeeded' | 'failed';
+  state: 'succeeded' | 'failed' | 'pending_review';
   scores: Scores;
   reasons: string[];
 }
 
 /**
  * The one place that turns check results into an outcome. A session succeeds only when the
- * document's MRZ is fully valid, no document check failed, and the selfie matches the portrait.
+ * document's MRZ is fully valid, every document check is OK, and the selfie matches the portrait.
+ * A document check that only warns (e.g. the MRZ name is not confirmed by the printed name) sends
+ * a matching session to review instead: verid never signs a claim it is unsure of.
  */
 export function decide(document: DocumentOutcome, face: FaceOutcome): Decision {
   const scores = emptyScores();
@@ -48,8 +50,10 @@ export function decide(document: DocumentOutcome, face: FaceOutcome): Decision {
   };
 
   const reasons = [...new Set([...document.reasons, ...faceReasons])];
-  const passed = idStatus === 'OK' && document.mrzValid && faceStatus === 'OK';
-  scores.overall = { value: passed ? 1 : 0, status: passed ? 'OK' : 'FAIL' };
+  const valid = document.found && document.mrzValid && faceStatus === 'OK' && idStatus !== 'FAIL' && idStatus !== 'UNKNOWN';
+  const state = !valid ? 'failed' : idStatus === 'OK' ? 'succeeded' : 'pending_review';
+  const status: CheckStatus = state === 'succeeded' ? 'OK' : state === 'failed' ? 'FAIL' : 'WARN';
+  scores.overall = { value: state === 'succeeded' ? 1 : state === 'failed' ? 0 : 0.5, status };
   scores.reasons = reasons;
-  return { state: passed ? 'succeeded' : 'failed', scores, reasons };
+  return { state, scores, reasons };
 }

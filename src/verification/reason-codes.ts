@@ -2,6 +2,11 @@
 export const REASON_MESSAGES: Record<string, string> = {
   mrz_not_found: 'We could not find the machine-readable zone (the lines of <<< at the bottom). Retake the photo with the whole page in view and in focus.',
   mrz_check_digit_failed: 'The document\'s machine-readable zone did not pass its integrity checks.',
+  mrz_field_invalid: 'The document\'s machine-readable zone could not be read reliably. Retake the photo, flat and in focus.',
+  mrz_name_unconfirmed: 'The name in the machine-readable zone could not be confirmed against the printed name.',
+  image_unreadable: 'The image could not be read. Upload a JPEG, PNG or WebP photo.',
+  expiry_date_invalid: 'The document\'s expiry date is not valid.',
+  document_type_unknown: 'This type of document is not supported. Use a passport or an ID card.',
   document_expired: 'The document has expired.',
   birth_date_invalid: 'The date of birth on the document is not valid.',
   document_unsupported: 'This type of document is not supported.',
