@@ -1,7 +1,8 @@
 import sharp from 'sharp';
-import type { Human } from '@vladmandic/human';
 import type { FaceDetection } from './choose-face.ts';
 import type { DecodedImage } from './decode-image.ts';
+import { faceTemplate } from './face-engine.ts';
+import type { FaceEngine } from './face-engine.ts';
 
 interface Region {
   left: number;
@@ -11,16 +12,19 @@ interface Region {
 }
 
 /** Runs Human on one region of the decoded image; boxes come back in original-image pixels. */
-async function detectInRegion(human: Human, image: DecodedImage, region: Region, pad = 0): Promise<FaceDetection[]> {
+async function detectInRegion(engine: FaceEngine, image: DecodedImage, region: Region, pad = 0): Promise<FaceDetection[]> {
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).extract(region);
   if (pad > 0) pipeline = pipeline.extend({ top: pad, bottom: pad, left: pad, right: pad, extendWith: 'copy' });
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  const { human } = engine;
   const tensor = human.tf.tensor3d(new Int32Array(data), [info.height, info.width, 3], 'int32');
   try {
     const result = await human.detect(tensor);
-    return result.face.map((face) => {
+    const detections: FaceDetection[] = [];
+    for (const face of result.face) {
       const [x, y, width, height] = face.box;
-      return {
+      const faceres = face.embedding ?? [];
+      detections.push({
         box: {
           x: Math.round((region.left + x - pad) * image.scale),
           y: Math.round((region.top + y - pad) * image.scale),
@@ -28,9 +32,10 @@ async function detectInRegion(human: Human, image: DecodedImage, region: Region,
           height: Math.round(height * image.scale),
         },
         score: face.boxScore,
-        embedding: face.embedding && face.embedding.length > 0 ? Array.from(face.embedding) : null,
-      };
-    });
+        embedding: faceres.length > 0 ? await faceTemplate(engine, tensor, face.box, faceres) : null,
+      });
+    }
+    return detections;
   } finally {
     human.tf.dispose(tensor);
   }
@@ -41,9 +46,9 @@ async function detectInRegion(human: Human, image: DecodedImage, region: Region,
  * because the detector misses faces cropped tightly at the image edge. Small portraits on a
  * plain page (portrait 8-30% of page width) are found on the first pass, so no page scan.
  */
-export async function detectFaces(human: Human, image: DecodedImage): Promise<FaceDetection[]> {
+export async function detectFaces(engine: FaceEngine, image: DecodedImage): Promise<FaceDetection[]> {
   const whole: Region = { left: 0, top: 0, width: image.width, height: image.height };
-  const found = await detectInRegion(human, image, whole);
+  const found = await detectInRegion(engine, image, whole);
   if (found.length > 0) return found;
-  return detectInRegion(human, image, whole, Math.round(Math.max(image.width, image.height) * 0.25));
+  return detectInRegion(engine, image, whole, Math.round(Math.max(image.width, image.height) * 0.25));
 }

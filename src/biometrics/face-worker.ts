@@ -1,9 +1,9 @@
-import type { Human } from '@vladmandic/human';
 import { chooseFace } from './choose-face.ts';
 import { decodeImage } from './decode-image.ts';
 import { detectFaces } from './detect-faces.ts';
 import type { FaceAnalysis, FaceImageKind } from './face-analysis.ts';
-import { loadHuman } from './human-engine.ts';
+import { loadFaceEngine } from './face-engine.ts';
+import type { FaceEngine } from './face-engine.ts';
 
 export interface FaceTask {
   image: Uint8Array;
@@ -11,13 +11,13 @@ export interface FaceTask {
 }
 
 // Models load once per worker thread, on its first task.
-let human: Promise<Human> | undefined;
+let engine: Promise<FaceEngine> | undefined;
 
 /** Piscina task: decode, detect, embed. Runs off the main event loop. */
 export default async function analyzeFace(task: FaceTask): Promise<FaceAnalysis> {
-  human ??= loadHuman();
-  const engine = await human;
+  engine ??= loadFaceEngine();
+  const models = await engine;
   const decoded = await decodeImage(task.image);
   if (!decoded) return chooseFace([], task.kind);
-  return chooseFace(await detectFaces(engine, decoded), task.kind);
+  return chooseFace(await detectFaces(models, decoded), task.kind);
 }

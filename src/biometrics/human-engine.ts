@@ -1,20 +1,8 @@
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config, Human } from '@vladmandic/human';
 import { installFileFetch } from './file-fetch.ts';
-
-const require = createRequire(import.meta.url);
-
-/** Finds a package folder without going through its `exports` map (Human does not export package.json). */
-function packageDir(name: string): string {
-  for (const base of require.resolve.paths(name) ?? []) {
-    const dir = join(base, name);
-    if (existsSync(join(dir, 'package.json'))) return dir;
-  }
-  throw new Error(`package not installed: ${name}`);
-}
+import { packageDir, requireFile } from './package-dir.ts';
 
 /**
  * Detector + alignment + `faceres` descriptor; everything else Human can do is off, both for
@@ -56,7 +44,7 @@ export function humanConfig(): Partial<Config> {
 export async function loadHuman(): Promise<Human> {
   installFileFetch();
   const humanDir = packageDir('@vladmandic/human');
-  const mod = require(join(humanDir, 'dist', 'human.node-wasm.js')) as { Human: new (c: Partial<Config>) => Human };
+  const mod = requireFile<{ Human: new (c: Partial<Config>) => Human }>(join(humanDir, 'dist', 'human.node-wasm.js'));
   const human = new mod.Human(humanConfig());
   await human.load();
   await human.tf.ready();
