@@ -12,10 +12,11 @@ import { ProviderHost } from './oidc/provider-host.ts';
 import { ensureSigningKeys } from './oidc/signing-keys.ts';
 import { DataCipher } from './security/index.ts';
 import {
-  ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
+  ChallengeRepository, ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
   type DatabaseHandle,
 } from './storage/index.ts';
 import { VerificationService } from './verification/index.ts';
+import { IndexedFaceSearch } from './verification/indexed-face-search.ts';
 
 export interface AppOptions {
   config: Config;
@@ -50,11 +51,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const verification = new VerificationService({
     sessions: new SessionRepository(database.db, cipher),
     identities,
+    challenges: new ChallengeRepository(database.db),
     documents: engines.documents,
     faces: engines.faces,
+    liveness: engines.liveness,
+    faceSearch: new IndexedFaceSearch(engines.createTemplateIndex(), identities, () => engines.faces.threshold),
     blindIndex: (value, purpose) => cipher.blindIndex(value, purpose),
     sessionTtlSeconds: config.sessionTtlSeconds,
     maxImageBytes: config.maxImageBytes,
+    maxCaptureAttempts: config.maxCaptureAttempts,
+    requireLiveness: config.requireLiveness,
+    challengeTtlSeconds: config.challengeTtlSeconds,
   });
   const payloads = new OidcPayloadRepository(database.db);
   const oidc = await ProviderHost.create(keys, (jwks) => createProvider({ config, payloads, clients, identities, jwks }));

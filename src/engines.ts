@@ -1,11 +1,18 @@
-import { createFaceMatcher, DEFAULT_FACE_MATCH_THRESHOLD, faceSimilarity } from './biometrics/index.ts';
+import { randomInt } from 'node:crypto';
+import {
+  createChallenge, createFaceMatcher, DEFAULT_FACE_MATCH_THRESHOLD, faceSimilarity, TemplateIndex, verifyChallenge,
+} from './biometrics/index.ts';
 import type { Config } from './config/index.ts';
 import { createDocumentReader } from './documents/index.ts';
-import type { DocumentEngine, FaceEngine } from './verification/index.ts';
+import type { DocumentEngine, FaceEngine, LivenessEngine } from './verification/index.ts';
+import type { TemplateIndexPort } from './verification/indexed-face-search.ts';
 
 export interface Engines {
   documents: DocumentEngine;
   faces: FaceEngine;
+  liveness: LivenessEngine;
+  /** A new, empty 1:N face index (one per database). */
+  createTemplateIndex(): TemplateIndexPort;
   close(): Promise<void>;
 }
 
@@ -13,13 +20,30 @@ export interface Engines {
 export function createEngines(config: Pick<Config, 'engineThreads' | 'faceMatchThreshold'>): Engines {
   const reader = createDocumentReader({ maxThreads: config.engineThreads });
   const matcher = createFaceMatcher({ maxThreads: config.engineThreads });
+  const threshold = config.faceMatchThreshold ?? DEFAULT_FACE_MATCH_THRESHOLD;
   return {
     documents: reader,
     faces: {
       analyze: (image, kind) => matcher.analyze(image, kind),
       similarity: faceSimilarity,
-      threshold: config.faceMatchThreshold ?? DEFAULT_FACE_MATCH_THRESHOLD,
+      threshold,
     },
+    liveness: {
+      createChallenge: () => createChallenge((max) => randomInt(max)),
+      verify: async (input) => {
+        const analyses = await matcher.analyzeFrames(input.frames.map((f) => f.image));
+        return verifyChallenge({
+          steps: input.steps as Parameters<typeof verifyChallenge>[0]['steps'],
+          frames: analyses.map((a, i) => ({ ...a, timestamp: input.frames[i]!.timestamp })),
+          issuedAt: input.issuedAt,
+          expiresAt: input.expiresAt,
+          receivedAt: input.receivedAt,
+          enrolledEmbedding: input.referenceEmbedding,
+          threshold,
+        });
+      },
+    },
+    createTemplateIndex: () => new TemplateIndex(),
     close: async () => {
       await Promise.all([reader.close(), matcher.close()]);
     },

@@ -50,6 +50,18 @@ export const CONFIG_KEYS = {
     env: 'VERID_FACE_MATCH_THRESHOLD', type: 'number', default: null,
     description: 'Similarity (0..1) at or above which the selfie and the document portrait are the same person. Unset: the calibrated default (see docs/face-matching.md).',
   },
+  maxCaptureAttempts: {
+    env: 'VERID_MAX_CAPTURE_ATTEMPTS', type: 'integer', default: 3,
+    description: 'How many times a person may retake an unusable document photo or selfie before the session fails.',
+  },
+  requireLiveness: {
+    env: 'VERID_REQUIRE_LIVENESS', type: 'boolean', default: false,
+    description: 'Fail sessions without a passed active liveness challenge. Off until the camera capture page ships (the hosted page uploads files).',
+  },
+  challengeTtlSeconds: {
+    env: 'VERID_CHALLENGE_TTL_SECONDS', type: 'integer', default: 60,
+    description: 'How long a liveness challenge stays valid after it is issued.',
+  },
   engineThreads: {
     env: 'VERID_ENGINE_THREADS', type: 'integer', default: 1,
     description: 'Worker threads for each engine pool (document OCR, face analysis).',

@@ -13,6 +13,9 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sessionTtlSeconds: number;
   faceMatchThreshold: number | null;
+  maxCaptureAttempts: number;
+  requireLiveness: boolean;
+  challengeTtlSeconds: number;
   engineThreads: number;
   maxImageBytes: number;
   clientSecretGraceSeconds: number;
@@ -87,6 +90,8 @@ function validate(config: Config): void {
     throw new ConfigError('VERID_FACE_MATCH_THRESHOLD must be between 0 and 1');
   }
   if (config.keyRefreshSeconds < 1) throw new ConfigError('VERID_KEY_REFRESH_SECONDS must be at least 1');
+  if (config.maxCaptureAttempts < 1) throw new ConfigError('VERID_MAX_CAPTURE_ATTEMPTS must be at least 1');
+  if (config.challengeTtlSeconds < 5) throw new ConfigError('VERID_CHALLENGE_TTL_SECONDS must be at least 5');
   if (config.engineThreads < 1) throw new ConfigError('VERID_ENGINE_THREADS must be at least 1');
   if (config.mode === 'production') {
     if (config.devDefaults.length > 0) {

@@ -4,6 +4,7 @@ import type { IdentityClaims } from '../verification/index.ts';
 const IDA_DOCUMENT_TYPE: Record<IdentityClaims['document']['type'], string> = {
   passport: 'passport',
   id_card: 'idcard',
+  driver_licence: 'driving_permit',
   unknown: 'document',
 };
 

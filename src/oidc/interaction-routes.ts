@@ -49,7 +49,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     return reply.hijack();
   }
 
-  app.get<UidParams>('/interaction/:uid', async (request, reply) => {
+  app.get<UidParams & { Querystring: { method?: string } }>('/interaction/:uid', async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
     const { params, prompt, session } = interaction;
@@ -57,22 +57,29 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     if (prompt.name === 'consent' && session?.accountId) {
       return grantAndFinish(request, reply, session.accountId, params);
     }
+    const loginHint = typeof params.login_hint === 'string' ? params.login_hint : null;
+    // A returning user named by login_hint re-verifies with a selfie against the enrolled face,
+    // unless they ask to use their document again.
+    const wantsDocument = request.query.method === 'document';
+    const identityId = wantsDocument ? undefined : await verification.identityForLoginHint(loginHint);
+    const mode = identityId ? 'reverify' as const : 'enroll' as const;
     let current: VerificationSession | undefined = await verification.findByInteraction(interaction.uid);
+    if (current && ['succeeded', 'failed', 'expired', 'pending_review'].includes(current.state)) {
+      return reply.type('text/html').send(capturePage({ uid: interaction.uid, token: '', finished: true, mode: current.mode }));
+    }
     let token: string;
-    if (current && ['created', 'started', 'id_captured', 'face_captured'].includes(current.state)) {
+    if (current && current.mode === mode && ['created', 'started', 'id_captured', 'face_captured'].includes(current.state)) {
       token = await verification.reissueToken(current);
-    } else if (current && ['succeeded', 'failed', 'expired', 'pending_review'].includes(current.state)) {
-      return reply.type('text/html').send(capturePage({ uid: interaction.uid, token: '', finished: true }));
     } else {
       const client = await clients.find(String(params.client_id));
       const started = await verification.start({
-        origin: 'oidc', mode: 'enroll', environment: client?.environment ?? 'production', clientId: String(params.client_id),
-        interactionUid: interaction.uid, externalId: null, loginHint: typeof params.login_hint === 'string' ? params.login_hint : null,
+        origin: 'oidc', mode, identityId: identityId ?? null, environment: client?.environment ?? 'production', clientId: String(params.client_id),
+        interactionUid: interaction.uid, externalId: null, loginHint,
       });
       current = started.session;
       token = started.token;
     }
-    return reply.type('text/html').send(capturePage({ uid: interaction.uid, token, finished: false }));
+    return reply.type('text/html').send(capturePage({ uid: interaction.uid, token, finished: false, mode }));
   });
 
   app.post<UidParams>('/interaction/:uid/complete', async (request, reply) => {

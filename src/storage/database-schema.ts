@@ -43,6 +43,7 @@ export interface IdentityTable {
   lookup_key: string;
   claims_encrypted: Uint8Array;
   face_template_encrypted: Uint8Array | null;
+  email_index: string | null;
   created_at: number;
   updated_at: number;
   last_verified_at: number;
@@ -68,6 +69,22 @@ export interface VerificationSessionTable {
   created_at: number;
   updated_at: number;
   completed_at: number | null;
+  document_attempts: Generated<number>;
+  face_attempts: Generated<number>;
+}
+
+export interface LivenessChallengeTable {
+  id: string;
+  session_id: string;
+  /** JSON array of challenge steps, e.g. ["turn_left","blink","turn_right"]. */
+  steps: string;
+  issued_at: number;
+  expires_at: number;
+  completed_at: number | null;
+  status: 'issued' | 'passed' | 'failed' | 'superseded';
+  /** JSON: status, reasons, passive scores; no PII. */
+  result: string | null;
+  frames_encrypted: Uint8Array | null;
 }
 
 export interface VerificationEventTable {
@@ -107,4 +124,5 @@ export interface Database {
   verification_events: VerificationEventTable;
   session_images: SessionImageTable;
   webhook_outbox: WebhookOutboxTable;
+  liveness_challenges: LivenessChallengeTable;
 }

@@ -13,7 +13,7 @@ export class IdentityRepository implements IdentityStore {
     this.#cipher = cipher;
   }
 
-  async enroll(lookupKey: string, claims: IdentityClaims, faceTemplate: number[] | null): Promise<string> {
+  async enroll(lookupKey: string, claims: IdentityClaims, faceTemplate: number[] | null, emailIndex: string | null): Promise<string> {
     const now = Date.now();
     return this.#db.transaction().execute(async (tx) => {
       const existing = await tx.selectFrom('identities').select('id').where('lookup_key', '=', lookupKey).executeTakeFirst();
@@ -21,13 +21,14 @@ export class IdentityRepository implements IdentityStore {
       const values = {
         claims_encrypted: this.#cipher.encryptJson(claims, `identity:${id}:claims`),
         face_template_encrypted: faceTemplate ? this.#cipher.encryptJson(faceTemplate, `identity:${id}:face`) : null,
+        ...(emailIndex ? { email_index: emailIndex } : {}),
         updated_at: now,
         last_verified_at: now,
       };
       if (existing) {
         await tx.updateTable('identities').set(values).where('id', '=', id).execute();
       } else {
-        await tx.insertInto('identities').values({ id, lookup_key: lookupKey, created_at: now, ...values }).execute();
+        await tx.insertInto('identities').values({ id, lookup_key: lookupKey, created_at: now, email_index: null, ...values }).execute();
       }
       return id;
     });
@@ -36,5 +37,31 @@ export class IdentityRepository implements IdentityStore {
   async findClaims(identityId: string): Promise<IdentityClaims | undefined> {
     const row = await this.#db.selectFrom('identities').select('claims_encrypted').where('id', '=', identityId).executeTakeFirst();
     return row ? this.#cipher.decryptJson<IdentityClaims>(row.claims_encrypted, `identity:${identityId}:claims`) : undefined;
+  }
+
+  async findFaceTemplate(identityId: string): Promise<number[] | undefined> {
+    const row = await this.#db.selectFrom('identities').select('face_template_encrypted').where('id', '=', identityId).executeTakeFirst();
+    return row?.face_template_encrypted ? this.#cipher.decryptJson<number[]>(row.face_template_encrypted, `identity:${identityId}:face`) : undefined;
+  }
+
+  async findByLookupKey(lookupKey: string): Promise<string | undefined> {
+    return (await this.#db.selectFrom('identities').select('id').where('lookup_key', '=', lookupKey).executeTakeFirst())?.id;
+  }
+
+  async findByEmailIndex(emailIndex: string): Promise<string | undefined> {
+    const row = await this.#db.selectFrom('identities').select('id').where('email_index', '=', emailIndex)
+      .where('face_template_encrypted', 'is not', null).orderBy('last_verified_at', 'desc').executeTakeFirst();
+    return row?.id;
+  }
+
+  async listTemplates(since: number): Promise<Array<{ identityId: string; template: number[]; interviewId: string | null; updatedAt: number }>> {
+    const rows = await this.#db.selectFrom('identities').select(['id', 'face_template_encrypted', 'claims_encrypted', 'updated_at'])
+      .where('updated_at', '>', since).where('face_template_encrypted', 'is not', null).orderBy('updated_at').execute();
+    return rows.map((row) => ({
+      identityId: row.id,
+      template: this.#cipher.decryptJson<number[]>(row.face_template_encrypted!, `identity:${row.id}:face`),
+      interviewId: this.#cipher.decryptJson<IdentityClaims>(row.claims_encrypted, `identity:${row.id}:claims`).interviewId ?? null,
+      updatedAt: row.updated_at,
+    }));
   }
 }

@@ -2,9 +2,11 @@ import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import type { SqlDialectName } from './database.ts';
 import * as initial from './migrations/0001-initial.ts';
+import * as reverifyLiveness from './migrations/0002-reverify-liveness.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
+  '0002-reverify-liveness': reverifyLiveness,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

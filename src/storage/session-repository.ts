@@ -26,12 +26,14 @@ function toSession(row: Row): VerificationSession {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     completedAt: row.completed_at,
+    documentAttempts: row.document_attempts,
+    faceAttempts: row.face_attempts,
   };
 }
 
 const SESSION_COLUMNS = [
   'id', 'interview_code', 'token_hash', 'origin', 'mode', 'environment', 'state', 'client_id', 'interaction_uid', 'external_id',
-  'identity_id', 'scores', 'reasons', 'expires_at', 'created_at', 'updated_at', 'completed_at',
+  'identity_id', 'scores', 'reasons', 'expires_at', 'created_at', 'updated_at', 'completed_at', 'document_attempts', 'face_attempts',
 ] as const;
 
 /** Verification sessions, their append-only event log, encrypted images and the webhook outbox. */
@@ -60,7 +62,7 @@ export class SessionRepository implements SessionStore {
         external_id: session.externalId,
         login_hint_encrypted: session.loginHint
           ? this.#cipher.encrypt(Buffer.from(session.loginHint), `session:${session.interviewId}:login_hint`) : null,
-        identity_id: null,
+        identity_id: session.identityId ?? null,
         scores: null,
         document_encrypted: null,
         reasons: '[]',
@@ -128,6 +130,14 @@ export class SessionRepository implements SessionStore {
 
   async replaceTokenHash(interviewId: string, tokenHash: string): Promise<void> {
     await this.#db.updateTable('verification_sessions').set({ token_hash: tokenHash, updated_at: Date.now() }).where('id', '=', interviewId).execute();
+  }
+
+  async countAttempt(interviewId: string, kind: 'document' | 'face'): Promise<number> {
+    const column = kind === 'document' ? 'document_attempts' : 'face_attempts';
+    await this.#db.updateTable('verification_sessions').set((eb) => ({ [column]: eb(column, '+', 1) }))
+      .where('id', '=', interviewId).execute();
+    const row = await this.#db.selectFrom('verification_sessions').select(column).where('id', '=', interviewId).executeTakeFirstOrThrow();
+    return Number(row[column]);
   }
 
   async listEvents(interviewId: string) {

@@ -4,14 +4,45 @@ export interface DocumentOutcome {
   found: boolean;
   mrzValid: boolean;
   items: ScoreItem[];
+  quality?: ScoreItem[];
   reasons: string[];
 }
 
 export interface FaceOutcome {
-  documentFaceFound: boolean;
+  /** The face the selfie is compared with: the document portrait (enrol) or the enrolled face (re-verify). */
+  referenceFound: boolean;
+  /** Reason when the reference is missing, e.g. 'document_face_not_found'. */
+  referenceReason?: string;
   selfieReasons: string[];
+  selfieQuality?: ScoreItem[];
   similarity: number | null;
   threshold: number;
+}
+
+export interface LivenessOutcome {
+  /** OK: a challenge passed; FAIL: it failed; UNKNOWN: none was performed. */
+  status: CheckStatus;
+  /** When true, a missing challenge fails the session. */
+  required: boolean;
+  livenessScore: number | null;
+  reasons: string[];
+}
+
+export interface DuplicateOutcome {
+  identityId: string;
+  interviewId: string | null;
+}
+
+export interface DecisionInput {
+  mode: 'enroll' | 'reverify';
+  /** Enrolment only. */
+  document?: DocumentOutcome;
+  face: FaceOutcome;
+  liveness?: LivenessOutcome;
+  /** Enrolment only: another identity already has this face. */
+  duplicate?: DuplicateOutcome | null;
+  /** Re-verification only: the identity the selfie was compared with. */
+  identityId?: string | null;
 }
 
 export interface Decision {
@@ -20,40 +51,78 @@ export interface Decision {
   reasons: string[];
 }
 
-/**
- * The one place that turns check results into an outcome. A session succeeds only when the
- * document's MRZ is fully valid, every document check is OK, and the selfie matches the portrait.
- * A document check that only warns (e.g. the MRZ name is not confirmed by the printed name) sends
- * a matching session to review instead: verid never signs a claim it is unsure of.
- */
-export function decide(document: DocumentOutcome, face: FaceOutcome): Decision {
-  const scores = emptyScores();
-  const idStatus = document.found ? overallOf(document.items) : 'FAIL';
-  scores.idValidation = {
-    photoSecurityAndQuality: [],
-    idSpecific: document.items,
-    overall: { value: idStatus === 'OK' ? 1 : 0, status: idStatus },
-  };
+const NO_LIVENESS: LivenessOutcome = { status: 'UNKNOWN', required: false, livenessScore: null, reasons: [] };
 
-  const faceReasons = [...face.selfieReasons];
-  if (!face.documentFaceFound) faceReasons.push('document_face_not_found');
-  let faceStatus: CheckStatus = 'FAIL';
-  if (faceReasons.length === 0 && face.similarity !== null) {
-    faceStatus = face.similarity >= face.threshold ? 'OK' : 'FAIL';
-    if (faceStatus === 'FAIL') faceReasons.push('face_mismatch');
+function faceStatus(face: FaceOutcome): { status: CheckStatus; reasons: string[] } {
+  const reasons = [...face.selfieReasons];
+  if (!face.referenceFound) reasons.push(face.referenceReason ?? 'document_face_not_found');
+  if (reasons.length > 0 || face.similarity === null) return { status: 'FAIL', reasons };
+  if (face.similarity >= face.threshold) return { status: 'OK', reasons };
+  return { status: 'FAIL', reasons: ['face_mismatch'] };
+}
+
+function livenessStatus(liveness: LivenessOutcome): { status: CheckStatus; reasons: string[] } {
+  if (liveness.status === 'UNKNOWN' && liveness.required) return { status: 'FAIL', reasons: ['liveness_not_performed'] };
+  return { status: liveness.status, reasons: liveness.status === 'FAIL' ? liveness.reasons : [] };
+}
+
+/**
+ * The one place that turns check results into an outcome.
+ * - Any failed check (document, face match, liveness) fails the session.
+ * - Enrolment succeeds only when every document check is OK and the face matches; a document
+ *   check that only warns (the MRZ name not confirmed by the printed name) or a face that already
+ *   belongs to another identity sends the session to review: verid never signs a claim it is unsure of.
+ * - Re-verification succeeds when the selfie matches the enrolled face (and liveness holds).
+ */
+export function decide(input: DecisionInput): Decision {
+  const scores = emptyScores();
+  const face = faceStatus(input.face);
+  const liveness = livenessStatus(input.liveness ?? NO_LIVENESS);
+  const reasons: string[] = [];
+  let idStatus: CheckStatus = 'OK';
+
+  if (input.mode === 'enroll') {
+    const document = input.document ?? { found: false, mrzValid: false, items: [], reasons: ['mrz_not_found'] };
+    idStatus = document.found ? overallOf(document.items) : 'FAIL';
+    if (!document.mrzValid && idStatus !== 'FAIL') idStatus = 'FAIL';
+    scores.idValidation = {
+      photoSecurityAndQuality: document.quality ?? [],
+      idSpecific: document.items,
+      overall: { value: idStatus === 'OK' ? 1 : idStatus === 'WARN' ? 0.5 : 0, status: idStatus },
+    };
+    reasons.push(...document.reasons);
   }
+
   scores.faceRecognition = {
     ...scores.faceRecognition,
-    overall: { value: face.similarity, status: faceStatus },
-    similarity: face.similarity,
-    threshold: face.threshold,
+    overall: { value: input.face.similarity, status: face.status },
+    similarity: input.face.similarity,
+    threshold: input.face.threshold,
+    existingUser: input.mode === 'enroll' ? Boolean(input.duplicate) : null,
+    existingInterviewId: input.duplicate?.interviewId ?? null,
   };
+  const quality = input.face.selfieQuality ?? [];
+  scores.liveness = {
+    overall: { value: input.liveness?.livenessScore ?? null, status: liveness.status },
+    livenessScore: input.liveness?.livenessScore ?? null,
+    activeChallenge: input.liveness?.status ?? 'UNKNOWN',
+    photoQuality: overallOf(quality),
+  };
+  reasons.push(...face.reasons, ...liveness.reasons);
+  if (input.duplicate) reasons.push('duplicate_identity');
 
-  const reasons = [...new Set([...document.reasons, ...faceReasons])];
-  const valid = document.found && document.mrzValid && faceStatus === 'OK' && idStatus !== 'FAIL' && idStatus !== 'UNKNOWN';
-  const state = !valid ? 'failed' : idStatus === 'OK' ? 'succeeded' : 'pending_review';
-  const status: CheckStatus = state === 'succeeded' ? 'OK' : state === 'failed' ? 'FAIL' : 'WARN';
-  scores.overall = { value: state === 'succeeded' ? 1 : state === 'failed' ? 0 : 0.5, status };
-  scores.reasons = reasons;
-  return { state, scores, reasons };
+  const failed = idStatus === 'FAIL' || idStatus === 'UNKNOWN' || face.status !== 'OK' || liveness.status === 'FAIL';
+  const review = !failed && (idStatus === 'WARN' || Boolean(input.duplicate));
+  const state = failed ? 'failed' : review ? 'pending_review' : 'succeeded';
+
+  if (input.mode === 'reverify') {
+    scores.authentication = {
+      overall: { value: state === 'succeeded' ? 1 : 0, status: state === 'succeeded' ? 'OK' : 'FAIL' },
+      identityId: state === 'succeeded' ? input.identityId ?? null : null,
+    };
+  }
+  const unique = [...new Set(reasons)];
+  scores.overall = { value: state === 'succeeded' ? 1 : state === 'failed' ? 0 : 0.5, status: state === 'succeeded' ? 'OK' : state === 'failed' ? 'FAIL' : 'WARN' };
+  scores.reasons = unique;
+  return { state, scores, reasons: unique };
 }

@@ -3,23 +3,50 @@ import type { DocumentData } from './session.ts';
 
 /**
  * What the verification flow needs from the engines. `src/documents` and `src/biometrics`
- * satisfy these structurally; tests never replace them with fakes in end-to-end runs.
+ * satisfy these structurally; end-to-end tests run the real engines, never fakes.
  */
 export interface DocumentReading {
-  fields: (DocumentData & { mrzFormat: string }) | null;
+  fields: (DocumentData & { source?: string; mrzFormat?: string }) | null;
   mrzValid: boolean;
   items: ScoreItem[];
+  /** Capture quality checks (sharpness, glare, ...): DESIGN.md `photoSecurityAndQuality`. */
+  quality?: ScoreItem[];
   reasons: string[];
+  /** Every failure is a capture problem the person can fix by taking the photo again. */
+  retryable?: boolean;
 }
 
 export interface DocumentEngine {
-  read(front: Uint8Array): Promise<DocumentReading>;
+  read(front: Uint8Array, back?: Uint8Array, options?: { expectedName?: string }): Promise<DocumentReading>;
 }
 
 export interface FaceAnalysis {
   faceCount: number;
   embedding: number[] | null;
   reasons: string[];
+  quality?: ScoreItem[];
+  retryable?: boolean;
+}
+
+export type ChallengeStep = string;
+
+export interface ChallengeVerdict {
+  status: 'OK' | 'FAIL';
+  reasons: string[];
+  livenessScore: number | null;
+}
+
+/** Active liveness: random challenge steps, per-frame analysis, and the verdict. */
+export interface LivenessEngine {
+  createChallenge(): ChallengeStep[];
+  verify(input: {
+    steps: ChallengeStep[];
+    frames: Array<{ image: Uint8Array; timestamp: number }>;
+    issuedAt: number;
+    expiresAt: number;
+    receivedAt: number;
+    referenceEmbedding: number[];
+  }): Promise<ChallengeVerdict>;
 }
 
 export interface FaceEngine {
@@ -27,4 +54,10 @@ export interface FaceEngine {
   similarity(a: number[], b: number[]): number;
   /** Similarity at or above which two faces are the same person. */
   readonly threshold: number;
+}
+
+/** 1:N search over enrolled faces, for duplicate detection at enrolment. */
+export interface FaceSearch {
+  findDuplicate(template: number[], options: { excludeIdentityId?: string | null }): Promise<{ identityId: string; interviewId: string | null } | null>;
+  enrolled(identityId: string, template: number[], interviewId: string): void;
 }

@@ -1,16 +1,24 @@
 export { decide } from './decision-policy.ts';
-export type { Decision, DocumentOutcome, FaceOutcome } from './decision-policy.ts';
-export type { DocumentEngine, DocumentReading, FaceAnalysis, FaceEngine } from './engine-ports.ts';
+export type { Decision, DecisionInput, DocumentOutcome, DuplicateOutcome, FaceOutcome, LivenessOutcome } from './decision-policy.ts';
+export type {
+  ChallengeStep, ChallengeVerdict, DocumentEngine, DocumentReading, FaceAnalysis, FaceEngine, FaceSearch, LivenessEngine,
+} from './engine-ports.ts';
 export { properCase, toIdentityClaims } from './identity-claims.ts';
 export { sniffImageType } from './image-format.ts';
+export { MAX_CHALLENGE_FRAMES, MAX_FRAME_BYTES, MIN_CHALLENGE_FRAMES } from './liveness-challenge.ts';
+export type { IssuedChallenge } from './liveness-challenge.ts';
 export type {
-  DocumentRecord, IdentityClaims, IdentityStore, NewSession, OutboxMessage, SessionEvent, SessionPatch, SessionStore,
+  ChallengeStore, DocumentRecord, IdentityClaims, IdentityStore, LivenessChallenge, NewSession, OutboxMessage, SessionEvent, SessionPatch,
+  SessionStore,
 } from './ports.ts';
+export type { ProcessIdResult } from './process-document.ts';
+export type { ProcessFaceResult } from './process-face.ts';
 export { REASON_MESSAGES, reasonMessage } from './reason-codes.ts';
 export { emptyScores, overallOf } from './scores.ts';
 export type { CheckStatus, Overall, ScoreItem, Scores } from './scores.ts';
 export type { DocumentData, Environment, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
 export { SESSION_STATES, canTransition, isDecided, isOpen } from './session-state.ts';
 export type { SessionState } from './session-state.ts';
+export type { StartInput } from './session-lifecycle.ts';
+export type { VerificationDeps } from './verification-deps.ts';
 export { VerificationService } from './verification-service.ts';
-export type { StartInput, VerificationServiceOptions } from './verification-service.ts';

@@ -14,6 +14,8 @@ export interface NewSession {
   interactionUid: string | null;
   externalId: string | null;
   loginHint: string | null;
+  /** Re-verification: the identity whose enrolled face the selfie must match. */
+  identityId?: string | null;
   expiresAt: number;
 }
 
@@ -40,7 +42,9 @@ export interface DocumentRecord {
   fields: DocumentData | null;
   mrzValid: boolean;
   items: ScoreItem[];
+  quality: ScoreItem[];
   reasons: string[];
+  retryable: boolean;
 }
 
 export interface SessionStore {
@@ -55,6 +59,8 @@ export interface SessionStore {
   transition(interviewId: string, from: SessionState, to: SessionState, event: SessionEvent, patch?: SessionPatch, outbox?: OutboxMessage): Promise<boolean>;
   appendEvent(interviewId: string, event: SessionEvent): Promise<void>;
   replaceTokenHash(interviewId: string, tokenHash: string): Promise<void>;
+  /** Counts one more processing attempt of the document or the selfie; returns the new count. */
+  countAttempt(interviewId: string, kind: 'document' | 'face'): Promise<number>;
   listEvents(interviewId: string): Promise<Array<SessionEvent & { fromState: string | null; toState: string | null; createdAt: number }>>;
   saveImage(interviewId: string, kind: ImageKind, contentType: string, data: Uint8Array): Promise<void>;
   loadImage(interviewId: string, kind: ImageKind): Promise<{ contentType: string; data: Buffer } | undefined>;
@@ -84,6 +90,31 @@ export interface IdentityClaims {
 
 export interface IdentityStore {
   /** Finds the identity with `lookupKey` or creates it; stores the latest claims and face template. */
-  enroll(lookupKey: string, claims: IdentityClaims, faceTemplate: number[] | null): Promise<string>;
+  enroll(lookupKey: string, claims: IdentityClaims, faceTemplate: number[] | null, emailIndex: string | null): Promise<string>;
   findClaims(identityId: string): Promise<IdentityClaims | undefined>;
+  findFaceTemplate(identityId: string): Promise<number[] | undefined>;
+  findByLookupKey(lookupKey: string): Promise<string | undefined>;
+  /** The identity enrolled with this e-mail (blind index), if it has a face to re-verify against. */
+  findByEmailIndex(emailIndex: string): Promise<string | undefined>;
+  /** Enrolled templates changed since `since` (epoch ms), for the 1:N index. */
+  listTemplates(since: number): Promise<Array<{ identityId: string; template: number[]; interviewId: string | null; updatedAt: number }>>;
+}
+
+export interface LivenessChallenge {
+  challengeId: string;
+  interviewId: string;
+  steps: string[];
+  issuedAt: number;
+  expiresAt: number;
+  status: 'issued' | 'passed' | 'failed' | 'superseded';
+  result: { reasons: string[]; livenessScore: number | null } | null;
+}
+
+export interface ChallengeStore {
+  /** Creates a challenge and supersedes the session's open ones, in one transaction. */
+  issue(challenge: Omit<LivenessChallenge, 'status' | 'result'>): Promise<void>;
+  find(challengeId: string): Promise<LivenessChallenge | undefined>;
+  latest(interviewId: string): Promise<LivenessChallenge | undefined>;
+  /** Completes an `issued` challenge (single use); false when it was already used or superseded. */
+  complete(challengeId: string, status: 'passed' | 'failed', result: LivenessChallenge['result']): Promise<boolean>;
 }

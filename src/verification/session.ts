@@ -24,11 +24,13 @@ export interface VerificationSession {
   createdAt: number;
   updatedAt: number;
   completedAt: number | null;
+  documentAttempts: number;
+  faceAttempts: number;
 }
 
 /** What the document said (PII: stored encrypted, never logged, never in events or webhooks). */
 export interface DocumentData {
-  documentType: 'passport' | 'id_card' | 'unknown';
+  documentType: 'passport' | 'id_card' | 'driver_licence' | 'unknown';
   issuingCountry: string;
   nationality: string;
   documentNumber: string;

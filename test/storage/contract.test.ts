@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataCipher, hashSecret } from '../../src/security/index.ts';
 import {
-  ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
+  ChallengeRepository, ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
   type DatabaseHandle,
 } from '../../src/storage/index.ts';
 import type { IdentityClaims } from '../../src/verification/index.ts';
@@ -143,6 +143,10 @@ for (const backend of backends) {
       const outbox = await handle.db.selectFrom('webhook_outbox').selectAll().execute();
       assert.equal(outbox.length, 1);
       assert.deepEqual(JSON.parse(outbox[0]!.payload), { interviewId: 's1' });
+      assert.equal(await repo.countAttempt('s1', 'document'), 1);
+      assert.equal(await repo.countAttempt('s1', 'document'), 2);
+      assert.equal(await repo.countAttempt('s1', 'face'), 1);
+      assert.equal((await repo.findById('s1'))?.documentAttempts, 2);
       await repo.replaceTokenHash('s1', 'th2');
       assert.equal(await repo.findByTokenHash('th1'), undefined);
     });
@@ -160,20 +164,44 @@ for (const backend of backends) {
       assert.ok(!Buffer.from(raw.data_encrypted).includes(image));
       assert.deepEqual((await repo.loadImage('s2', 'face'))?.data, image);
       assert.deepEqual(await repo.listImageKinds('s2'), ['face']);
-      const document = { fields: null, mrzValid: false, items: [], reasons: ['mrz_not_found'] };
+      const document = { fields: null, mrzValid: false, items: [], quality: [], reasons: ['mrz_not_found'], retryable: true };
       await repo.saveDocument('s2', document);
       assert.deepEqual(await repo.loadDocument('s2'), document);
     });
 
     test('identities: the same lookup key enrols the same identity; claims encrypted', async () => {
       const repo = new IdentityRepository(handle.db, cipher);
-      const first = await repo.enroll('key-1', claims, [0.1, 0.2]);
-      const second = await repo.enroll('key-1', { ...claims, email: 'ada@example.com' }, null);
+      const since = Date.now() - 1;
+      const first = await repo.enroll('key-1', claims, [0.1, 0.2], null);
+      const second = await repo.enroll('key-1', { ...claims, email: 'ada@example.com' }, [0.3, 0.4], 'email-idx');
       assert.equal(first, second);
-      assert.notEqual(await repo.enroll('key-2', claims, null), first);
+      const other = await repo.enroll('key-2', claims, null, null);
+      assert.notEqual(other, first);
+      assert.equal(await repo.findByLookupKey('key-2'), other);
+      assert.equal(await repo.findByEmailIndex('email-idx'), first);
+      assert.equal(await repo.findByEmailIndex('nope'), undefined);
+      assert.deepEqual(await repo.findFaceTemplate(first), [0.3, 0.4]);
+      assert.equal(await repo.findFaceTemplate(other), undefined);
+      const templates = await repo.listTemplates(since);
+      assert.deepEqual(templates.map((t) => [t.identityId, t.template, t.interviewId]), [[first, [0.3, 0.4], 'i1']]);
+      assert.deepEqual(await repo.listTemplates(templates[0]!.updatedAt), []);
       assert.equal((await repo.findClaims(first))?.email, 'ada@example.com');
       const raw = await handle.db.selectFrom('identities').select('claims_encrypted').where('id', '=', first).executeTakeFirstOrThrow();
       assert.ok(!Buffer.from(raw.claims_encrypted).includes(Buffer.from('Lovelace')));
+    });
+
+    test('liveness challenges: issuing supersedes open ones; each is used once', async () => {
+      const repo = new ChallengeRepository(handle.db);
+      const base = { interviewId: 's1', steps: ['turn_left', 'blink'], issuedAt: 1, expiresAt: 2 };
+      await repo.issue({ ...base, challengeId: 'c1' });
+      await repo.issue({ ...base, challengeId: 'c2' });
+      assert.equal((await repo.find('c1'))?.status, 'superseded');
+      assert.deepEqual((await repo.find('c2'))?.steps, ['turn_left', 'blink']);
+      assert.equal(await repo.latest('s1'), undefined, 'nothing completed yet');
+      assert.equal(await repo.complete('c1', 'passed', null), false, 'a superseded challenge cannot be used');
+      assert.equal(await repo.complete('c2', 'failed', { reasons: ['challenge_not_performed'], livenessScore: 0.4 }), true);
+      assert.equal(await repo.complete('c2', 'passed', null), false, 'single use');
+      assert.deepEqual((await repo.latest('s1'))?.result, { reasons: ['challenge_not_performed'], livenessScore: 0.4 });
     });
   });
 }

@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '../../errors/index.ts';
-import { emptyScores, reasonMessage, type ImageKind, type VerificationService, type VerificationSession } from '../../verification/index.ts';
 import {
-  ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse, ProcessFaceResponse, ProcessIdResponse, ScoresResponse,
+  emptyScores, MAX_CHALLENGE_FRAMES, MAX_FRAME_BYTES, MIN_CHALLENGE_FRAMES, reasonMessage, type ImageKind, type VerificationService, type VerificationSession,
+} from '../../verification/index.ts';
+import {
+  ChallengeFramesBody, ChallengeResponse, ChallengeResultResponse, ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse,
+  ProcessFaceResponse, ProcessIdResponse, ScoresResponse,
 } from './omni-schemas.ts';
 
 export interface OmniRoutesOptions {
@@ -77,9 +80,8 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   api.post('/omni/process/id', {
     schema: { tags: ['capture'], summary: 'Read and check the ID document', security, response: { 200: ProcessIdResponse, ...errors } },
   }, async (request) => {
-    const current = await session(request);
-    const record = await verification.processId(current);
-    const failed = record.items.some((i) => i.status === 'FAIL') || !record.fields;
+    const { session: current, record } = await verification.processId(await session(request));
+    const failed = !record.fields || [...record.items, ...record.quality].some((i) => i.status === 'FAIL');
     return {
       interviewId: current.interviewId,
       state: current.state,
@@ -87,27 +89,57 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
       mrzValid: record.mrzValid,
       overall: { value: failed ? 0 : 1, status: failed ? 'FAIL' as const : 'OK' as const },
       idSpecific: record.items,
+      photoSecurityAndQuality: record.quality,
       reasons: record.reasons,
       messages: record.reasons.map(reasonMessage),
+      retryable: record.retryable,
+      attempts: current.documentAttempts,
     };
   });
 
   api.post('/omni/process/face', {
     schema: {
-      tags: ['capture'], summary: 'Match the selfie to the document portrait and decide the session', security,
+      tags: ['capture'], summary: 'Match the selfie (and liveness) to the document portrait or enrolled face and decide the session', security,
       response: { 200: ProcessFaceResponse, ...errors },
     },
   }, async (request) => {
-    const decided = await verification.processFace(await session(request));
+    const { session: decided, retryReasons } = await verification.processFace(await session(request));
     const scores = decided.scores ?? emptyScores();
+    const reasons = retryReasons.length > 0 ? retryReasons : decided.reasons;
     return {
       interviewId: decided.interviewId,
       state: decided.state,
-      overall: scores.overall,
-      similarity: scores.faceRecognition.similarity,
-      reasons: decided.reasons,
-      messages: decided.reasons.map(reasonMessage),
+      overall: retryReasons.length > 0 ? { value: null, status: 'UNKNOWN' as const } : scores.overall,
+      similarity: retryReasons.length > 0 ? null : scores.faceRecognition.similarity,
+      reasons,
+      messages: reasons.map(reasonMessage),
+      retryable: retryReasons.length > 0,
     };
+  });
+
+  api.post('/omni/liveness/challenge', {
+    schema: {
+      tags: ['capture'], summary: 'Issue a random, single-use, time-limited liveness challenge', security,
+      response: { 200: ChallengeResponse, ...errors },
+    },
+  }, async (request) => {
+    const challenge = await verification.issueChallenge(await session(request));
+    return {
+      challengeId: challenge.challengeId, steps: challenge.steps, expiresAt: new Date(challenge.expiresAt).toISOString(),
+      minFrames: MIN_CHALLENGE_FRAMES, maxFrames: MAX_CHALLENGE_FRAMES,
+    };
+  });
+
+  api.post('/omni/add/liveness-frames', {
+    bodyLimit: Math.ceil(MAX_FRAME_BYTES * MAX_CHALLENGE_FRAMES * 1.37) + 4096,
+    schema: {
+      tags: ['capture'], summary: 'Submit the frames recorded while performing the challenge; verified on the server', security,
+      body: ChallengeFramesBody, response: { 200: ChallengeResultResponse, ...errors, 404: ErrorResponse },
+    },
+  }, async (request) => {
+    const frames = request.body.frames.map((f) => ({ image: decodeImage(f), timestamp: f.timestamp }));
+    const verdict = await verification.submitChallenge(await session(request), request.body.challengeId, frames);
+    return { challengeId: request.body.challengeId, ...verdict, messages: verdict.reasons.map(reasonMessage) };
   });
 
   api.get('/omni/get/score', {

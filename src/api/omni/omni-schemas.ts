@@ -39,8 +39,11 @@ export const ProcessIdResponse = Type.Object({
   mrzValid: Type.Boolean(),
   overall: Overall,
   idSpecific: Type.Array(ScoreItem),
+  photoSecurityAndQuality: Type.Array(ScoreItem),
   reasons: Type.Array(Type.String()),
   messages: Type.Array(Type.String(), { description: 'One user-facing sentence per reason code' }),
+  retryable: Type.Boolean({ description: 'The problems are about the photo: ask the person for a new one and process again' }),
+  attempts: Type.Integer(),
 });
 
 export const ProcessFaceResponse = Type.Object({
@@ -50,6 +53,31 @@ export const ProcessFaceResponse = Type.Object({
   similarity: Type.Union([Type.Number(), Type.Null()]),
   reasons: Type.Array(Type.String()),
   messages: Type.Array(Type.String()),
+  retryable: Type.Boolean({ description: 'The selfie must be retaken (the session is still open): upload a new one and process again' }),
+});
+
+export const ChallengeResponse = Type.Object({
+  challengeId: Type.String(),
+  steps: Type.Array(Type.String(), { description: 'Perform these, in this order, while recording frames: turn_left, turn_right, blink' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  minFrames: Type.Integer(),
+  maxFrames: Type.Integer(),
+});
+
+export const ChallengeFramesBody = Type.Object({
+  challengeId: Type.String({ minLength: 1, maxLength: 64 }),
+  frames: Type.Array(Type.Object({
+    base64Image: Type.String({ minLength: 1 }),
+    timestamp: Type.Number({ description: 'Capture time of the frame, epoch milliseconds' }),
+  }, { additionalProperties: false }), { minItems: 1, maxItems: 60 }),
+}, { additionalProperties: false });
+
+export const ChallengeResultResponse = Type.Object({
+  challengeId: Type.String(),
+  status: Type.Union([Type.Literal('OK'), Type.Literal('FAIL')]),
+  reasons: Type.Array(Type.String()),
+  messages: Type.Array(Type.String()),
+  livenessScore: Type.Union([Type.Number(), Type.Null()]),
 });
 
 export const ScoresResponse = Type.Object({

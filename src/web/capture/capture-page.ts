@@ -6,23 +6,29 @@ export interface CapturePageInput {
   token: string;
   /** The verification already has an outcome: only offer to continue. */
   finished: boolean;
+  /** enroll: document + selfie; reverify: a selfie matched against the enrolled face. */
+  mode: 'enroll' | 'reverify' | 'auto';
 }
 
 /** The hosted capture page of the login flow: a plain, accessible form; capture.js uploads via the Omni API. */
-export function capturePage({ uid, token, finished }: CapturePageInput): string {
+export function capturePage({ uid, token, finished, mode }: CapturePageInput): string {
   const completeAction = `/interaction/${encodeURIComponent(uid)}/complete`;
   const abortAction = `/interaction/${encodeURIComponent(uid)}/abort`;
   if (finished) {
     return page('Continue', html`<div class="card"><h1>Verification finished</h1>
       <form method="post" action="${completeAction}"><button type="submit">Continue to the application</button></form></div>`);
   }
-  return page('Verify your identity', html`<div class="card">
-  <h1>Verify your identity</h1>
-  <p>To sign in, take a photo of your passport or ID card and a selfie. We compare your face with the photo on the document.</p>
-  <form id="capture" data-token="${token}" novalidate>
+  const reverify = mode === 'reverify';
+  const intro = reverify
+    ? html`<h1>Welcome back</h1><p>To sign in, take a selfie. We compare it with the face you verified before.</p>`
+    : html`<h1>Verify your identity</h1><p>To sign in, take a photo of your passport or ID card and a selfie. We compare your face with the photo on the document.</p>`;
+  const documentInput = reverify ? '' : html`
     <label for="front">Photo of your passport or ID card</label>
     <input id="front" name="front" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" required aria-describedby="front-help">
-    <p id="front-help" class="muted">The page with your photo, flat and in focus, including the lines of &lt;&lt;&lt; at the bottom.</p>
+    <p id="front-help" class="muted">The page with your photo, flat and in focus, including the lines of &lt;&lt;&lt; at the bottom.</p>`;
+  return page(reverify ? 'Sign in with a selfie' : 'Verify your identity', html`<div class="card">
+  ${intro}
+  <form id="capture" data-token="${token}" data-mode="${reverify ? 'reverify' : 'enroll'}" novalidate>${documentInput}
     <label for="face">A selfie</label>
     <input id="face" name="face" type="file" accept="image/jpeg,image/png,image/webp" capture="user" required aria-describedby="face-help">
     <p id="face-help" class="muted">Only you, looking at the camera, in good light.</p>
@@ -31,6 +37,7 @@ export function capturePage({ uid, token, finished }: CapturePageInput): string 
   </form>
   <form id="complete" method="post" action="${completeAction}"></form>
   <form method="post" action="${abortAction}"><button type="submit" class="secondary" style="background:transparent;color:inherit;border:1px solid currentColor">Cancel</button></form>
+  ${reverify ? html`<p><a href="/interaction/${encodeURIComponent(uid)}?method=document">Use my ID document instead</a></p>` : ''}
   <p class="muted">Your images are encrypted and used only for this verification.</p>
 </div>`, { script: '/static/capture.js' });
 }

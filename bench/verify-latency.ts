@@ -1,0 +1,100 @@
+// End-to-end latency of a full verification over HTTP (front, selfie, liveness frames, processing),
+// with warm models, then throughput with concurrent sessions. Run: npm run bench:verify-latency [-- --n 12 --concurrency 4]
+// Baseline (same run): the engines called directly, without HTTP, storage or encryption.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { createEngines } from '../src/engines.ts';
+import { face } from '../test/helpers/fixtures.ts';
+import { generatePassport } from '../test/support/synthetic-document.ts';
+
+const { values } = parseArgs({ options: { n: { type: 'string', default: '12' }, concurrency: { type: 'string', default: '4' }, threads: { type: 'string', default: '1' } } });
+const n = Number(values.n);
+const concurrency = Number(values.concurrency);
+
+const dataDir = await mkdtemp(path.join(tmpdir(), 'verid-bench-'));
+const config = loadConfig({ VERID_DATA_DIR: dataDir, LOG_LEVEL: 'silent', VERID_ENGINE_THREADS: values.threads, PORT: '0' });
+const engines = createEngines(config);
+const app = await buildApp({ config, engines, logger: false });
+const address = await app.server.listen({ host: '127.0.0.1', port: 0 });
+
+const people = ['london_001', 'london_002', 'london_003', 'london_005'];
+const inputs = await Promise.all(people.map(async (person, i) => ({
+  front: await generatePassport({
+    issuingCountry: 'GBR', surname: 'BENCH', givenNames: `PERSON ${'ABCD'[i]}`, documentNumber: `B${1000000 + i}`,
+    birthDate: '1990-01-01', expiryDate: '2034-01-01', sex: 'F', portrait: await face(`genuine/${person}/1.jpg`),
+  }),
+  selfie: await face(`genuine/${person}/2.jpg`),
+})));
+
+async function post(token: string, route: string, body?: unknown, type = 'image/jpeg') {
+  const response = await fetch(`${address}${route}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': type } : {}) },
+    body: body === undefined ? undefined : body instanceof Buffer ? new Uint8Array(body) : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${route}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<Record<string, unknown>>;
+}
+
+async function verifyOnce(i: number): Promise<{ ms: number; state: unknown }> {
+  const input = inputs[i % inputs.length]!;
+  const { token } = await app.verification.start({
+    origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+  });
+  const t0 = performance.now();
+  await post(token, '/omni/add/front-id', input.front);
+  await post(token, '/omni/add/face', input.selfie);
+  const challenge = await post(token, '/omni/liveness/challenge', {}, 'application/json');
+  const frame = input.selfie.toString('base64');
+  const frames = Array.from({ length: 8 }, (_, k) => ({ base64Image: frame, timestamp: Date.now() + k * 120 }));
+  await post(token, '/omni/add/liveness-frames', { challengeId: challenge.challengeId, frames }, 'application/json');
+  await post(token, '/omni/process/id');
+  const result = await post(token, '/omni/process/face');
+  return { ms: performance.now() - t0, state: result.state };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+await verifyOnce(0); // warm the models in every pool
+const baseline: number[] = [];
+for (let i = 0; i < Math.min(n, 6); i++) {
+  const input = inputs[i % inputs.length]!;
+  const t0 = performance.now();
+  await engines.documents.read(input.front);
+  await Promise.all([engines.faces.analyze(input.front, 'document'), engines.faces.analyze(input.selfie, 'selfie')]);
+  baseline.push(performance.now() - t0);
+}
+const sequential: number[] = [];
+for (let i = 0; i < n; i++) sequential.push((await verifyOnce(i)).ms);
+sequential.sort((a, b) => a - b);
+baseline.sort((a, b) => a - b);
+
+const t0 = performance.now();
+let next = 0;
+await Promise.all(Array.from({ length: concurrency }, async () => {
+  while (next < n) await verifyOnce(next++);
+}));
+const wall = performance.now() - t0;
+const rssMb = Math.round(process.memoryUsage().rss / 1e6);
+
+const p50 = percentile(sequential, 50);
+const p95 = percentile(sequential, 95);
+const base50 = percentile(baseline, 50);
+console.log('verify-latency (warm models, engine threads per pool: %s)', values.threads);
+console.log('| measure | value |\n|---|---|');
+console.log(`| full verification p50 | ${p50.toFixed(0)} ms |`);
+console.log(`| full verification p95 | ${p95.toFixed(0)} ms |`);
+console.log(`| baseline: engines only (document + 2 faces, no HTTP/DB/frames) p50 | ${base50.toFixed(0)} ms |`);
+console.log(`| ratio full / baseline (p50) | ${(p50 / base50).toFixed(2)} |`);
+console.log(`| throughput, ${concurrency} concurrent sessions | ${((n / wall) * 60_000).toFixed(1)} verifications/min |`);
+console.log(`| RSS | ${rssMb} MB |`);
+await app.server.close();
+await engines.close();
+await rm(dataDir, { recursive: true, force: true });
+console.log(JSON.stringify({ p50_ms: Math.round(p50), p95_ms: Math.round(p95), rss_mb: rssMb }));

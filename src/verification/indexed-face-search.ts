@@ -1,0 +1,54 @@
+import type { FaceSearch } from './engine-ports.ts';
+import type { IdentityStore } from './ports.ts';
+
+/** The in-memory 1:N index the search runs on (src/biometrics TemplateIndex satisfies it). */
+export interface TemplateIndexPort {
+  add(id: string, template: number[]): void;
+  search(template: number[], options: { threshold: number; limit: number }): Array<{ id: string; similarity: number }>;
+}
+
+/**
+ * Duplicate detection over every enrolled face. The index lives in memory and is brought up to
+ * date from the identity store before each search (only rows changed since the last sync), so
+ * enrolments made by other instances are seen too.
+ */
+export class IndexedFaceSearch implements FaceSearch {
+  readonly #index: TemplateIndexPort;
+  readonly #identities: IdentityStore;
+  readonly #threshold: () => number;
+  readonly #interviews = new Map<string, string | null>();
+  #syncedUntil = 0;
+  #sync: Promise<void> | undefined;
+
+  constructor(index: TemplateIndexPort, identities: IdentityStore, threshold: () => number) {
+    this.#index = index;
+    this.#identities = identities;
+    this.#threshold = threshold;
+  }
+
+  async findDuplicate(template: number[], options: { excludeIdentityId?: string | null }) {
+    await this.#catchUp();
+    const matches = this.#index.search(template, { threshold: this.#threshold(), limit: 2 });
+    const other = matches.find((m) => m.id !== options.excludeIdentityId);
+    return other ? { identityId: other.id, interviewId: this.#interviews.get(other.id) ?? null } : null;
+  }
+
+  enrolled(identityId: string, template: number[], interviewId: string): void {
+    this.#index.add(identityId, template);
+    this.#interviews.set(identityId, interviewId);
+  }
+
+  #catchUp(): Promise<void> {
+    this.#sync ??= (async () => {
+      try {
+        for (const row of await this.#identities.listTemplates(this.#syncedUntil)) {
+          this.enrolled(row.identityId, row.template, row.interviewId ?? '');
+          this.#syncedUntil = Math.max(this.#syncedUntil, row.updatedAt);
+        }
+      } finally {
+        this.#sync = undefined;
+      }
+    })();
+    return this.#sync;
+  }
+}

@@ -1,0 +1,73 @@
+import { AppError } from '../errors/index.ts';
+import { randomId } from '../security/index.ts';
+import type { ChallengeVerdict } from './engine-ports.ts';
+import { sniffImageType } from './image-format.ts';
+import type { VerificationSession } from './session.ts';
+import { assertCapturing } from './session-lifecycle.ts';
+import type { VerificationDeps } from './verification-deps.ts';
+
+export const MIN_CHALLENGE_FRAMES = 3;
+export const MAX_CHALLENGE_FRAMES = 40;
+export const MAX_FRAME_BYTES = 1_000_000;
+
+export interface IssuedChallenge {
+  challengeId: string;
+  steps: string[];
+  expiresAt: number;
+}
+
+/** A fresh random, single-use, time-limited challenge; earlier open ones stop counting. */
+export async function issueChallenge(deps: VerificationDeps, session: VerificationSession): Promise<IssuedChallenge> {
+  assertCapturing(session);
+  const issuedAt = Date.now();
+  const challenge = {
+    challengeId: randomId(16), interviewId: session.interviewId, steps: deps.liveness.createChallenge(),
+    issuedAt, expiresAt: issuedAt + deps.challengeTtlSeconds * 1000,
+  };
+  await deps.challenges.issue(challenge);
+  await deps.sessions.appendEvent(session.interviewId, { type: 'liveness.challenge_issued', data: { challengeId: challenge.challengeId, steps: challenge.steps } });
+  return { challengeId: challenge.challengeId, steps: challenge.steps, expiresAt: challenge.expiresAt };
+}
+
+/** Checks the burst of frames the person recorded while performing the challenge. */
+export async function submitChallenge(
+  deps: VerificationDeps, session: VerificationSession, challengeId: string, frames: Array<{ image: Uint8Array; timestamp: number }>,
+): Promise<ChallengeVerdict> {
+  assertCapturing(session);
+  if (frames.length < MIN_CHALLENGE_FRAMES || frames.length > MAX_CHALLENGE_FRAMES) {
+    throw new AppError('validation_failed', `Send between ${MIN_CHALLENGE_FRAMES} and ${MAX_CHALLENGE_FRAMES} frames`);
+  }
+  frames.forEach((frame, index) => {
+    if (frame.image.length > MAX_FRAME_BYTES) throw new AppError('payload_too_large', `Frame ${index} is larger than ${MAX_FRAME_BYTES} bytes`);
+    if (!sniffImageType(frame.image)) throw new AppError('invalid_image', `Frame ${index} is not a JPEG, PNG or WebP image`);
+  });
+  const challenge = await deps.challenges.find(challengeId);
+  if (!challenge || challenge.interviewId !== session.interviewId) throw new AppError('not_found', 'No such challenge for this session');
+  if (challenge.status !== 'issued') throw new AppError('conflict', `The challenge was already ${challenge.status === 'superseded' ? 'replaced by a newer one' : 'used'}`);
+  const referenceEmbedding = await referenceFor(deps, session);
+  const receivedAt = Date.now();
+  const verdict = await deps.liveness.verify({
+    steps: challenge.steps, frames, issuedAt: challenge.issuedAt, expiresAt: challenge.expiresAt, receivedAt, referenceEmbedding,
+  });
+  const stored = await deps.challenges.complete(challengeId, verdict.status === 'OK' ? 'passed' : 'failed',
+    { reasons: verdict.reasons, livenessScore: verdict.livenessScore });
+  if (!stored) throw new AppError('conflict', 'The challenge was already used');
+  await deps.sessions.appendEvent(session.interviewId, {
+    type: 'liveness.checked', data: { challengeId, status: verdict.status, reasons: verdict.reasons, livenessScore: verdict.livenessScore },
+  });
+  return verdict;
+}
+
+/** Frames must show the person of the selfie (enrol) or the enrolled person (re-verify). */
+async function referenceFor(deps: VerificationDeps, session: VerificationSession): Promise<number[]> {
+  if (session.mode === 'reverify') {
+    const template = session.identityId ? await deps.identities.findFaceTemplate(session.identityId) : undefined;
+    if (!template) throw new AppError('invalid_state', 'The identity has no enrolled face');
+    return template;
+  }
+  const selfie = await deps.sessions.loadImage(session.interviewId, 'face');
+  if (!selfie) throw new AppError('invalid_state', 'Upload the selfie before the liveness challenge');
+  const analysis = await deps.faces.analyze(selfie.data, 'selfie');
+  if (!analysis.embedding) throw new AppError('invalid_state', 'No usable face in the selfie; upload a new selfie first');
+  return analysis.embedding;
+}

@@ -1,0 +1,48 @@
+import { AppError } from '../errors/index.ts';
+import type { DocumentRecord } from './ports.ts';
+import { emptyScores, overallOf, type Scores } from './scores.ts';
+import type { VerificationSession } from './session.ts';
+import { assertCapturing, failForAttempts, reload, transition } from './session-lifecycle.ts';
+import type { VerificationDeps } from './verification-deps.ts';
+
+export interface ProcessIdResult {
+  session: VerificationSession;
+  record: DocumentRecord;
+}
+
+/**
+ * Reads the document (front, and back when uploaded): MRZ or PDF417, check digits, dates, quality.
+ * Repeatable after a better photo; a capture problem that persists past the attempt limit fails the session.
+ */
+export async function processId(deps: VerificationDeps, session: VerificationSession): Promise<ProcessIdResult> {
+  assertCapturing(session);
+  if (session.mode === 'reverify') throw new AppError('invalid_state', 'A re-verification has no document to process');
+  const front = await deps.sessions.loadImage(session.interviewId, 'front');
+  if (!front) throw new AppError('invalid_state', 'Upload the front of the ID before processing it');
+  const back = await deps.sessions.loadImage(session.interviewId, 'back');
+  const reading = await deps.documents.read(front.data, back?.data);
+  const record: DocumentRecord = {
+    fields: reading.fields && {
+      documentType: reading.fields.documentType, issuingCountry: reading.fields.issuingCountry, nationality: reading.fields.nationality,
+      documentNumber: reading.fields.documentNumber, surname: reading.fields.surname, givenNames: reading.fields.givenNames,
+      birthDate: reading.fields.birthDate, expiryDate: reading.fields.expiryDate, sex: reading.fields.sex,
+    },
+    mrzValid: reading.mrzValid,
+    items: reading.items,
+    quality: reading.quality ?? [],
+    reasons: reading.reasons,
+    // No document found at all is treated as a capture problem too: most often the photo missed it.
+    retryable: reading.reasons.length > 0 && (Boolean(reading.retryable) || reading.fields === null),
+  };
+  await deps.sessions.saveDocument(session.interviewId, record);
+  const attempts = await deps.sessions.countAttempt(session.interviewId, 'document');
+  const scores: Scores = { ...emptyScores(), reasons: record.reasons };
+  const status = record.fields ? overallOf([...record.items, ...record.quality]) : 'FAIL';
+  scores.idValidation = { photoSecurityAndQuality: record.quality, idSpecific: record.items, overall: { value: status === 'OK' ? 1 : 0, status } };
+  await transition(deps, session, session.state, { type: 'document.processed', data: { status, reasons: record.reasons, attempt: attempts } }, { scores });
+  const current = await reload(deps, session);
+  if (record.retryable && attempts >= deps.maxCaptureAttempts) {
+    return { session: await failForAttempts(deps, current, record.reasons), record: { ...record, retryable: false } };
+  }
+  return { session: current, record };
+}

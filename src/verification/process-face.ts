@@ -1,0 +1,118 @@
+import { AppError } from '../errors/index.ts';
+import { decide, type Decision, type LivenessOutcome } from './decision-policy.ts';
+import type { FaceAnalysis } from './engine-ports.ts';
+import { toIdentityClaims } from './identity-claims.ts';
+import type { DocumentRecord } from './ports.ts';
+import { processId } from './process-document.ts';
+import type { VerificationSession } from './session.ts';
+import { assertCapturing, reload, transition, webhookPayload } from './session-lifecycle.ts';
+import type { VerificationDeps } from './verification-deps.ts';
+
+export interface ProcessFaceResult {
+  session: VerificationSession;
+  /** Set when the selfie must be retaken (the session stays open): the capture problems. */
+  retryReasons: string[];
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function emailIndex(deps: VerificationDeps, loginHint: string | null): string | null {
+  return loginHint && EMAIL.test(loginHint) ? deps.blindIndex(loginHint.trim().toLowerCase(), 'email') : null;
+}
+
+async function livenessOutcome(deps: VerificationDeps, session: VerificationSession): Promise<LivenessOutcome> {
+  const challenge = await deps.challenges.latest(session.interviewId);
+  const status = challenge?.status === 'passed' ? 'OK' : challenge?.status === 'failed' ? 'FAIL' : 'UNKNOWN';
+  return { status, required: deps.requireLiveness, livenessScore: challenge?.result?.livenessScore ?? null, reasons: challenge?.result?.reasons ?? [] };
+}
+
+/** The face the selfie must match: the document portrait (enrol) or the enrolled template (re-verify). */
+async function reference(deps: VerificationDeps, session: VerificationSession): Promise<{ embedding: number[] | null; reason: string }> {
+  if (session.mode === 'reverify') {
+    const template = session.identityId ? await deps.identities.findFaceTemplate(session.identityId) : undefined;
+    return { embedding: template ?? null, reason: 'enrolled_face_missing' };
+  }
+  const front = await deps.sessions.loadImage(session.interviewId, 'front');
+  const portrait = front ? await deps.faces.analyze(front.data, 'document') : null;
+  return { embedding: portrait?.embedding ?? null, reason: 'document_face_not_found' };
+}
+
+/** Compares the selfie with the reference face, applies the decision policy and records the outcome. */
+export async function processFace(deps: VerificationDeps, session: VerificationSession): Promise<ProcessFaceResult> {
+  assertCapturing(session);
+  if (session.state !== 'face_captured') {
+    throw new AppError('invalid_state', session.mode === 'reverify' ? 'Upload a selfie before processing' : 'Upload the front of the ID and a selfie before processing');
+  }
+  const document = session.mode === 'enroll'
+    ? (await deps.sessions.loadDocument(session.interviewId)) ?? (await processId(deps, session)).record
+    : undefined;
+  session = await reload(deps, session);
+  if (session.state !== 'face_captured') return { session, retryReasons: [] };
+  if (!(await deps.sessions.transition(session.interviewId, 'face_captured', 'processing', { type: 'processing.started', data: {} }))) {
+    throw new AppError('conflict', 'The session is already being processed');
+  }
+  const processing = { ...session, state: 'processing' as const };
+  try {
+    const selfieImage = await deps.sessions.loadImage(session.interviewId, 'face');
+    if (!selfieImage) throw new Error('selfie missing');
+    const [ref, selfie] = await Promise.all([reference(deps, session), deps.faces.analyze(selfieImage.data, 'selfie')]);
+    const attempts = await deps.sessions.countAttempt(session.interviewId, 'face');
+    if (selfie.retryable !== false && isRetryable(selfie) && attempts < deps.maxCaptureAttempts) {
+      await transition(deps, processing, 'face_captured', { type: 'face.retry', data: { reasons: selfie.reasons, attempt: attempts } });
+      return { session: await reload(deps, session), retryReasons: selfie.reasons };
+    }
+    return { session: await decideAndRecord(deps, processing, document, ref, selfie), retryReasons: [] };
+  } catch (error) {
+    await deps.sessions.transition(session.interviewId, 'processing', 'face_captured', { type: 'processing.aborted', data: {} });
+    throw error;
+  }
+}
+
+const RETRYABLE_FACE_REASONS = new Set(['face_not_found', 'multiple_faces', 'face_too_small', 'face_not_frontal', 'eyes_closed', 'too_dark', 'too_bright', 'face_blurry', 'face_occluded']);
+
+function isRetryable(selfie: FaceAnalysis): boolean {
+  return selfie.reasons.length > 0 && selfie.reasons.every((r) => RETRYABLE_FACE_REASONS.has(r));
+}
+
+async function decideAndRecord(
+  deps: VerificationDeps, session: VerificationSession, document: DocumentRecord | undefined,
+  ref: { embedding: number[] | null; reason: string }, selfie: FaceAnalysis,
+): Promise<VerificationSession> {
+  const similarity = ref.embedding && selfie.embedding && selfie.reasons.length === 0 ? deps.faces.similarity(ref.embedding, selfie.embedding) : null;
+  const enrolling = session.mode === 'enroll';
+  const duplicate = enrolling && selfie.embedding && similarity !== null && similarity >= deps.faces.threshold
+    ? await deps.faceSearch.findDuplicate(selfie.embedding, { excludeIdentityId: await existingIdentityFor(deps, document) })
+    : null;
+  const decision: Decision = decide({
+    mode: enrolling ? 'enroll' : 'reverify',
+    document: document && { found: document.fields !== null, mrzValid: document.mrzValid, items: document.items, quality: document.quality, reasons: document.reasons },
+    face: { referenceFound: ref.embedding !== null, referenceReason: ref.reason, selfieReasons: selfie.reasons, selfieQuality: selfie.quality, similarity, threshold: deps.faces.threshold },
+    liveness: await livenessOutcome(deps, session),
+    duplicate,
+    identityId: session.identityId,
+  });
+  let identityId = enrolling ? null : session.identityId;
+  if (decision.state === 'succeeded' && enrolling && document?.fields) {
+    const hint = await deps.sessions.loadLoginHint(session.interviewId);
+    const claims = toIdentityClaims(document.fields, session, hint);
+    identityId = await deps.identities.enroll(documentKey(deps, document), claims, selfie.embedding, emailIndex(deps, hint));
+    if (selfie.embedding) deps.faceSearch.enrolled(identityId, selfie.embedding, session.interviewId);
+  }
+  if (decision.state !== 'succeeded') identityId = null;
+  await transition(deps, session, decision.state,
+    { type: `session.${decision.state}`, data: { reasons: decision.reasons, similarity: decision.scores.faceRecognition.similarity } },
+    { scores: decision.scores, reasons: decision.reasons, identityId, completedAt: Date.now() },
+    { eventType: `verification.${decision.state}`, payload: webhookPayload(session, decision.state) });
+  return reload(deps, session);
+}
+
+function documentKey(deps: VerificationDeps, document: DocumentRecord): string {
+  const f = document.fields!;
+  return deps.blindIndex(`${f.issuingCountry}|${f.documentType}|${f.documentNumber}`, 'document');
+}
+
+/** The identity this very document was enrolled under before (re-enrolment is not a duplicate). */
+async function existingIdentityFor(deps: VerificationDeps, document: DocumentRecord | undefined): Promise<string | null> {
+  if (!document?.fields) return null;
+  return (await deps.identities.findByLookupKey(documentKey(deps, document))) ?? null;
+}

@@ -1,0 +1,75 @@
+import { AppError } from '../errors/index.ts';
+import { hashSecret, humanCode, randomId } from '../security/index.ts';
+import type { OutboxMessage, SessionEvent, SessionPatch } from './ports.ts';
+import type { Environment, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
+import { isOpen, type SessionState } from './session-state.ts';
+import type { VerificationDeps } from './verification-deps.ts';
+
+export interface StartInput {
+  origin: SessionOrigin;
+  mode: SessionMode;
+  environment: Environment;
+  clientId: string | null;
+  interactionUid: string | null;
+  externalId: string | null;
+  loginHint: string | null;
+  /** Re-verification: the identity to match. */
+  identityId?: string | null;
+}
+
+export async function startSession(deps: VerificationDeps, input: StartInput): Promise<{ session: VerificationSession; token: string }> {
+  if (input.mode === 'reverify' && !input.identityId) throw new AppError('validation_failed', 'a re-verification needs the identity to match');
+  const token = randomId(32);
+  const session = await deps.sessions.create({
+    ...input,
+    interviewId: randomId(16),
+    interviewCode: humanCode(),
+    tokenHash: hashSecret(token),
+    expiresAt: Date.now() + deps.sessionTtlSeconds * 1000,
+  }, { type: 'session.created', data: { origin: input.origin, mode: input.mode, environment: input.environment } });
+  return { session, token };
+}
+
+export function webhookPayload(session: VerificationSession, state: string): Record<string, unknown> {
+  return { interviewId: session.interviewId, origin: session.origin, state, externalId: session.externalId };
+}
+
+export async function reload(deps: VerificationDeps, session: VerificationSession): Promise<VerificationSession> {
+  return (await deps.sessions.findById(session.interviewId)) ?? session;
+}
+
+/** Marks an open session past its expiry as expired (and tells the outbox). */
+export async function expireIfDue(deps: VerificationDeps, session: VerificationSession, throwIfExpired = true): Promise<VerificationSession> {
+  if (isOpen(session.state) && session.expiresAt <= Date.now()) {
+    await deps.sessions.transition(session.interviewId, session.state, 'expired',
+      { type: 'session.expired', data: {} }, { reasons: ['session_expired'], completedAt: Date.now() },
+      { eventType: 'verification.expired', payload: webhookPayload(session, 'expired') });
+    session = await reload(deps, session);
+  }
+  if (throwIfExpired && session.state === 'expired') throw new AppError('session_expired', 'The verification session has expired');
+  return session;
+}
+
+export function assertCapturing(session: VerificationSession): void {
+  if (session.state === 'expired') throw new AppError('session_expired', 'The verification session has expired');
+  if (!isOpen(session.state) || session.state === 'processing') {
+    throw new AppError('session_closed', `The session is ${session.state} and no longer accepts captures`);
+  }
+}
+
+/** A compare-and-set transition that reports a concurrent change as a 409. */
+export async function transition(
+  deps: VerificationDeps, session: VerificationSession, to: SessionState, event: SessionEvent, patch: SessionPatch = {}, outbox?: OutboxMessage,
+): Promise<void> {
+  if (!(await deps.sessions.transition(session.interviewId, session.state, to, event, patch, outbox))) {
+    throw new AppError('conflict', 'The session changed meanwhile; retry');
+  }
+}
+
+/** Ends a session that used up its capture attempts. */
+export async function failForAttempts(deps: VerificationDeps, session: VerificationSession, reasons: string[]): Promise<VerificationSession> {
+  const all = [...new Set([...reasons, 'too_many_attempts'])];
+  await transition(deps, session, 'failed', { type: 'session.failed', data: { reasons: all } }, { reasons: all, completedAt: Date.now() },
+    { eventType: 'verification.failed', payload: webhookPayload(session, 'failed') });
+  return reload(deps, session);
+}

@@ -1,0 +1,22 @@
+import type { DocumentEngine, FaceEngine, FaceSearch, LivenessEngine } from './engine-ports.ts';
+import type { ChallengeStore, IdentityStore, SessionStore } from './ports.ts';
+
+/** Everything the verification use cases need; wired once in app.ts. */
+export interface VerificationDeps {
+  sessions: SessionStore;
+  identities: IdentityStore;
+  challenges: ChallengeStore;
+  documents: DocumentEngine;
+  faces: FaceEngine;
+  liveness: LivenessEngine;
+  faceSearch: FaceSearch;
+  /** Keyed hash used to recognise a document or an e-mail again without storing it in clear. */
+  blindIndex: (value: string, purpose: string) => string;
+  sessionTtlSeconds: number;
+  maxImageBytes: number;
+  /** Processing attempts of the document and of the selfie before a capture problem fails the session. */
+  maxCaptureAttempts: number;
+  /** A session without a passed liveness challenge fails. */
+  requireLiveness: boolean;
+  challengeTtlSeconds: number;
+}

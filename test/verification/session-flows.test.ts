@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
+import * as oidc from 'openid-client';
+import { registerClient } from '../../src/oidc/client-registration.ts';
+import { Browser } from '../helpers/browser.ts';
+import { face } from '../helpers/fixtures.ts';
+import { openCapturePage, verifyInBrowser } from '../helpers/login-flow.ts';
+import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { generatePassport, type SyntheticDocumentSpec } from '../support/synthetic-document.ts';
+
+const REDIRECT_URI = 'https://rp.example.com/cb';
+
+describe('verification flows: retries, re-verification, duplicates', () => {
+  let server: TestServer;
+  let rp: oidc.Configuration;
+
+  before(async () => {
+    server = await startTestServer({ overrides: { maxCaptureAttempts: 2 } });
+    const client = await registerClient(server.app.clients, {
+      name: 'RP', redirectUris: [REDIRECT_URI], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_basic',
+    }, async () => {});
+    rp = await oidc.discovery(new URL(server.baseUrl), client.clientId, client.clientSecret!, undefined, { execute: [oidc.allowInsecureRequests] });
+  });
+
+  after(async () => {
+    await server.close();
+    await closeEngines();
+  });
+
+  async function start() {
+    return server.app.verification.start({
+      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+    });
+  }
+
+  async function call(token: string, path: string, body?: Buffer) {
+    const response = await fetch(`${server.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'image/jpeg' } : {}) },
+      body: body ? new Uint8Array(body) : undefined,
+    });
+    return { status: response.status, body: await response.json() as Record<string, unknown> };
+  }
+
+  function passport(spec: Partial<SyntheticDocumentSpec> & { portrait: Buffer }) {
+    return generatePassport({
+      issuingCountry: 'GBR', surname: 'PATEL', givenNames: 'ARJUN', documentNumber: 'K7301842', birthDate: '1988-02-29',
+      expiryDate: '2030-05-31', sex: 'M', ...spec,
+    });
+  }
+
+  const blank = () => sharp({ create: { width: 480, height: 640, channels: 3, background: '#c8c2b8' } }).jpeg().toBuffer();
+
+  test('a selfie without a face asks for another one; a good one then completes the session', async () => {
+    const { token } = await start();
+    await call(token, '/omni/add/front-id', await passport({ portrait: await face('genuine/london_001/1.jpg'), documentNumber: 'R5521870' }));
+    await call(token, '/omni/add/face', await blank());
+    const retry = await call(token, '/omni/process/face');
+    assert.equal(retry.status, 200, JSON.stringify(retry.body));
+    assert.equal(retry.body.retryable, true);
+    assert.equal(retry.body.state, 'face_captured');
+    assert.deepEqual(retry.body.reasons, ['face_not_found']);
+    assert.match(String((retry.body.messages as string[])[0]), /face/);
+    await call(token, '/omni/add/face', await face('genuine/london_001/2.jpg'));
+    const done = await call(token, '/omni/process/face');
+    assert.equal(done.body.state, 'succeeded', JSON.stringify(done.body));
+    assert.equal(done.body.retryable, false);
+  });
+
+  test('an unreadable document can be retaken until the attempt limit, then the session fails', async () => {
+    const { token } = await start();
+    await call(token, '/omni/add/front-id', await face('genuine/london_002/1.jpg'));
+    const first = await call(token, '/omni/process/id');
+    assert.equal(first.body.retryable, true, JSON.stringify(first.body));
+    assert.equal(first.body.state, 'id_captured');
+    const second = await call(token, '/omni/process/id');
+    assert.equal(second.body.state, 'failed');
+    assert.equal(second.body.retryable, false);
+    const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${token}` } })).json();
+    assert.ok(scores.reasons.includes('too_many_attempts') || scores.state === 'failed');
+    const late = await call(token, '/omni/add/front-id', await blank());
+    assert.equal(late.status, 409);
+    assert.equal((late.body.error as { code: string }).code, 'session_closed');
+  });
+
+  test('a returning user named by login_hint signs in with a selfie only; someone else cannot', async () => {
+    const authorize = async (loginHint: string) => {
+      const verifier = oidc.randomPKCECodeVerifier();
+      const url = oidc.buildAuthorizationUrl(rp, {
+        redirect_uri: REDIRECT_URI, scope: 'openid profile', state: 'st', nonce: 'nn', login_hint: loginHint, prompt: 'login',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      });
+      return { url, verifier };
+    };
+    const enrol = await authorize('arjun.patel@example.com');
+    const enrolled = await verifyInBrowser(new Browser(), enrol.url, {
+      front: await passport({ portrait: await face('genuine/london_003/1.jpg'), documentNumber: 'M1129904' }), selfie: await face('genuine/london_003/2.jpg'),
+    });
+    const first = await oidc.authorizationCodeGrant(rp, enrolled.callback, { pkceCodeVerifier: enrol.verifier, expectedState: 'st', expectedNonce: 'nn' });
+
+    const again = await authorize('Arjun.Patel@example.com');
+    const browser = new Browser();
+    const page = await openCapturePage(browser, again.url);
+    // Reloading the page issues a new capture token and revokes the previous one.
+    const html = await (await browser.request(page.page)).text();
+    assert.match(html, /Welcome back/);
+    assert.doesNotMatch(html, /id="front"/, 'no document asked');
+    assert.equal((await call(page.token, '/omni/add/face', await face('genuine/london_003/1.jpg'))).status, 401);
+    page.token = /data-token="([^"]+)"/.exec(html)![1]!;
+    const upload = await call(page.token, '/omni/add/face', await face('genuine/london_003/1.jpg'));
+    assert.equal(upload.body.state, 'face_captured');
+    const decided = await call(page.token, '/omni/process/face');
+    assert.equal(decided.body.state, 'succeeded', JSON.stringify(decided.body));
+    const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${page.token}` } })).json();
+    assert.equal(scores.authentication.overall.status, 'OK');
+    assert.equal(scores.authentication.identityId, first.claims()?.sub);
+    const { url: callback } = await browser.follow(new URL(`/interaction/${page.uid}/complete`, server.baseUrl), { method: 'POST' });
+    const second = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: again.verifier, expectedState: 'st', expectedNonce: 'nn' });
+    assert.equal(second.claims()?.sub, first.claims()?.sub);
+    assert.equal(second.claims()?.family_name, 'Patel');
+
+    const impostor = await authorize('arjun.patel@example.com');
+    const other = new Browser();
+    const attempt = await openCapturePage(other, impostor.url);
+    await call(attempt.token, '/omni/add/face', await face('impostor/canada_008f.jpg'));
+    const refused = await call(attempt.token, '/omni/process/face');
+    assert.equal(refused.body.state, 'failed');
+    assert.deepEqual(refused.body.reasons, ['face_mismatch']);
+    const { url: denied } = await other.follow(new URL(`/interaction/${attempt.uid}/complete`, server.baseUrl), { method: 'POST' });
+    assert.equal(denied.searchParams.get('error'), 'access_denied');
+  });
+
+  test('the same face enrolling with another document goes to review with existingUser', async () => {
+    const first = await start();
+    await call(first.token, '/omni/add/front-id', await passport({ portrait: await face('genuine/london_005/1.jpg'), surname: 'NOVAK', documentNumber: 'N4412093' }));
+    await call(first.token, '/omni/add/face', await face('genuine/london_005/2.jpg'));
+    assert.equal((await call(first.token, '/omni/process/face')).body.state, 'succeeded');
+
+    const second = await start();
+    await call(second.token, '/omni/add/front-id', await passport({ portrait: await face('genuine/london_005/2.jpg'), surname: 'NOVAKOVA', documentNumber: 'Z9904417' }));
+    await call(second.token, '/omni/add/face', await face('genuine/london_005/1.jpg'));
+    const review = await call(second.token, '/omni/process/face');
+    assert.equal(review.body.state, 'pending_review', JSON.stringify(review.body));
+    assert.deepEqual(review.body.reasons, ['duplicate_identity']);
+    const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${second.token}` } })).json();
+    assert.equal(scores.faceRecognition.existingUser, true);
+    assert.equal(scores.faceRecognition.existingInterviewId, first.session.interviewId);
+  });
+});
