@@ -57,7 +57,7 @@ export async function processFace(deps: VerificationDeps, session: VerificationS
     if (!selfieImage) throw new Error('selfie missing');
     const [ref, selfie] = await Promise.all([reference(deps, session), deps.faces.analyze(selfieImage.data, 'selfie')]);
     const attempts = await deps.sessions.countAttempt(session.interviewId, 'face');
-    if (selfie.retryable !== false && isRetryable(selfie) && attempts < deps.maxCaptureAttempts) {
+    if (selfie.retryable && attempts < deps.maxCaptureAttempts) {
       await transition(deps, processing, 'face_captured', { type: 'face.retry', data: { reasons: selfie.reasons, attempt: attempts } });
       return { session: await reload(deps, session), retryReasons: selfie.reasons };
     }
@@ -66,12 +66,6 @@ export async function processFace(deps: VerificationDeps, session: VerificationS
     await deps.sessions.transition(session.interviewId, 'processing', 'face_captured', { type: 'processing.aborted', data: {} });
     throw error;
   }
-}
-
-const RETRYABLE_FACE_REASONS = new Set(['face_not_found', 'multiple_faces', 'face_too_small', 'face_not_frontal', 'eyes_closed', 'too_dark', 'too_bright', 'face_blurry', 'face_occluded']);
-
-function isRetryable(selfie: FaceAnalysis): boolean {
-  return selfie.reasons.length > 0 && selfie.reasons.every((r) => RETRYABLE_FACE_REASONS.has(r));
 }
 
 async function decideAndRecord(

@@ -1,21 +1,20 @@
-/** Stable reason codes, each with one sentence of user-facing copy. Codes never change meaning. */
-export const REASON_MESSAGES: Record<string, string> = {
-  mrz_not_found: 'We could not find the machine-readable zone (the lines of <<< at the bottom). Retake the photo with the whole page in view and in focus.',
-  mrz_check_digit_failed: 'The document\'s machine-readable zone did not pass its integrity checks.',
-  mrz_field_invalid: 'The document\'s machine-readable zone could not be read reliably. Retake the photo, flat and in focus.',
-  mrz_name_unconfirmed: 'The name in the machine-readable zone could not be confirmed against the printed name.',
-  image_unreadable: 'The image could not be read. Upload a JPEG, PNG or WebP photo.',
-  expiry_date_invalid: 'The document\'s expiry date is not valid.',
-  document_type_unknown: 'This type of document is not supported. Use a passport or an ID card.',
-  document_expired: 'The document has expired.',
-  birth_date_invalid: 'The date of birth on the document is not valid.',
-  document_unsupported: 'This type of document is not supported.',
-  document_face_not_found: 'We could not find the portrait on the document. Retake the photo with the whole page in view.',
-  face_not_found: 'We could not find a face in the selfie. Face the camera in good light.',
-  multiple_faces: 'More than one face is in the selfie. Make sure only you are in the picture.',
-  face_too_small: 'The face is too small. Move closer to the camera.',
-  face_mismatch: 'The selfie does not match the portrait on the document.',
+import { FACE_REASON_MESSAGES, LIVENESS_REASON_MESSAGES } from '../biometrics/index.ts';
+import { DOCUMENT_REASON_MESSAGES } from '../documents/index.ts';
+
+/** Reason codes the verification flow itself adds to the engines' own. Codes never change meaning. */
+const FLOW_REASON_MESSAGES: Record<string, string> = {
+  document_face_not_found: 'We could not find the portrait on your document; photograph the whole page with your photo.',
+  enrolled_face_missing: 'There is no enrolled face to compare with; verify with your ID document instead.',
+  face_mismatch: 'The selfie does not match the photo we compared it with.',
+  duplicate_identity: 'This face is already enrolled under another identity; the verification needs a manual review.',
+  liveness_not_performed: 'The live face check was not completed.',
+  too_many_attempts: 'Too many photos could not be used; please start again.',
   session_expired: 'The verification session expired before it was completed.',
+};
+
+/** Every reason code with its one sentence of user-facing copy. */
+export const REASON_MESSAGES: Readonly<Record<string, string>> = {
+  ...DOCUMENT_REASON_MESSAGES, ...FACE_REASON_MESSAGES, ...LIVENESS_REASON_MESSAGES, ...FLOW_REASON_MESSAGES,
 };
 
 export function reasonMessage(code: string): string {
