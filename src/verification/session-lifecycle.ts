@@ -1,21 +1,12 @@
 import { AppError } from '../errors/index.ts';
 import { hashSecret, humanCode, randomId } from '../security/index.ts';
-import type { OutboxMessage, SessionEvent, SessionPatch } from './ports.ts';
-import type { Environment, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
+import type { NewSession, OutboxMessage, SessionEvent, SessionPatch } from './ports.ts';
+import type { VerificationSession } from './session.ts';
 import { isOpen, type SessionState } from './session-state.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
-export interface StartInput {
-  origin: SessionOrigin;
-  mode: SessionMode;
-  environment: Environment;
-  clientId: string | null;
-  interactionUid: string | null;
-  externalId: string | null;
-  loginHint: string | null;
-  /** Re-verification: the identity to match. */
-  identityId?: string | null;
-}
+/** What a caller decides when starting a session; ids, token and expiry are verid's. */
+export type StartInput = Omit<NewSession, 'interviewId' | 'interviewCode' | 'tokenHash' | 'expiresAt'>;
 
 export async function startSession(deps: VerificationDeps, input: StartInput): Promise<{ session: VerificationSession; token: string }> {
   if (input.mode === 'reverify' && !input.identityId) throw new AppError('validation_failed', 'a re-verification needs the identity to match');

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import * as oidc from 'openid-client';
-import { registerClient } from '../../src/oidc/client-registration.ts';
 import { Browser } from '../helpers/browser.ts';
 import { openCapturePage } from '../helpers/login-flow.ts';
+import { authorizationRequest, testClient } from '../helpers/relying-party.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 describe('Omni capture endpoints reject bad input with stable codes and keep state intact', () => {
@@ -117,14 +116,8 @@ describe('an expired verification session', () => {
   });
 
   test('refuses captures with 410 session_expired and the login ends with access_denied', async () => {
-    const client = await registerClient(server.app.clients, {
-      name: 'RP', redirectUris: ['https://rp.example.com/cb'], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_basic',
-    }, async () => {});
-    const rp = await oidc.discovery(new URL(server.baseUrl), client.clientId, client.clientSecret!, undefined, { execute: [oidc.allowInsecureRequests] });
-    const url = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: 'https://rp.example.com/cb', scope: 'openid', state: 'st', nonce: 'n',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
-    });
+    const { rp } = await testClient(server);
+    const { url } = await authorizationRequest(rp, { state: 'st' });
     const browser = new Browser();
     const { uid, token } = await openCapturePage(browser, url);
     await sleep(1200);

@@ -6,10 +6,10 @@ import { Browser } from '../helpers/browser.ts';
 import { verid } from '../helpers/cli.ts';
 import { face } from '../helpers/fixtures.ts';
 import { verifyInBrowser } from '../helpers/login-flow.ts';
+import { authorizationRequest, REDIRECT_URI } from '../helpers/relying-party.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { generatePassport } from '../support/synthetic-document.ts';
 
-const REDIRECT_URI = 'https://rp.example.com/callback';
 const HOLDER = {
   issuingCountry: 'GBR', surname: 'EVANS', givenNames: 'OLIVIA ROSE', documentNumber: 'X4B731925',
   birthDate: '1990-04-17', expiryDate: '2033-09-30', sex: 'F' as const,
@@ -36,16 +36,8 @@ describe('OpenID Connect login through a verification session', () => {
     await closeEngines();
   });
 
-  async function authorize(extra: Record<string, string> = {}) {
-    const verifier = oidc.randomPKCECodeVerifier();
-    const nonce = oidc.randomNonce();
-    const state = oidc.randomState();
-    const url = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT_URI, scope: 'openid profile email identity_assurance', state, nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
-    });
-    return { url, verifier, nonce, state };
-  }
+  const authorize = (extra: Record<string, string> = {}) =>
+    authorizationRequest(rp, { scope: 'openid profile email identity_assurance', ...extra });
 
   test('a genuine document and a different photo of the holder log the user in with claims from the document', async () => {
     const request = await authorize({ login_hint: 'olivia.evans@example.com', claims: JSON.stringify({ id_token: { verified_claims: { verification: { trust_framework: null }, claims: { given_name: null, family_name: null, birthdate: null } } } }) });

@@ -9,10 +9,10 @@ import { SigningKeyRepository } from '../../src/storage/index.ts';
 import { Browser } from '../helpers/browser.ts';
 import { face } from '../helpers/fixtures.ts';
 import { verifyInBrowser } from '../helpers/login-flow.ts';
+import { authorizationRequest, REDIRECT_URI } from '../helpers/relying-party.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { generatePassport } from '../support/synthetic-document.ts';
 
-const REDIRECT_URI = 'https://rp.example.com/callback';
 const LOGOUT_URI = 'https://rp.example.com/signed-out';
 
 /** OAuth 2.0 / OIDC protocol behaviour around a logged-in browser (one real verification, then SSO). */
@@ -36,13 +36,7 @@ describe('OIDC protocol rules', () => {
 
   /** Authorization request in the already logged-in browser: returns the callback URL directly. */
   async function codeFor(config: oidc.Configuration, extra: Record<string, string> = {}) {
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI, scope: 'openid profile', state, nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
-    });
+    const { url, verifier, state, nonce } = await authorizationRequest(config, extra);
     const { url: callback } = await browser.follow(url);
     assert.equal(callback.origin + callback.pathname, REDIRECT_URI, `not redirected back: ${callback}`);
     return { callback, verifier, state, nonce };

@@ -2,14 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import * as oidc from 'openid-client';
-import { registerClient } from '../../src/oidc/client-registration.ts';
 import { Browser } from '../helpers/browser.ts';
 import { face } from '../helpers/fixtures.ts';
 import { openCapturePage, verifyInBrowser } from '../helpers/login-flow.ts';
+import { authorizationRequest, testClient } from '../helpers/relying-party.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { generatePassport, type SyntheticDocumentSpec } from '../support/synthetic-document.ts';
-
-const REDIRECT_URI = 'https://rp.example.com/cb';
 
 describe('verification flows: retries, re-verification, duplicates', () => {
   let server: TestServer;
@@ -17,10 +15,7 @@ describe('verification flows: retries, re-verification, duplicates', () => {
 
   before(async () => {
     server = await startTestServer({ overrides: { maxCaptureAttempts: 2 } });
-    const client = await registerClient(server.app.clients, {
-      name: 'RP', redirectUris: [REDIRECT_URI], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_basic',
-    }, async () => {});
-    rp = await oidc.discovery(new URL(server.baseUrl), client.clientId, client.clientSecret!, undefined, { execute: [oidc.allowInsecureRequests] });
+    ({ rp } = await testClient(server));
   });
 
   after(async () => {
@@ -85,14 +80,7 @@ describe('verification flows: retries, re-verification, duplicates', () => {
   });
 
   test('a returning user named by login_hint signs in with a selfie only; someone else cannot', async () => {
-    const authorize = async (loginHint: string) => {
-      const verifier = oidc.randomPKCECodeVerifier();
-      const url = oidc.buildAuthorizationUrl(rp, {
-        redirect_uri: REDIRECT_URI, scope: 'openid profile', state: 'st', nonce: 'nn', login_hint: loginHint, prompt: 'login',
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-      });
-      return { url, verifier };
-    };
+    const authorize = (loginHint: string) => authorizationRequest(rp, { state: 'st', nonce: 'nn', login_hint: loginHint, prompt: 'login' });
     const enrol = await authorize('arjun.patel@example.com');
     const enrolled = await verifyInBrowser(new Browser(), enrol.url, {
       front: await passport({ portrait: await face('genuine/london_003/1.jpg'), documentNumber: 'M1129904' }), selfie: await face('genuine/london_003/2.jpg'),

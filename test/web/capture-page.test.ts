@@ -4,15 +4,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import * as oidc from 'openid-client';
 import { chromium, type Browser } from 'playwright-core';
-import { registerClient } from '../../src/oidc/client-registration.ts';
 import { face } from '../helpers/fixtures.ts';
+import { authorizationRequest, testClient } from '../helpers/relying-party.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { generatePassport } from '../support/synthetic-document.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const REDIRECT_URI = 'https://rp.example.com/callback';
 
 describe('hosted capture page in a real browser', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)` }, () => {
   let server: TestServer;
@@ -37,14 +35,8 @@ describe('hosted capture page in a real browser', { skip: existsSync(CHROMIUM) ?
   });
 
   test('a person uploads their passport and selfie and returns to the application with a code', async () => {
-    const client = await registerClient(server.app.clients, {
-      name: 'RP', redirectUris: [REDIRECT_URI], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_basic',
-    }, async () => {});
-    const rp = await oidc.discovery(new URL(server.baseUrl), client.clientId, client.clientSecret!, undefined, { execute: [oidc.allowInsecureRequests] });
-    const url = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT_URI, scope: 'openid profile', state: 'browser-state', nonce: 'n',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
-    });
+    const { rp } = await testClient(server);
+    const { url } = await authorizationRequest(rp, { state: 'browser-state' });
     const passportFile = path.join(dir, 'passport.jpg');
     const selfieFile = path.join(dir, 'selfie.jpg');
     await writeFile(passportFile, await generatePassport({
@@ -70,14 +62,8 @@ describe('hosted capture page in a real browser', { skip: existsSync(CHROMIUM) ?
   });
 
   test('an unreadable document photo shows the reason and lets the person try again', async () => {
-    const client = await registerClient(server.app.clients, {
-      name: 'RP2', redirectUris: [REDIRECT_URI], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_basic',
-    }, async () => {});
-    const rp = await oidc.discovery(new URL(server.baseUrl), client.clientId, client.clientSecret!, undefined, { execute: [oidc.allowInsecureRequests] });
-    const url = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT_URI, scope: 'openid', state: 's2', nonce: 'n',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
-    });
+    const { rp } = await testClient(server);
+    const { url } = await authorizationRequest(rp, { state: 's2' });
     const selfieFile = path.join(dir, 'selfie2.jpg');
     await writeFile(selfieFile, await face('genuine/london_001/2.jpg'));
     const page = await browser.newPage();
