@@ -1,6 +1,7 @@
 // Face-matching evaluation: node bench/eval-faces.ts [--dir DIR] [--threads N] [--cache FILE]
 // Analyses every fixture image once, scores all genuine and impostor pairs, prints ROC points,
 // EER and FAR/FRR at DEFAULT_FACE_MATCH_THRESHOLD, overall and per source prefix.
+// Then the selfie-quality section (bench/quality-report.ts) and the liveness section (bench/liveness-report.ts) on spoof/live and spoof/attack.
 // LAST line: one JSON object {threshold, far, frr, fte, eer, pairs_genuine, pairs_impostor}.
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -9,6 +10,8 @@ import { parseArgs } from 'node:util';
 import { createFaceMatcher, DEFAULT_FACE_MATCH_THRESHOLD, faceSimilarity } from '../src/biometrics/index.ts';
 import { equalErrorRate, errorRatesAt, thresholdForFar } from '../src/biometrics/match-metrics.ts';
 import type { ScoredPairs } from '../src/biometrics/match-metrics.ts';
+import { livenessReport } from './liveness-report.ts';
+import { qualityReport } from './quality-report.ts';
 
 interface Sample {
   file: string;
@@ -46,16 +49,22 @@ async function analyseAll(dir: string): Promise<{ samples: Sample[]; msPerImage:
   const listed = await listSamples(dir);
   if (args.cache && existsSync(args.cache)) {
     const cached = JSON.parse(await readFile(args.cache, 'utf8')) as Record<string, number[] | null>;
-    if (listed.every((s) => s.file in cached)) return { samples: listed.map((s) => ({ ...s, embedding: cached[s.file] ?? null })), msPerImage: NaN, rssMB: NaN };
+    if (listed.every((s) => s.file in cached)) {
+      const matcher = createFaceMatcher({ maxThreads: Number(args.threads) });
+      await livenessReport(matcher, dir);
+      await matcher.close();
+      return { samples: listed.map((s) => ({ ...s, embedding: cached[s.file] ?? null })), msPerImage: NaN, rssMB: NaN };
+    }
   }
   const matcher = createFaceMatcher({ maxThreads: Number(args.threads) });
   await matcher.analyze(await readFile(join(dir, listed[0]!.file)), 'selfie'); // load models outside the timing
   const started = performance.now();
-  const samples = await Promise.all(
-    listed.map(async (s) => ({ ...s, embedding: (await matcher.analyze(await readFile(join(dir, s.file)), 'selfie')).embedding })),
-  );
+  const analyses = await Promise.all(listed.map(async (s) => ({ file: s.file, analysis: await matcher.analyze(await readFile(join(dir, s.file)), 'selfie') })));
+  const samples = listed.map((s, i) => ({ ...s, embedding: analyses[i]!.analysis.embedding }));
   const msPerImage = (performance.now() - started) / listed.length;
   const rssMB = Math.round(process.memoryUsage().rss / 1e6); // worker threads share the process
+  qualityReport(analyses);
+  await livenessReport(matcher, dir);
   await matcher.close();
   if (args.cache) await writeFile(args.cache, JSON.stringify(Object.fromEntries(samples.map((s) => [s.file, s.embedding]))));
   return { samples, msPerImage, rssMB };

@@ -10,7 +10,9 @@ const face = (width: number, embedding: number[] | null = [1, 2]): FaceDetection
 });
 
 test('no detection is face_not_found', () => {
-  assert.deepEqual(chooseFace([], 'selfie'), { faceCount: 0, box: null, detectionScore: null, embedding: null, reasons: ['face_not_found'] });
+  assert.deepEqual(chooseFace([], 'selfie'), {
+    faceCount: 0, box: null, detectionScore: null, embedding: null, quality: [], reasons: ['face_not_found'], retryable: true,
+  });
 });
 
 test('the largest face is chosen', () => {

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import type { FaceDetection } from './choose-face.ts';
 import type { DecodedImage } from './decode-image.ts';
 import { faceTemplate } from './face-engine.ts';
+import { measureFace } from './face-measurements.ts';
 import type { FaceEngine } from './face-engine.ts';
 
 interface Region {
@@ -33,6 +34,7 @@ async function detectInRegion(engine: FaceEngine, image: DecodedImage, region: R
         },
         score: face.boxScore,
         embedding: faceres.length > 0 ? await faceTemplate(engine, tensor, face.box, faceres) : null,
+        measurements: measureFace(face),
       });
     }
     return detections;

@@ -1,23 +1,59 @@
-import { chooseFace } from './choose-face.ts';
+import { chooseFace, largestFace } from './choose-face.ts';
 import { decodeImage } from './decode-image.ts';
+import type { DecodedImage } from './decode-image.ts';
 import { detectFaces } from './detect-faces.ts';
-import type { FaceAnalysis, FaceImageKind } from './face-analysis.ts';
+import type { FaceAnalysis, FaceImageKind, FrameAnalysis } from './face-analysis.ts';
 import { loadFaceEngine } from './face-engine.ts';
 import type { FaceEngine } from './face-engine.ts';
+import { retryableReasons } from './face-reasons.ts';
+import { faceRegionStats } from './face-region-stats.ts';
+import { assessSelfieQuality } from './selfie-quality.ts';
 
-export interface FaceTask {
-  image: Uint8Array;
-  kind: FaceImageKind;
-}
+export type FaceTask = { type: 'analyze'; image: Uint8Array; kind: FaceImageKind } | { type: 'frame'; image: Uint8Array };
 
 // Models load once per worker thread, on its first task.
 let engine: Promise<FaceEngine> | undefined;
 
-/** Piscina task: decode, detect, embed. Runs off the main event loop. */
-export default async function analyzeFace(task: FaceTask): Promise<FaceAnalysis> {
+async function analyzeImage(models: FaceEngine, decoded: DecodedImage | null, kind: FaceImageKind): Promise<FaceAnalysis> {
+  if (!decoded) return chooseFace([], kind);
+  const detections = await detectFaces(models, decoded);
+  const analysis = chooseFace(detections, kind);
+  const chosen = largestFace(detections);
+  if (kind !== 'selfie' || !chosen || analysis.reasons.includes('face_not_found')) return analysis;
+  const m = chosen.measurements;
+  const { items, reasons } = assessSelfieQuality({
+    faceWidth: chosen.box.width,
+    yaw: m?.yaw ?? null,
+    pitch: m?.pitch ?? null,
+    roll: m?.roll ?? null,
+    leftEyeOpenness: m?.leftEyeOpenness ?? null,
+    rightEyeOpenness: m?.rightEyeOpenness ?? null,
+    ...(await faceRegionStats(decoded, chosen.box)),
+  });
+  const all = [...new Set([...analysis.reasons, ...reasons])];
+  return { ...analysis, quality: items, reasons: all, retryable: retryableReasons(all) };
+}
+
+async function analyzeFrame(models: FaceEngine, decoded: DecodedImage | null): Promise<FrameAnalysis> {
+  const detections = decoded ? await detectFaces(models, decoded) : [];
+  const face = largestFace(detections);
+  const m = face?.measurements;
+  return {
+    faceCount: detections.length,
+    yaw: m?.yaw ?? null,
+    pitch: m?.pitch ?? null,
+    roll: m?.roll ?? null,
+    leftEyeOpenness: m?.leftEyeOpenness ?? null,
+    rightEyeOpenness: m?.rightEyeOpenness ?? null,
+    embedding: face?.embedding ?? null,
+    passive: { liveness: m?.liveness ?? null, antispoof: m?.antispoof ?? null },
+  };
+}
+
+/** Piscina task: decode, detect, measure, embed. Runs off the main event loop. */
+export default async function runFaceTask(task: FaceTask): Promise<FaceAnalysis | FrameAnalysis> {
   engine ??= loadFaceEngine();
   const models = await engine;
   const decoded = await decodeImage(task.image);
-  if (!decoded) return chooseFace([], task.kind);
-  return chooseFace(await detectFaces(models, decoded), task.kind);
+  return task.type === 'frame' ? analyzeFrame(models, decoded) : analyzeImage(models, decoded, task.kind);
 }

@@ -5,7 +5,7 @@ import { installFileFetch } from './file-fetch.ts';
 import { packageDir, requireFile } from './package-dir.ts';
 
 /**
- * Detector + alignment + `faceres` descriptor; everything else Human can do is off, both for
+ * Detector + mesh/iris + `faceres` descriptor + passive liveness; everything else Human can do is off, both for
  * speed and so no model outside the npm package is ever requested.
  */
 export function humanConfig(): Partial<Config> {
@@ -30,11 +30,13 @@ export function humanConfig(): Partial<Config> {
       detector: { enabled: true, rotation: true, maxDetected: 5, minConfidence: 0.5, minSize: 0, return: false },
       mesh: { enabled: true },
       attention: { enabled: false },
-      iris: { enabled: false },
+      // Iris refines the eyelid landmarks: blinks drop the eye aspect ratio to ~0.1 with it, ~0.2 without.
+      iris: { enabled: true, modelPath: 'iris.json' },
       description: { enabled: true },
       emotion: { enabled: false },
-      antispoof: { enabled: false },
-      liveness: { enabled: false },
+      // Passive presentation-attack scores, reported only (docs/liveness.md).
+      antispoof: { enabled: true, modelPath: 'antispoof.json' },
+      liveness: { enabled: true, modelPath: 'liveness.json' },
       gear: { enabled: false },
     },
   };

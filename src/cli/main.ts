@@ -3,6 +3,7 @@ import { CONFIG_KEYS, loadConfig, type Config } from '../config/index.ts';
 import { rotateSigningKeys } from '../oidc/signing-keys.ts';
 import { migrateToLatest, openDatabase } from '../storage/index.ts';
 import { clientsCommand } from './clients-command.ts';
+import { compareCommand } from './compare-command.ts';
 import { openCliContext } from './cli-context.ts';
 import { print, type Output } from './output.ts';
 
@@ -29,6 +30,7 @@ program.command('migrate').description('Apply pending database migrations').acti
 });
 
 clientsCommand(program, config, output);
+compareCommand(program, config, output);
 
 const keys = program.command('keys').description('Token signing keys');
 keys.command('list').description('List signing keys and their state (next, current, retired)').action(async () => {

@@ -4,6 +4,7 @@ import type { IdentityStore } from './ports.ts';
 /** The in-memory 1:N index the search runs on (src/biometrics TemplateIndex satisfies it). */
 export interface TemplateIndexPort {
   add(id: string, template: number[]): void;
+  remove(id: string): boolean;
   search(template: number[], options: { threshold: number; limit: number }): Array<{ id: string; similarity: number }>;
 }
 
