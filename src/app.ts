@@ -16,6 +16,7 @@ import {
   type DatabaseHandle,
 } from './storage/index.ts';
 import { VerificationService } from './verification/index.ts';
+import { cacheEngines } from './verification/analysis-cache.ts';
 import { IndexedFaceSearch } from './verification/indexed-face-search.ts';
 
 export interface AppOptions {
@@ -48,12 +49,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const identities = new IdentityRepository(database.db, cipher);
   const engines = options.engines ?? createEngines(config);
 
+  const { documents, faces, prefetch } = cacheEngines(engines.documents, engines.faces);
   const verification = new VerificationService({
     sessions: new SessionRepository(database.db, cipher),
     identities,
     challenges: new ChallengeRepository(database.db),
-    documents: engines.documents,
-    faces: engines.faces,
+    documents,
+    faces,
+    prefetch,
     liveness: engines.liveness,
     faceSearch: new IndexedFaceSearch(engines.createTemplateIndex(), identities, () => engines.faces.threshold),
     blindIndex: (value, purpose) => cipher.blindIndex(value, purpose),

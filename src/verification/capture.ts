@@ -16,6 +16,7 @@ export async function addImage(deps: VerificationDeps, session: VerificationSess
     throw new AppError('invalid_request', 'A re-verification takes a selfie only, no document');
   }
   await deps.sessions.saveImage(session.interviewId, kind, contentType, data);
+  deps.prefetch(kind, data);
   const kinds = new Set(await deps.sessions.listImageKinds(session.interviewId));
   const ready = session.mode === 'reverify' ? kinds.has('face') : kinds.has('front') && kinds.has('face');
   const next: SessionState = ready ? 'face_captured' : kinds.has('front') ? 'id_captured' : 'started';
