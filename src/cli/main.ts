@@ -4,6 +4,7 @@ import { rotateSigningKeys } from '../oidc/signing-keys.ts';
 import { migrateToLatest, openDatabase } from '../storage/index.ts';
 import { clientsCommand } from './clients-command.ts';
 import { compareCommand } from './compare-command.ts';
+import { inspectDocumentCommand } from './inspect-document-command.ts';
 import { openCliContext } from './cli-context.ts';
 import { print, type Output } from './output.ts';
 
@@ -31,6 +32,7 @@ program.command('migrate').description('Apply pending database migrations').acti
 
 clientsCommand(program, config, output);
 compareCommand(program, config, output);
+inspectDocumentCommand(program, config, output);
 
 const keys = program.command('keys').description('Token signing keys');
 keys.command('list').description('List signing keys and their state (next, current, retired)').action(async () => {

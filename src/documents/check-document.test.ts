@@ -5,7 +5,7 @@ import type { DocumentFields, MrzChecks, ScoreItem } from './types.ts';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const FIELDS: DocumentFields = {
-  documentType: 'passport', mrzFormat: 'TD3', issuingCountry: 'GBR', nationality: 'GBR', documentNumber: 'L898902C3',
+  documentType: 'passport', source: 'mrz', mrzFormat: 'TD3', issuingCountry: 'GBR', nationality: 'GBR', documentNumber: 'L898902C3',
   surname: 'SMITH', givenNames: 'JOHN PETER', birthDate: '1974-08-12', expiryDate: '2032-04-15', sex: 'M',
 };
 const ALL_OK: MrzChecks = { documentNumber: true, birthDate: true, expiryDate: true, personalNumber: true, composite: true };

@@ -13,7 +13,6 @@ export function checkDocument(
   now: Date,
 ): { items: ScoreItem[]; reasons: string[] } {
   const reasons: string[] = [];
-  const today = now.toISOString().slice(0, 10);
   if (!fields || !mrzChecks) reasons.push('mrz_not_found');
   const items: ScoreItem[] = [
     {
@@ -30,8 +29,17 @@ export function checkDocument(
     const digits = [mrzChecks.documentNumber, mrzChecks.birthDate, mrzChecks.expiryDate, mrzChecks.composite, mrzChecks.personalNumber !== false];
     if (digits.includes(false)) reasons.push('mrz_check_digit_failed');
   }
+  if (fields && fields.documentType === 'unknown') reasons.push('document_type_unknown');
+  const validity = checkValidity(fields, now);
+  return { items: [...items, ...validity.items], reasons: [...reasons, ...validity.reasons] };
+}
+
+/** expirationDateValidity and birthDateValidity, for every kind of document. */
+export function checkValidity(fields: DocumentFields | null, now: Date): { items: ScoreItem[]; reasons: string[] } {
+  const items: ScoreItem[] = [];
+  const reasons: string[] = [];
+  const today = now.toISOString().slice(0, 10);
   if (fields) {
-    if (fields.documentType === 'unknown') reasons.push('document_type_unknown');
     const expiry = fields.expiryDate;
     const expired = expiry !== null && expiry < today;
     items.push({ key: 'expirationDateValidity', value: expiry, status: expiry === null || expired ? 'FAIL' : 'OK' });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
+import { rotate } from '../../test/support/degrade.ts';
 import { generateIdCard, generatePassport } from '../../test/support/synthetic-document.ts';
 import type { SyntheticDocumentSpec } from '../../test/support/synthetic-document.ts';
 import { createDocumentReader } from './index.ts';
@@ -23,7 +24,7 @@ test('a generated TD3 passport is read back field for field', async () => {
   const reading = await reader.read(await generatePassport(SPEC));
   assert.equal(reading.mrzValid, true, reading.reasons.join());
   assert.deepEqual(reading.fields, {
-    documentType: 'passport', mrzFormat: 'TD3', issuingCountry: 'GBR', nationality: 'GBR', documentNumber: 'L898902C3',
+    documentType: 'passport', source: 'mrz', mrzFormat: 'TD3', issuingCountry: 'GBR', nationality: 'GBR', documentNumber: 'L898902C3',
     surname: 'SMITH', givenNames: 'JOHN PETER', birthDate: '1974-08-12', expiryDate: '2032-04-15', sex: 'M',
   });
   assert.deepEqual(reading.reasons, []);
@@ -38,7 +39,7 @@ test('a generated TD1 ID card is read back field for field', async () => {
   const reading = await reader.read(await generateIdCard(spec));
   assert.equal(reading.mrzValid, true, reading.reasons.join());
   assert.deepEqual(reading.fields, {
-    documentType: 'id_card', mrzFormat: 'TD1', issuingCountry: 'DEU', nationality: 'FRA', documentNumber: 'T22000129',
+    documentType: 'id_card', source: 'mrz', mrzFormat: 'TD1', issuingCountry: 'DEU', nationality: 'FRA', documentNumber: 'T22000129',
     surname: 'MUELLER LUEDENSCHEIDT', givenNames: 'ANNA MA', birthDate: '1990-02-28', expiryDate: '2030-11-30', sex: 'F',
   });
   assert.deepEqual(reading.reasons, []);
@@ -60,16 +61,25 @@ test('an expired passport reads but fails expirationDateValidity', async () => {
   assert.deepEqual(reading.reasons, ['document_expired']);
 });
 
-test('a blank page has no MRZ', async () => {
+test('a blank page is no document, and a new photo may fix that', async () => {
   const blank = await sharp({ create: { width: 1000, height: 700, channels: 3, background: '#f4f1ea' } }).jpeg().toBuffer();
   const reading = await reader.read(blank);
   assert.equal(reading.fields, null);
   assert.equal(reading.mrzValid, false);
-  assert.deepEqual(reading.reasons, ['mrz_not_found']);
+  assert.deepEqual(reading.reasons, ['document_not_found']);
+  assert.equal(reading.retryable, true);
 });
 
 test('bytes that are not an image are reported, not thrown', async () => {
   const reading = await reader.read(new TextEncoder().encode('not an image'));
   assert.equal(reading.fields, null);
-  assert.deepEqual(reading.reasons, ['image_unreadable', 'mrz_not_found']);
+  assert.deepEqual(reading.reasons, ['image_unreadable']);
+  assert.equal(reading.retryable, true);
+});
+
+test('a passport photographed 20° askew on a table is squared up and read', async () => {
+  const reading = await reader.read(await rotate(-20)(await generatePassport(SPEC)));
+  assert.equal(reading.mrzValid, true, reading.reasons.join());
+  assert.equal(reading.fields?.documentNumber, 'L898902C3');
+  assert.deepEqual(reading.reasons, []);
 });

@@ -1,10 +1,11 @@
 // Piscina worker: one PaddleOCR model per worker thread, reused for every document.
 import Ocr from '@gutenye/ocr-node';
-import { readMrzFromImage } from './mrz-reader.ts';
-import type { MrzImageOutcome } from './mrz-reader.ts';
+import { scanDocument } from './document-scan.ts';
+import type { DocumentScan } from './document-scan.ts';
 
 export interface DocumentTask {
   front: Uint8Array;
+  back?: Uint8Array;
   /** Epoch milliseconds of the request, so two-digit years resolve against the caller's clock. */
   now: number;
 }
@@ -19,6 +20,6 @@ async function recognize(image: Buffer): Promise<string[]> {
   return lines.map((line: { text: string }) => line.text);
 }
 
-export default async function readDocument(task: DocumentTask): Promise<MrzImageOutcome> {
-  return readMrzFromImage(task.front, recognize, new Date(task.now));
+export default async function readDocument(task: DocumentTask): Promise<DocumentScan> {
+  return scanDocument(task.front, task.back, recognize, new Date(task.now));
 }

@@ -80,6 +80,7 @@ export function parseMrzLines(lines: readonly string[], format: MrzFormat, now: 
   const { surname, givenNames } = splitNameField(nameField);
   const fields: DocumentFields = {
     documentType: classify(documentCode, format),
+    source: 'mrz',
     mrzFormat: format,
     issuingCountry,
     nationality: trimFiller(nationality),

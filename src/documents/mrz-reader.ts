@@ -6,9 +6,10 @@ import type { MrzTextReading } from './read-mrz-text.ts';
 /** Text lines of an image in reading order (the OCR engine is an adapter, injected). */
 export type RecognizeText = (image: Buffer) => Promise<string[]>;
 
+/** `printedText`: every text line of the whole page, for the cross-checks against the printed zone. */
 export type MrzImageOutcome =
-  | { kind: 'read'; reading: MrzTextReading; variant: string }
-  | { kind: 'mrz_not_found' }
+  | { kind: 'read'; reading: MrzTextReading; variant: string; printedText: string[] }
+  | { kind: 'mrz_not_found'; printedText: string[] }
   | { kind: 'image_unreadable' };
 
 const MAX_WIDTH = 1600;
@@ -38,6 +39,11 @@ function rank(reading: MrzTextReading): number {
   return (passedChecks(reading.checks) - reading.invalidFields.length) * 1000 + reading.nameSupport;
 }
 
+/** Text lines of the whole page, without looking for an MRZ (licence fronts). */
+export async function readPrintedText(image: Buffer, recognize: RecognizeText): Promise<string[]> {
+  return recognize(await VARIANTS[0]!.make(image, 0, 0));
+}
+
 export async function readMrzFromImage(front: Uint8Array, recognize: RecognizeText, now: Date): Promise<MrzImageOutcome> {
   let upright: Buffer;
   let width: number;
@@ -59,11 +65,11 @@ export async function readMrzFromImage(front: Uint8Array, recognize: RecognizeTe
     const reading = readMrzText(lines, now, visualText);
     if (!reading) continue;
     const valid = isStructurallyValid(reading);
-    if (valid && reading.nameConfirmed !== false) return { kind: 'read', reading, variant: variant.name };
+    if (valid && reading.nameConfirmed !== false) return { kind: 'read', reading, variant: variant.name, printedText: visualText };
     if (!best || rank(reading) > rank(best.reading)) best = { reading, variant: variant.name };
     // A valid MRZ whose name the printed zone does not confirm (non-Latin or absent visual names
     // are common) earns one more pass, not all of them.
     if (valid && namePassesLeft === null) namePassesLeft = MAX_NAME_PASSES;
   }
-  return best ? { kind: 'read', ...best } : { kind: 'mrz_not_found' };
+  return best ? { kind: 'read', ...best, printedText: visualText } : { kind: 'mrz_not_found', printedText: visualText };
 }

@@ -4,7 +4,7 @@ import { transliterateName } from './transliterate.ts';
 
 const MAX_AMBIGUOUS = 10;
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0]!;
@@ -78,4 +78,25 @@ export function resolveNameFillers(nameField: string, words: ReadonlySet<string>
     if (candidateScore > bestScore) { best = candidate; bestScore = candidateScore; }
   }
   return best;
+}
+
+/**
+ * OCR sometimes drops a letter of a name ('OLGA' → 'OGA'); the line-length repair then pads the
+ * field with one more filler. A name word the visual zone does not print, but prints with exactly
+ * one letter more, is restored from it when a trailing filler can absorb the letter.
+ */
+export function restoreDroppedLetters(nameField: string, words: ReadonlySet<string>): string {
+  if (words.size === 0) return nameField;
+  let field = nameField;
+  const parts = field.split('<').filter(Boolean);
+  for (const part of parts) {
+    if (words.has(part) || !field.endsWith('<')) continue;
+    const candidates = [...words].filter((word) => word.length === part.length + 1 && editDistance(part, word) === 1);
+    if (candidates.length !== 1) continue;
+    const position = field.search(new RegExp(`(^|<)${part}(<|$)`));
+    if (position < 0) continue;
+    const start = position === 0 && field.startsWith(part) ? 0 : position + 1;
+    field = `${field.slice(0, start)}${candidates[0]}${field.slice(start + part.length, -1)}`;
+  }
+  return field;
 }

@@ -16,7 +16,7 @@ test('TD3 built by the builder reads back field for field', () => {
   const reading = readMrzText(['PASSPORT', ...lines], NOW);
   assert.ok(reading && isStructurallyValid(reading));
   assert.deepEqual(reading.fields, {
-    documentType: 'passport', mrzFormat: 'TD3', issuingCountry: 'GBR', nationality: 'GBR', documentNumber: 'L898902C3',
+    documentType: 'passport', source: 'mrz', mrzFormat: 'TD3', issuingCountry: 'GBR', nationality: 'GBR', documentNumber: 'L898902C3',
     surname: 'MUELLER LUEDENSCHEIDT', givenNames: 'ANNA MARIA', birthDate: '1974-08-12', expiryDate: '2032-04-15', sex: 'F',
   });
 });
@@ -59,11 +59,15 @@ test('a misread digit is never guessed into validity', () => {
   assert.equal(reading.fields.documentNumber, 'L898903C3');
 });
 
-test('an ambiguous O/0 in the document number is left to the check digit', () => {
+test('an O read as 0 in the document number is swapped back only when both check digits then pass', () => {
   const [line1, line2] = buildTd3({ ...DATA, documentNumber: 'AB12O4567' });
   const reading = readMrzText([line1, line2.replace('AB12O4567', 'AB1204567')], NOW);
-  assert.ok(reading);
-  assert.equal(reading.checks.documentNumber, false);
+  assert.ok(reading && isStructurallyValid(reading));
+  assert.equal(reading.fields.documentNumber, 'AB12O4567');
+  // A misread check digit leaves the composite failing whatever is swapped: reported, not repaired.
+  const wrongDigit = readMrzText([line1, `AB12O4567${(Number(line2.charAt(9)) + 3) % 10}${line2.slice(10)}`], NOW);
+  assert.ok(wrongDigit);
+  assert.equal(wrongDigit.checks.documentNumber, false);
 });
 
 test('a lost first character does not shift fields into a false valid read', () => {
@@ -137,4 +141,32 @@ test('printed names run together by OCR still split the MRZ name at the right K'
   const reading = readMrzText(['KOWALSKI', 'MAXIMILIANALEXANDER KONSTANTIN', ...lines], NOW);
   assert.equal(reading?.fields.surname, 'KOWALSKI');
   assert.equal(reading?.fields.givenNames, 'MAXIMILIAN ALEXANDER');
+});
+
+test('an OCR "1" for an "I" in the document number is swapped back when both check digits agree', () => {
+  const lines = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'CAN', nationality: 'CAN', documentNumber: 'IK6167641' });
+  const misread = [lines[0].replace('IK6167641', '1K6167641'), lines[1], lines[2]];
+  const reading = readMrzText(misread, NOW);
+  assert.ok(reading && isStructurallyValid(reading));
+  assert.equal(reading.fields.documentNumber, 'IK6167641');
+});
+
+test('a wrong document number check digit is not "repaired" by swapping characters', () => {
+  for (const documentNumber of ['L898902C3', 'IK6167641', 'OB1234560', 'ZS0000018']) {
+    const reading = readMrzText(buildTd3({ ...DATA, documentNumber, corrupt: 'documentNumberCheckDigit' }), NOW);
+    assert.ok(reading);
+    assert.equal(reading.checks.documentNumber, false, documentNumber);
+    assert.equal(reading.fields.documentNumber, documentNumber);
+  }
+});
+
+test('a letter OCR dropped from an MRZ name is restored from the printed name', () => {
+  const [line1, line2, line3] = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'FRA', nationality: 'FRA', surname: 'Kim', givenNames: 'Olga' });
+  const dropped = line3.replace('OLGA', 'OGA') + '<';
+  const reading = readMrzText([line1, line2, dropped], NOW, ['Surname / Nom', 'KIM', 'Given names / Prénoms', 'OLGA']);
+  assert.ok(reading && isStructurallyValid(reading));
+  assert.equal(reading.fields.givenNames, 'OLGA');
+  assert.equal(reading.nameConfirmed, true);
+  // Without the printed name there is no evidence, and nothing is invented.
+  assert.equal(readMrzText([line1, line2, dropped], NOW)?.fields.givenNames, 'OGA');
 });

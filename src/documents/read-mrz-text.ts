@@ -3,9 +3,10 @@ import { parse as parseWithMrzLibrary } from 'mrz';
 import { MRZ_LAYOUTS } from './mrz-format.ts';
 import { allChecksPass, parseMrzLines } from './mrz-fields.ts';
 import type { MrzParse } from './mrz-fields.ts';
+import { repairDocumentNumber } from './mrz-number-repair.ts';
 import { findMrzLineGroups, fitLineLength, looksLikeMrz } from './mrz-lines.ts';
 import { applyPositionalClasses, normalizeOcrLine } from './mrz-normalize.ts';
-import { nameConfirmedByVisualZone, nameSupportScore, resolveNameFillers, visualWords } from './name-crosscheck.ts';
+import { nameConfirmedByVisualZone, nameSupportScore, resolveNameFillers, restoreDroppedLetters, visualWords } from './name-crosscheck.ts';
 import type { MrzChecks } from './types.ts';
 
 export interface MrzTextReading extends MrzParse {
@@ -68,10 +69,14 @@ export function readMrzText(ocrLines: readonly string[], now: Date, visualText: 
       return fitted.slice(0, MAX_LINE_CANDIDATES).map((candidate) => applyPositionalClasses(candidate, layout.classes[index]!));
     });
     for (const combo of cartesian(perLine)) {
-      const lines = combo.map((candidate) => candidate.line);
-      const parsed = parseMrzLines(lines, group.format, now);
+      let lines = combo.map((candidate) => candidate.line);
+      let parsed = parseMrzLines(lines, group.format, now);
+      let changes = combo.reduce((sum, candidate) => sum + candidate.changes, 0);
+      const repaired = parsed.checks.documentNumber ? null : repairDocumentNumber(lines, group.format);
+      if (repaired) {
+        [lines, parsed, changes] = [repaired, parseMrzLines(repaired, group.format, now), changes + 1];
+      }
       const invalidFields = libraryInvalidFields(lines);
-      const changes = combo.reduce((sum, candidate) => sum + candidate.changes, 0);
       const score = (passedChecks(parsed.checks) - invalidFields.length) * 100 - lengthError * 20 - changes;
       if (best && score <= best.score) continue;
       best = { reading: { ...parsed, lines, invalidFields, nameConfirmed: null, nameSupport: 0 }, score, sourceIndices: group.sourceIndices };
@@ -86,11 +91,11 @@ export function readMrzText(ocrLines: readonly string[], now: Date, visualText: 
 }
 
 function withResolvedNames(reading: MrzTextReading, words: ReadonlySet<string>, now: Date): MrzTextReading {
-  const format = reading.fields.mrzFormat;
+  const format = reading.fields.mrzFormat ?? 'TD3';
   const nameLine = format === 'TD1' ? 2 : 0;
   const lines = [...reading.lines];
   const prefix = format === 'TD1' ? '' : lines[0]!.slice(0, 5);
-  const nameField = resolveNameFillers(reading.nameField, words);
+  const nameField = restoreDroppedLetters(resolveNameFillers(reading.nameField, words), words);
   lines[nameLine] = prefix + nameField;
   const parsed = parseMrzLines(lines, format, now);
   return {

@@ -1,0 +1,72 @@
+// What the worker extracts from the photos: capture measures, barcodes, MRZ and printed text per
+// side. No judgement here: the caller turns a scan into a DocumentReading.
+import sharp from 'sharp';
+import { CAPTURE_THRESHOLDS, measureCapture } from './capture-quality.ts';
+import type { CaptureMeasures } from './capture-quality.ts';
+import { deskew } from './deskew.ts';
+import { readMrzFromImage, readPrintedText } from './mrz-reader.ts';
+import type { MrzImageOutcome, RecognizeText } from './mrz-reader.ts';
+import { decodePdf417 } from './pdf417-decoder.ts';
+import type { Pdf417Outcome } from './pdf417-decoder.ts';
+
+export interface SideScan {
+  /** Null when the bytes are not an image. */
+  measures: CaptureMeasures | null;
+  pdf417: Pdf417Outcome | null;
+  mrz: MrzImageOutcome | null;
+  printedText: string[];
+}
+
+export interface DocumentScan {
+  front: SideScan;
+  back: SideScan | null;
+}
+
+const MEASURE_WIDTH = 1000;
+const MIN_MRZ_SKEW = 4;
+const AAMVA_MARK = /ANSI |AAMVA|DAQ/;
+
+async function prepare(bytes: Uint8Array): Promise<{ upright: Buffer; measures: CaptureMeasures } | null> {
+  try {
+    const { data: upright, info } = await sharp(bytes).rotate().jpeg({ quality: 95 }).toBuffer({ resolveWithObject: true });
+    const work = await sharp(upright).resize({ width: Math.min(MEASURE_WIDTH, info.width) }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const measures = measureCapture({ data: work.data, width: work.info.width, height: work.info.height, channels: work.info.channels }, info.width, info.height);
+    return { upright, measures };
+  } catch {
+    return null;
+  }
+}
+
+const emptySide = (measures: CaptureMeasures | null): SideScan => ({ measures, pdf417: null, mrz: null, printedText: [] });
+const isAamva = (outcome: Pdf417Outcome | null) => outcome?.kind === 'decoded' && AAMVA_MARK.test(outcome.text);
+
+/** Licence backs carry the data in a PDF417; passports and ID cards in an MRZ (front, or back of TD1 cards). */
+export async function scanDocument(front: Uint8Array, back: Uint8Array | undefined, recognize: RecognizeText, now: Date): Promise<DocumentScan> {
+  const frontImage = await prepare(front);
+  const backImage = back ? await prepare(back) : null;
+  const frontScan = emptySide(frontImage?.measures ?? null);
+  const backScan = back ? emptySide(backImage?.measures ?? null) : null;
+  if (!frontImage) return { front: frontScan, back: backScan };
+  // Nothing on the photo: no OCR time spent on it.
+  if (frontImage.measures.edgeDensity < CAPTURE_THRESHOLDS.minEdgeDensity) return { front: frontScan, back: backScan };
+  // A barcode on the front means the back was photographed (or the sides were swapped).
+  frontScan.pdf417 = await decodePdf417(frontImage.upright, true);
+  if (backImage && backScan) backScan.pdf417 = await decodePdf417(backImage.upright);
+  if (isAamva(backScan?.pdf417 ?? null) || isAamva(frontScan.pdf417)) {
+    // Only a back was photographed: there is no printed side to cross-check against.
+    if (!backImage) return { front: frontScan, back: backScan };
+    const printedSide = isAamva(frontScan.pdf417) ? backImage : frontImage;
+    const target = printedSide === frontImage ? frontScan : backScan!;
+    target.printedText = await readPrintedText(printedSide.upright, recognize);
+    return { front: frontScan, back: backScan };
+  }
+  // PaddleOCR reads lines tilted by a few degrees; beyond that the MRZ lines break apart.
+  frontScan.mrz = await readMrzFromImage((await deskew(frontImage.upright, MIN_MRZ_SKEW)).image, recognize, now);
+  if (frontScan.mrz.kind !== 'image_unreadable') frontScan.printedText = frontScan.mrz.printedText;
+  // A back with a damaged PDF417 is a licence back, not the MRZ side of a TD1 card.
+  if (frontScan.mrz.kind !== 'read' && backImage && backScan && backScan.pdf417?.kind !== 'damaged') {
+    backScan.mrz = await readMrzFromImage((await deskew(backImage.upright, MIN_MRZ_SKEW)).image, recognize, now);
+    if (backScan.mrz.kind !== 'image_unreadable') backScan.printedText = backScan.mrz.printedText;
+  }
+  return { front: frontScan, back: backScan };
+}
