@@ -2,20 +2,10 @@
 // They imitate the layout of a real data page; they are not, and must never pass as, genuine documents.
 import sharp from 'sharp';
 import { buildTd1, buildTd3 } from '../../src/documents/mrz-builder.ts';
-import type { CorruptCheckDigit, MrzData } from '../../src/documents/mrz-builder.ts';
+import type { MrzData } from '../../src/documents/mrz-builder.ts';
 
-export interface SyntheticDocumentSpec {
-  issuingCountry: string; // ICAO alpha-3, e.g. 'GBR'
-  nationality?: string;
-  surname: string;
-  givenNames: string;
-  documentNumber: string;
-  birthDate: string; // YYYY-MM-DD
-  expiryDate: string; // YYYY-MM-DD
-  sex: 'M' | 'F' | 'X';
-  portrait: Buffer;
-  corrupt?: CorruptCheckDigit;
-}
+/** The MRZ data of the page (issuing country ICAO alpha-3, e.g. 'GBR'; nationality defaults to it) and its portrait. */
+export type SyntheticDocumentSpec = Omit<MrzData, 'documentCode' | 'nationality'> & { nationality?: string; portrait: Buffer };
 
 const OCRB_FILE = '/usr/share/fonts/opentype/ocr-b/OCRB.otf';
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
