@@ -49,22 +49,32 @@ export async function scanDocument(front: Uint8Array, back: Uint8Array | undefin
   if (!frontImage) return { front: frontScan, back: backScan };
   // Nothing on the photo: no OCR time spent on it.
   if (frontImage.measures.edgeDensity < CAPTURE_THRESHOLDS.minEdgeDensity) return { front: frontScan, back: backScan };
-  // A barcode on the front means the back was photographed (or the sides were swapped).
-  frontScan.pdf417 = await decodePdf417(frontImage.upright, true);
-  if (backImage && backScan) backScan.pdf417 = await decodePdf417(backImage.upright);
-  if (isAamva(backScan?.pdf417 ?? null) || isAamva(frontScan.pdf417)) {
-    // Only a back was photographed: there is no printed side to cross-check against.
-    if (!backImage) return { front: frontScan, back: backScan };
-    const printedSide = isAamva(frontScan.pdf417) ? backImage : frontImage;
-    const target = printedSide === frontImage ? frontScan : backScan!;
-    target.printedText = await readPrintedText(printedSide.upright, recognize);
-    return { front: frontScan, back: backScan };
+  // A licence: the data is in the back's PDF417, the front is only read for the printed cross-check.
+  if (backImage && backScan) {
+    backScan.pdf417 = await decodePdf417(backImage.upright);
+    if (isAamva(backScan.pdf417)) {
+      frontScan.printedText = await readPrintedText(frontImage.upright, recognize);
+      return { front: frontScan, back: backScan };
+    }
   }
   // PaddleOCR reads lines tilted by a few degrees; beyond that the MRZ lines break apart.
   frontScan.mrz = await readMrzFromImage((await deskew(frontImage.upright, MIN_MRZ_SKEW)).image, recognize, now);
   if (frontScan.mrz.kind !== 'image_unreadable') frontScan.printedText = frontScan.mrz.printedText;
+  if (frontScan.mrz.kind === 'read') return { front: frontScan, back: backScan };
+  // No MRZ on the front. Only now look for a barcode there (it costs a few hundred ms): one means the
+  // back was photographed as the front, or the sides were swapped.
+  frontScan.pdf417 = await decodePdf417(frontImage.upright, true);
+  if (isAamva(frontScan.pdf417)) {
+    // The "front" is a barcode side: what OCR found on it is not a printed zone or an MRZ.
+    frontScan.mrz = null;
+    frontScan.printedText = [];
+    // Only a back was photographed: there is no printed side to cross-check against.
+    if (!backImage || !backScan) return { front: frontScan, back: backScan };
+    backScan.printedText = await readPrintedText(backImage.upright, recognize);
+    return { front: frontScan, back: backScan };
+  }
   // A back with a damaged PDF417 is a licence back, not the MRZ side of a TD1 card.
-  if (frontScan.mrz.kind !== 'read' && backImage && backScan && backScan.pdf417?.kind !== 'damaged') {
+  if (backImage && backScan && backScan.pdf417?.kind !== 'damaged') {
     backScan.mrz = await readMrzFromImage((await deskew(backImage.upright, MIN_MRZ_SKEW)).image, recognize, now);
     if (backScan.mrz.kind !== 'image_unreadable') backScan.printedText = backScan.mrz.printedText;
   }
