@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'session_expired'
   | 'session_closed'
   | 'invalid_state'
+  | 'attempts_exhausted'
   | 'rate_limited'
   | 'config_invalid'
   | 'internal_error';
@@ -32,6 +33,7 @@ const STATUS: Record<ErrorCode, number> = {
   session_expired: 410,
   session_closed: 409,
   invalid_state: 409,
+  attempts_exhausted: 409,
   rate_limited: 429,
   config_invalid: 500,
   internal_error: 500,

@@ -44,6 +44,12 @@ export class ChallengeRepository implements ChallengeStore {
     return row ? toChallenge(row) : undefined;
   }
 
+  async countUsed(interviewId: string): Promise<number> {
+    const row = await this.#db.selectFrom('liveness_challenges').select((eb) => eb.fn.countAll<number>().as('used'))
+      .where('session_id', '=', interviewId).where('status', 'in', ['passed', 'failed']).executeTakeFirstOrThrow();
+    return Number(row.used);
+  }
+
   async complete(challengeId: string, status: 'passed' | 'failed', result: LivenessChallenge['result']): Promise<boolean> {
     const updated = await this.#db.updateTable('liveness_challenges')
       .set({ status, result: JSON.stringify(result), completed_at: Date.now() })

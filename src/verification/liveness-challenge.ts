@@ -16,9 +16,14 @@ export interface IssuedChallenge {
   expiresAt: number;
 }
 
-/** A fresh random, single-use, time-limited challenge; earlier open ones stop counting. */
+/** A fresh random, single-use, time-limited challenge; earlier open ones stop counting. Limited tries per session. */
 export async function issueChallenge(deps: VerificationDeps, session: VerificationSession): Promise<IssuedChallenge> {
   assertCapturing(session);
+  // Each try is a fresh random challenge, but unlimited tries would let an attacker fish for one
+  // a replay happens to satisfy.
+  if (await deps.challenges.countUsed(session.interviewId) >= deps.maxCaptureAttempts) {
+    throw new AppError('attempts_exhausted', `The liveness check was already tried ${deps.maxCaptureAttempts} times in this session`);
+  }
   const issuedAt = Date.now();
   const challenge = {
     challengeId: randomId(16), interviewId: session.interviewId, steps: deps.liveness.createChallenge(),

@@ -115,6 +115,8 @@ export interface ChallengeStore {
   issue(challenge: Omit<LivenessChallenge, 'status' | 'result'>): Promise<void>;
   find(challengeId: string): Promise<LivenessChallenge | undefined>;
   latest(interviewId: string): Promise<LivenessChallenge | undefined>;
+  /** How many of the session's challenges were used (passed or failed). */
+  countUsed(interviewId: string): Promise<number>;
   /** Completes an `issued` challenge (single use); false when it was already used or superseded. */
   complete(challengeId: string, status: 'passed' | 'failed', result: LivenessChallenge['result']): Promise<boolean>;
 }

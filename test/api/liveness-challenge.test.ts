@@ -111,4 +111,18 @@ describe('liveness challenge endpoints', () => {
     assert.equal(decided.body.state, 'failed', JSON.stringify(decided.body));
     assert.deepEqual(decided.body.reasons, ['liveness_not_performed']);
   });
+
+  test('a session gets a limited number of liveness tries', async () => {
+    const token = await session();
+    await call(token, '/omni/add/face', await face('genuine/london_003/2.jpg'));
+    const blank = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } }).jpeg().toBuffer();
+    for (let i = 0; i < server.config.maxCaptureAttempts; i++) {
+      const challenge = (await call(token, '/omni/liveness/challenge', {})).body;
+      const result = await call(token, '/omni/add/liveness-frames', { challengeId: challenge.challengeId, frames: frames(blank, 4) });
+      assert.equal(result.body.status, 'FAIL');
+    }
+    const refused = await call(token, '/omni/liveness/challenge', {});
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, 'attempts_exhausted');
+  });
 });

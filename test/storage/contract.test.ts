@@ -201,6 +201,7 @@ for (const backend of backends) {
       assert.equal(await repo.complete('c1', 'passed', null), false, 'a superseded challenge cannot be used');
       assert.equal(await repo.complete('c2', 'failed', { reasons: ['challenge_not_performed'], livenessScore: 0.4 }), true);
       assert.equal(await repo.complete('c2', 'passed', null), false, 'single use');
+      assert.equal(await repo.countUsed('s1'), 1);
       assert.deepEqual((await repo.latest('s1'))?.result, { reasons: ['challenge_not_performed'], livenessScore: 0.4 });
     });
   });
