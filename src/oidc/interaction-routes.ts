@@ -13,6 +13,8 @@ export interface InteractionRoutesOptions {
 }
 
 type UidParams = { Params: { uid: string } };
+/** Browser pages of the login, not part of the API document. */
+const BROWSER_PAGE = { hide: true };
 
 /**
  * The login interaction: oidc-provider hands the browser here; verid runs a verification session
@@ -49,7 +51,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     return reply.hijack();
   }
 
-  app.get<UidParams & { Querystring: { method?: string } }>('/interaction/:uid', async (request, reply) => {
+  app.get<UidParams & { Querystring: { method?: string } }>('/interaction/:uid', { schema: BROWSER_PAGE }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
     const { params, prompt, session } = interaction;
@@ -82,7 +84,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     return reply.type('text/html').send(capturePage({ uid: interaction.uid, token, finished: false, mode }));
   });
 
-  app.post<UidParams>('/interaction/:uid/complete', async (request, reply) => {
+  app.post<UidParams>('/interaction/:uid/complete', { schema: BROWSER_PAGE }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
     const current = await verification.findByInteraction(interaction.uid);
@@ -103,7 +105,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       'Upload the photo of your ID and your selfie first.', `/interaction/${encodeURIComponent(interaction.uid)}`));
   });
 
-  app.post<UidParams>('/interaction/:uid/abort', async (request, reply) => {
+  app.post<UidParams>('/interaction/:uid/abort', { schema: BROWSER_PAGE }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
     await oidc.provider.interactionFinished(request.raw, reply.raw,
