@@ -83,3 +83,13 @@ test('a passport photographed 20° askew on a table is squared up and read', asy
   assert.equal(reading.fields?.documentNumber, 'L898902C3');
   assert.deepEqual(reading.reasons, []);
 });
+
+test('a 12-megapixel photo is read on a working copy of bounded size', async () => {
+  const spec = { ...SPEC, documentNumber: 'W5583016' };
+  const page = await generatePassport(spec);
+  const huge = await sharp({ create: { width: 4032, height: 3024, channels: 3, background: '#6b5d4f' } })
+    .composite([{ input: await sharp(page).resize({ width: 2600 }).toBuffer(), left: 700, top: 600 }]).jpeg({ quality: 90 }).toBuffer();
+  const reading = await reader.read(huge);
+  assert.equal(reading.mrzValid, true, JSON.stringify(reading.reasons));
+  assert.equal(reading.fields?.documentNumber, spec.documentNumber);
+});
