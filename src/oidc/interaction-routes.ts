@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { ClientRepository } from '../storage/index.ts';
-import type { VerificationService, VerificationSession } from '../verification/index.ts';
+import { isCapturing, isOpen, type VerificationService, type VerificationSession } from '../verification/index.ts';
 import { capturePage, messagePage } from '../web/capture/capture-page.ts';
 import { ACR_DOCUMENT_AND_FACE } from './create-provider.ts';
 import type { ProviderHost } from './provider-host.ts';
@@ -66,11 +66,11 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     const identityId = wantsDocument ? undefined : await verification.identityForLoginHint(loginHint);
     const mode = identityId ? 'reverify' as const : 'enroll' as const;
     let current: VerificationSession | undefined = await verification.findByInteraction(interaction.uid);
-    if (current && ['succeeded', 'failed', 'expired', 'pending_review'].includes(current.state)) {
+    if (current && !isOpen(current.state)) {
       return reply.type('text/html').send(capturePage({ uid: interaction.uid, token: '', finished: true, mode: current.mode }));
     }
     let token: string;
-    if (current && current.mode === mode && ['created', 'started', 'id_captured', 'face_captured'].includes(current.state)) {
+    if (current && current.mode === mode && isCapturing(current.state)) {
       token = await verification.reissueToken(current);
     } else {
       const client = await clients.find(String(params.client_id));

@@ -17,7 +17,7 @@ export { REASON_MESSAGES, reasonMessage } from './reason-codes.ts';
 export { emptyScores, overallOf } from './scores.ts';
 export type { CheckStatus, Overall, ScoreItem, Scores } from './scores.ts';
 export type { DocumentData, Environment, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
-export { SESSION_STATES, canTransition, isDecided, isOpen } from './session-state.ts';
+export { SESSION_STATES, canTransition, isCapturing, isDecided, isOpen } from './session-state.ts';
 export type { SessionState } from './session-state.ts';
 export type { StartInput } from './session-lifecycle.ts';
 export type { VerificationDeps } from './verification-deps.ts';

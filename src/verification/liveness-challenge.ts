@@ -2,6 +2,7 @@ import { AppError } from '../errors/index.ts';
 import { randomId } from '../security/index.ts';
 import type { ChallengeVerdict } from './engine-ports.ts';
 import { sniffImageType } from './image-format.ts';
+import { enrolledTemplate } from './process-face.ts';
 import type { VerificationSession } from './session.ts';
 import { assertCapturing } from './session-lifecycle.ts';
 import type { VerificationDeps } from './verification-deps.ts';
@@ -66,7 +67,7 @@ export async function submitChallenge(
 /** Frames must show the person of the selfie (enrol) or the enrolled person (re-verify). */
 async function referenceFor(deps: VerificationDeps, session: VerificationSession): Promise<number[]> {
   if (session.mode === 'reverify') {
-    const template = session.identityId ? await deps.identities.findFaceTemplate(session.identityId) : undefined;
+    const template = await enrolledTemplate(deps, session);
     if (!template) throw new AppError('invalid_state', 'The identity has no enrolled face');
     return template;
   }

@@ -1,7 +1,7 @@
 import { AppError } from '../errors/index.ts';
 import { decide, type Decision, type LivenessOutcome } from './decision-policy.ts';
 import type { FaceAnalysis } from './engine-ports.ts';
-import { toIdentityClaims } from './identity-claims.ts';
+import { emailFromLoginHint, toIdentityClaims } from './identity-claims.ts';
 import type { DocumentRecord } from './ports.ts';
 import { processId } from './process-document.ts';
 import type { VerificationSession } from './session.ts';
@@ -14,10 +14,14 @@ export interface ProcessFaceResult {
   retryReasons: string[];
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function emailIndex(deps: VerificationDeps, loginHint: string | null): string | null {
-  return loginHint && EMAIL.test(loginHint) ? deps.blindIndex(loginHint.trim().toLowerCase(), 'email') : null;
+  const email = emailFromLoginHint(loginHint);
+  return email ? deps.blindIndex(email, 'email') : null;
+}
+
+/** The face enrolled for the identity a re-verification belongs to. */
+export async function enrolledTemplate(deps: VerificationDeps, session: VerificationSession): Promise<number[] | undefined> {
+  return session.identityId ? deps.identities.findFaceTemplate(session.identityId) : undefined;
 }
 
 async function livenessOutcome(deps: VerificationDeps, session: VerificationSession): Promise<LivenessOutcome> {
@@ -29,8 +33,7 @@ async function livenessOutcome(deps: VerificationDeps, session: VerificationSess
 /** The face the selfie must match: the document portrait (enrol) or the enrolled template (re-verify). */
 async function reference(deps: VerificationDeps, session: VerificationSession): Promise<{ embedding: number[] | null; reason: string }> {
   if (session.mode === 'reverify') {
-    const template = session.identityId ? await deps.identities.findFaceTemplate(session.identityId) : undefined;
-    return { embedding: template ?? null, reason: 'enrolled_face_missing' };
+    return { embedding: (await enrolledTemplate(deps, session)) ?? null, reason: 'enrolled_face_missing' };
   }
   const front = await deps.sessions.loadImage(session.interviewId, 'front');
   const portrait = front ? await deps.faces.analyze(front.data, 'document') : null;
@@ -85,19 +88,23 @@ async function decideAndRecord(
     duplicate,
     identityId: session.identityId,
   });
-  let identityId = enrolling ? null : session.identityId;
-  if (decision.state === 'succeeded' && enrolling && document?.fields) {
-    const hint = await deps.sessions.loadLoginHint(session.interviewId);
-    const claims = toIdentityClaims(document.fields, session, hint);
-    identityId = await deps.identities.enroll(documentKey(deps, document), claims, selfie.embedding, emailIndex(deps, hint));
-    if (selfie.embedding) deps.faceSearch.enrolled(identityId, selfie.embedding, session.interviewId);
-  }
-  if (decision.state !== 'succeeded') identityId = null;
+  let identityId: string | null = null;
+  if (decision.state === 'succeeded') identityId = enrolling ? await enrol(deps, session, document, selfie) : session.identityId;
   await transition(deps, session, decision.state,
     { type: `session.${decision.state}`, data: { reasons: decision.reasons, similarity: decision.scores.faceRecognition.similarity } },
     { scores: decision.scores, reasons: decision.reasons, identityId, completedAt: Date.now() },
     { eventType: `verification.${decision.state}`, payload: webhookPayload(session, decision.state) });
   return reload(deps, session);
+}
+
+/** Records the verified identity (new, or the one this document was enrolled under) with the selfie's face. */
+async function enrol(deps: VerificationDeps, session: VerificationSession, document: DocumentRecord | undefined, selfie: FaceAnalysis): Promise<string | null> {
+  if (!document?.fields) return null;
+  const hint = await deps.sessions.loadLoginHint(session.interviewId);
+  const claims = toIdentityClaims(document.fields, session, hint);
+  const identityId = await deps.identities.enroll(documentKey(deps, document), claims, selfie.embedding, emailIndex(deps, hint));
+  if (selfie.embedding) deps.faceSearch.enrolled(identityId, selfie.embedding, session.interviewId);
+  return identityId;
 }
 
 function documentKey(deps: VerificationDeps, document: DocumentRecord): string {

@@ -2,20 +2,26 @@ import { AppError } from '../errors/index.ts';
 import { hashSecret, humanCode, randomId } from '../security/index.ts';
 import type { NewSession, OutboxMessage, SessionEvent, SessionPatch } from './ports.ts';
 import type { VerificationSession } from './session.ts';
-import { isOpen, type SessionState } from './session-state.ts';
+import { isCapturing, isOpen, type SessionState } from './session-state.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 /** What a caller decides when starting a session; ids, token and expiry are verid's. */
 export type StartInput = Omit<NewSession, 'interviewId' | 'interviewCode' | 'tokenHash' | 'expiresAt'>;
 
+/** A capture token and the hash that is all verid stores of it. */
+export function newCaptureToken(): { token: string; tokenHash: string } {
+  const token = randomId(32);
+  return { token, tokenHash: hashSecret(token) };
+}
+
 export async function startSession(deps: VerificationDeps, input: StartInput): Promise<{ session: VerificationSession; token: string }> {
   if (input.mode === 'reverify' && !input.identityId) throw new AppError('validation_failed', 'a re-verification needs the identity to match');
-  const token = randomId(32);
+  const { token, tokenHash } = newCaptureToken();
   const session = await deps.sessions.create({
     ...input,
     interviewId: randomId(16),
     interviewCode: humanCode(),
-    tokenHash: hashSecret(token),
+    tokenHash,
     expiresAt: Date.now() + deps.sessionTtlSeconds * 1000,
   }, { type: 'session.created', data: { origin: input.origin, mode: input.mode, environment: input.environment } });
   return { session, token };
@@ -43,7 +49,7 @@ export async function expireIfDue(deps: VerificationDeps, session: VerificationS
 
 export function assertCapturing(session: VerificationSession): void {
   if (session.state === 'expired') throw new AppError('session_expired', 'The verification session has expired');
-  if (!isOpen(session.state) || session.state === 'processing') {
+  if (!isCapturing(session.state)) {
     throw new AppError('session_closed', `The session is ${session.state} and no longer accepts captures`);
   }
 }

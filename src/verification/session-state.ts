@@ -35,6 +35,11 @@ export function isOpen(state: SessionState): boolean {
   return OPEN.has(state);
 }
 
+/** Open and not being processed: new captures are accepted. */
+export function isCapturing(state: SessionState): boolean {
+  return OPEN.has(state) && state !== 'processing';
+}
+
 export function isDecided(state: SessionState): boolean {
   return DECIDED.has(state);
 }

@@ -1,5 +1,5 @@
 import { AppError } from '../errors/index.ts';
-import { hashSecret, randomId } from '../security/index.ts';
+import { hashSecret } from '../security/index.ts';
 import { addImage } from './capture.ts';
 import type { ChallengeVerdict } from './engine-ports.ts';
 import { issueChallenge, submitChallenge, type IssuedChallenge } from './liveness-challenge.ts';
@@ -7,7 +7,7 @@ import type { DocumentRecord } from './ports.ts';
 import { processId, type ProcessIdResult } from './process-document.ts';
 import { emailIndex, processFace, type ProcessFaceResult } from './process-face.ts';
 import type { ImageKind, VerificationSession } from './session.ts';
-import { expireIfDue, startSession, type StartInput } from './session-lifecycle.ts';
+import { expireIfDue, newCaptureToken, startSession, type StartInput } from './session-lifecycle.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 /** The verification session use cases shared by the OIDC login, the Omni API and the B2B API. */
@@ -40,8 +40,8 @@ export class VerificationService {
 
   /** A new capture token for an open session (the old one stops working); only hashes are stored. */
   async reissueToken(session: VerificationSession): Promise<string> {
-    const token = randomId(32);
-    await this.#deps.sessions.replaceTokenHash(session.interviewId, hashSecret(token));
+    const { token, tokenHash } = newCaptureToken();
+    await this.#deps.sessions.replaceTokenHash(session.interviewId, tokenHash);
     return token;
   }
 
