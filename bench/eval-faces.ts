@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { createFaceMatcher, DEFAULT_FACE_MATCH_THRESHOLD, faceSimilarity } from '../src/biometrics/index.ts';
 import { equalErrorRate, errorRatesAt, thresholdForFar } from '../src/biometrics/match-metrics.ts';
 import type { ScoredPairs } from '../src/biometrics/match-metrics.ts';
-import { livenessReport } from './liveness-report.ts';
+import { clipReport, livenessReport } from './liveness-report.ts';
 import { qualityReport } from './quality-report.ts';
 
 interface Sample {
@@ -45,15 +45,20 @@ async function listSamples(dir: string): Promise<Omit<Sample, 'embedding'>[]> {
   return samples;
 }
 
+const impostorTemplates = (samples: Sample[]): number[][] =>
+  samples.flatMap((s) => (s.file.startsWith('impostor') && s.embedding ? [s.embedding] : []));
+
 async function analyseAll(dir: string): Promise<{ samples: Sample[]; msPerImage: number; rssMB: number }> {
   const listed = await listSamples(dir);
   if (args.cache && existsSync(args.cache)) {
     const cached = JSON.parse(await readFile(args.cache, 'utf8')) as Record<string, number[] | null>;
     if (listed.every((s) => s.file in cached)) {
+      const samples = listed.map((s) => ({ ...s, embedding: cached[s.file] ?? null }));
       const matcher = createFaceMatcher({ maxThreads: Number(args.threads) });
       await livenessReport(matcher, dir);
+      await clipReport(matcher, impostorTemplates(samples));
       await matcher.close();
-      return { samples: listed.map((s) => ({ ...s, embedding: cached[s.file] ?? null })), msPerImage: NaN, rssMB: NaN };
+      return { samples, msPerImage: NaN, rssMB: NaN };
     }
   }
   const matcher = createFaceMatcher({ maxThreads: Number(args.threads) });
@@ -65,6 +70,7 @@ async function analyseAll(dir: string): Promise<{ samples: Sample[]; msPerImage:
   const rssMB = Math.round(process.memoryUsage().rss / 1e6); // worker threads share the process
   qualityReport(analyses);
   await livenessReport(matcher, dir);
+  await clipReport(matcher, impostorTemplates(samples));
   await matcher.close();
   if (args.cache) await writeFile(args.cache, JSON.stringify(Object.fromEntries(samples.map((s) => [s.file, s.embedding]))));
   return { samples, msPerImage, rssMB };

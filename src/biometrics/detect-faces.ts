@@ -18,13 +18,13 @@ async function detectInRegion(engine: FaceEngine, image: DecodedImage, region: R
   if (pad > 0) pipeline = pipeline.extend({ top: pad, bottom: pad, left: pad, right: pad, extendWith: 'copy' });
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   const { human } = engine;
+  const pixels = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
   const tensor = human.tf.tensor3d(new Int32Array(data), [info.height, info.width, 3], 'int32');
   try {
     const result = await human.detect(tensor);
     const detections: FaceDetection[] = [];
     for (const face of result.face) {
       const [x, y, width, height] = face.box;
-      const faceres = face.embedding ?? [];
       detections.push({
         box: {
           x: Math.round((region.left + x - pad) * image.scale),
@@ -33,7 +33,7 @@ async function detectInRegion(engine: FaceEngine, image: DecodedImage, region: R
           height: Math.round(height * image.scale),
         },
         score: face.boxScore,
-        embedding: faceres.length > 0 ? await faceTemplate(engine, tensor, face.box, faceres) : null,
+        embedding: await faceTemplate(engine, pixels, face.mesh),
         measurements: measureFace(face),
       });
     }

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import type { Tensor4D } from '@vladmandic/human';
+import type { Tensor3D } from '@vladmandic/human';
 import { packageDir, requireFile } from './package-dir.ts';
 
-/** The one face-api model verid uses: the 128-d descriptor of a 150x150 face crop (0..255). */
+/** The one face-api model verid uses: 128-d descriptors of 150x150 face chips (0..255), one per chip of the batch. */
 export interface FaceDescriptorNet {
-  computeFaceDescriptor(input: Tensor4D): Promise<Float32Array>;
+  computeFaceDescriptor(input: Tensor3D[]): Promise<Float32Array | Float32Array[]>;
 }
 
 interface FaceApiModule {

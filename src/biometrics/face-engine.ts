@@ -1,43 +1,43 @@
-import type { Human, Tensor3D } from '@vladmandic/human';
+import type { Human } from '@vladmandic/human';
+import { alignmentLandmarks, CHIP_SIZE, chipTransform, sampleChip } from './align-face.ts';
+import type { RgbImage } from './align-face.ts';
 import { loadFaceDescriptorNet } from './face-api-engine.ts';
 import type { FaceDescriptorNet } from './face-api-engine.ts';
-import { fuseTemplates } from './fuse-templates.ts';
 import { loadHuman } from './human-engine.ts';
 
-/** Side of the square face crop, relative to Human's face box, fed to face-api (measured: 0.7 best of 0.6-1.2). */
-export const FACE_API_CROP = 0.7;
+/** Length of a face template (face-api's descriptor); templates of other lengths come from an earlier model. */
+export const FACE_TEMPLATE_DIMENSIONS = 128;
 
 export interface FaceEngine {
   human: Human;
   descriptorNet: FaceDescriptorNet;
 }
 
-/** Models for one worker thread: Human (detect, mesh, faceres) then face-api's descriptor. */
+/** Models for one worker thread: Human (detect, mesh, iris, passive liveness) then face-api's descriptor. */
 export async function loadFaceEngine(): Promise<FaceEngine> {
   const human = await loadHuman();
   return { human, descriptorNet: await loadFaceDescriptorNet() };
 }
 
 /**
- * Fused template of one detected face: Human's faceres embedding plus face-api's 128-d
- * descriptor of a tight square crop around the same box ([x, y, width, height] in `image` pixels).
+ * Template of one detected face: face-api's 128-d descriptor of the face aligned the way the
+ * network was trained (dlib's 5-point face chip, 150 px, padding 0.25), located by five
+ * landmarks of Human's mesh, averaged with the descriptor of the mirrored chip and scaled to
+ * unit length. Null when the mesh lacks the landmarks. Measured in docs/face-matching.md.
  */
-export async function faceTemplate(engine: FaceEngine, image: Tensor3D, box: readonly number[], faceres: readonly number[]): Promise<number[]> {
+export async function faceTemplate(engine: FaceEngine, image: RgbImage, mesh: readonly (readonly number[])[]): Promise<number[] | null> {
+  const landmarks = alignmentLandmarks(mesh);
+  if (!landmarks) return null;
+  const transform = chipTransform(landmarks);
   const { tf } = engine.human;
-  const [x = 0, y = 0, width = 0, height = 0] = box;
-  const [imageHeight = 1, imageWidth = 1] = image.shape;
-  const half = (Math.max(width, height) * FACE_API_CROP) / 2;
-  const cx = x + width / 2;
-  const cy = y + height / 2;
-  const crop = tf.tidy(() => {
-    const boxes = tf.tensor2d([[(cy - half) / imageHeight, (cx - half) / imageWidth, (cy + half) / imageHeight, (cx + half) / imageWidth]]);
-    const batch = tf.expandDims(tf.cast(image, 'float32'), 0) as unknown as Parameters<typeof tf.image.cropAndResize>[0];
-    return tf.image.cropAndResize(batch, boxes as never, [0], [150, 150]);
-  });
+  const batch = [false, true].map((mirror) => tf.tensor3d(sampleChip(image, transform, CHIP_SIZE, mirror), [CHIP_SIZE, CHIP_SIZE, 3]));
   try {
-    const descriptor = await engine.descriptorNet.computeFaceDescriptor(crop);
-    return fuseTemplates(faceres, Array.from(descriptor));
+    const result = await engine.descriptorNet.computeFaceDescriptor(batch);
+    const [plain, mirrored] = Array.isArray(result) ? result : [result, result];
+    const sum = Array.from(plain!, (x, i) => x + mirrored![i]!);
+    const norm = Math.hypot(...sum);
+    return norm > 0 ? sum.map((x) => x / norm) : null;
   } finally {
-    tf.dispose(crop);
+    tf.dispose(batch);
   }
 }

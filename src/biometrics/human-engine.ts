@@ -5,7 +5,8 @@ import { installFileFetch } from './file-fetch.ts';
 import { packageDir, requireFile } from './package-dir.ts';
 
 /**
- * Detector + mesh/iris + `faceres` descriptor + passive liveness; everything else Human can do is off, both for
+ * Detector + mesh/iris + passive liveness; everything else Human can do is off (the face template
+ * is face-api's, aligned on the mesh: face-engine.ts), both for
  * speed and so no model outside the npm package is ever requested.
  */
 export function humanConfig(): Partial<Config> {
@@ -32,7 +33,7 @@ export function humanConfig(): Partial<Config> {
       attention: { enabled: false },
       // Iris refines the eyelid landmarks: blinks drop the eye aspect ratio to ~0.1 with it, ~0.2 without.
       iris: { enabled: true, modelPath: 'iris.json' },
-      description: { enabled: true },
+      description: { enabled: false },
       emotion: { enabled: false },
       // Passive presentation-attack scores, reported only (docs/liveness.md).
       antispoof: { enabled: true, modelPath: 'antispoof.json' },

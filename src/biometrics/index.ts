@@ -12,6 +12,7 @@ export type {
 export { createFaceMatcher } from './face-matcher.ts';
 export type { FaceMatcherOptions } from './face-matcher.ts';
 export { faceSimilarity } from './face-similarity.ts';
+export { FACE_TEMPLATE_DIMENSIONS } from './face-engine.ts';
 export { DEFAULT_FACE_MATCH_THRESHOLD } from './default-threshold.ts';
 export { FACE_REASON_MESSAGES, isRetryableFaceReason } from './face-reasons.ts';
 export { SELFIE_QUALITY_LIMITS } from './selfie-quality.ts';

@@ -13,7 +13,7 @@ const PAGE = 65_536;
  * In-memory 1:N search over face templates: brute force over unit-length f32 rows stored
  * contiguously in WebAssembly memory, one SIMD dot product per identity (dot-kernel.ts).
  * Exact (no approximation); measured with bench/template-index.ts (docs/face-matching.md).
- * Limit: rows live in one wasm32 memory (4 GiB), i.e. ~900k fused 1152-d templates.
+ * Limit: rows live in one wasm32 memory (4 GiB), i.e. ~8 million 128-d templates.
  * Pure: persistence is the caller's (rebuild from the identity store on start).
  */
 export class TemplateIndex {
@@ -24,16 +24,23 @@ export class TemplateIndex {
   #ids: string[] = [];
   readonly #slots = new Map<string, number>();
 
+  /** `dimensions` fixes the template length up front; otherwise the first template added sets it. */
+  constructor(dimensions = 0) {
+    this.#setDimensions(dimensions);
+  }
+
+  #setDimensions(dimensions: number): void {
+    this.#dimensions = dimensions;
+    this.#stride = Math.ceil(dimensions / 4) * 4;
+  }
+
   get size(): number {
     return this.#ids.length;
   }
 
   /** Adds a template, or replaces the one stored under `id`. */
   add(id: string, template: readonly number[]): void {
-    if (this.#dimensions === 0 && template.length > 0) {
-      this.#dimensions = template.length;
-      this.#stride = Math.ceil(template.length / 4) * 4;
-    }
+    if (this.#dimensions === 0 && template.length > 0) this.#setDimensions(template.length);
     if (template.length !== this.#dimensions || template.length === 0) {
       throw new RangeError(`template has ${template.length} dimensions, index holds ${this.#dimensions}`);
     }

@@ -24,11 +24,12 @@ export const FRONTAL_MATCH_YAW = 0.15;
 export const FRONTAL_MATCH_PITCH = 0.25;
 /**
  * Lower bound for turned frames (beyond FRONTAL_MATCH_YAW) against the selfie template. Measured
- * on the fixture clips (docs/liveness.md): 63 turned genuine frames (|yaw| 0.15-0.3 rad) score
- * >= 0.919 against a frontal frame of the same clip; the same frames against 238 impostor photos
- * reach >= 0.87 in 0.42% of pairs (>= 0.885: 0.013%). 0.87 leaves room for wider turns.
+ * on the fixture clips (`bench/eval-faces.ts`, CLIPS section; docs/liveness.md): 72 turned genuine
+ * frames score >= 0.955 against a frontal frame of their clip; the same frames against the impostor
+ * photos reach 0.915 at the 99.9th percentile and never 0.928. So turned frames are held to the
+ * same bar as the 1:1 default, kept separate so a stricter match threshold does not reject turns.
  */
-export const TURNED_FRAME_MATCH_THRESHOLD = 0.87;
+export const TURNED_FRAME_MATCH_THRESHOLD = 0.928;
 /**
  * Median passive liveness below which a burst is rejected as a spoof. Human's models barely
  * separate the fixture attacks from live faces (docs/liveness.md), so this only catches the

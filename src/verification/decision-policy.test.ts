@@ -8,7 +8,7 @@ const validDocument: DocumentOutcome = {
   items: [{ key: 'documentNumberCheckDigit', value: true, status: 'OK' }, { key: 'expirationDateValidity', value: true, status: 'OK' }],
   reasons: [],
 };
-const match: FaceOutcome = { referenceFound: true, selfieReasons: [], similarity: 0.95, threshold: 0.885 };
+const match: FaceOutcome = { referenceFound: true, selfieReasons: [], similarity: 0.95, threshold: 0.928 };
 
 test('a valid document and a matching selfie succeed', () => {
   const d = decide({ mode: 'enroll', document: validDocument, face: match });

@@ -43,7 +43,13 @@ export class IndexedFaceSearch implements FaceSearch {
     this.#sync ??= (async () => {
       try {
         for (const row of await this.#identities.listTemplates(this.#syncedUntil)) {
-          this.enrolled(row.identityId, row.template, row.interviewId ?? '');
+          try {
+            this.enrolled(row.identityId, row.template, row.interviewId ?? '');
+          } catch (error) {
+            // A template of an earlier face model (another length) cannot be compared: that
+            // identity is left out of the search until it enrols again.
+            if (!(error instanceof RangeError)) throw error;
+          }
           this.#syncedUntil = Math.max(this.#syncedUntil, row.updatedAt);
         }
       } finally {
