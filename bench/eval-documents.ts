@@ -119,7 +119,7 @@ function sameName(read: string, expected: string): boolean {
 function judge(reading: DocumentReading, expected: ExpectedFields): { read: boolean; valid: boolean } {
   const fields = reading.fields;
   if (!fields) return { read: false, valid: false };
-  const machineValid = fields.source === 'mrz' ? reading.mrzValid : reading.items.some((item) => item.key === '2DBarcodeContent' && item.status === 'OK');
+  const machineValid = reading.dataValid;
   const matches = fields.documentType === expected.documentType && fields.issuingCountry === expected.issuingCountry
     && fields.documentNumber === expected.documentNumber.toUpperCase() && sameName(fields.surname, expected.surname)
     && sameName(fields.givenNames, expected.givenNames) && fields.birthDate === expected.birthDate

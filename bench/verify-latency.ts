@@ -102,7 +102,10 @@ const rssMb = Math.round(process.memoryUsage().rss / 1e6);
 const p50 = percentile(sequential, 50);
 const p95 = percentile(sequential, 95);
 const base50 = percentile(baseline, 50);
-console.log('verify-latency (warm models, engine threads per pool: %s, liveness burst: %d frames of 320 px)', values.threads, FRAMES);
+console.log(
+  'verify-latency (warm models, engine threads per pool: %s, liveness burst: %d frames of 320 px, MALLOC_ARENA_MAX=%s)',
+  values.threads, FRAMES, process.env.MALLOC_ARENA_MAX ?? 'unset',
+);
 console.log('| measure | value |\n|---|---|');
 console.log(`| full verification p50 | ${p50.toFixed(0)} ms |`);
 console.log(`| full verification p95 | ${p95.toFixed(0)} ms |`);

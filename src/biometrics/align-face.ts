@@ -114,7 +114,7 @@ export function sampleChip(image: RgbImage, transform: SimilarityTransform, size
 }
 
 /** The five alignment landmarks of a Human face mesh ([x, y, z] in image pixels), or null if the mesh is incomplete. */
-export function alignmentLandmarks(mesh: readonly (readonly number[])[]): Point[] | null {
+export function alignmentLandmarks(mesh: readonly (readonly (number | undefined)[])[]): Point[] | null {
   if (mesh.length < 468) return null;
   const points = MESH_ALIGNMENT_POINTS.map((i) => ({ x: mesh[i]![0]!, y: mesh[i]![1]! }));
   return points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y)) ? points : null;

@@ -25,7 +25,7 @@ export async function loadFaceEngine(): Promise<FaceEngine> {
  * landmarks of Human's mesh, averaged with the descriptor of the mirrored chip and scaled to
  * unit length. Null when the mesh lacks the landmarks. Measured in docs/face-matching.md.
  */
-export async function faceTemplate(engine: FaceEngine, image: RgbImage, mesh: readonly (readonly number[])[]): Promise<number[] | null> {
+export async function faceTemplate(engine: FaceEngine, image: RgbImage, mesh: readonly (readonly (number | undefined)[])[]): Promise<number[] | null> {
   const landmarks = alignmentLandmarks(mesh);
   if (!landmarks) return null;
   const transform = chipTransform(landmarks);

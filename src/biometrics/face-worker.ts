@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { chooseFace, largestFace } from './choose-face.ts';
 import { decodeImage } from './decode-image.ts';
 import type { DecodedImage } from './decode-image.ts';
@@ -8,6 +9,10 @@ import type { FaceEngine } from './face-engine.ts';
 import { retryableReasons } from './face-reasons.ts';
 import { faceRegionStats } from './face-region-stats.ts';
 import { assessSelfieQuality } from './selfie-quality.ts';
+
+// libvips' operation cache would keep recent images (up to 50 MB) for re-use that never comes:
+// every task decodes a new upload.
+sharp.cache(false);
 
 export type FaceTask = { type: 'analyze'; image: Uint8Array; kind: FaceImageKind } | { type: 'frame'; image: Uint8Array };
 

@@ -13,6 +13,7 @@ export function describeReading(files: { front: string; back: string | null }, r
     files,
     fields: reading.fields,
     mrzValid: reading.mrzValid,
+    dataValid: reading.dataValid,
     retryable: reading.retryable,
     reasons: reading.reasons.map((code) => ({ code, message: messageOf(code) })),
     quality: reading.quality,

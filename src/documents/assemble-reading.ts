@@ -75,7 +75,7 @@ export function assembleReading(scan: DocumentScan, now: Date, options: ReadOpti
   }
   if (!scan.front.measures) {
     const { items } = checkDocument(null, null, now);
-    return { fields: null, mrzValid: false, quality, items, reasons: ['image_unreadable'], retryable: true };
+    return { fields: null, mrzValid: false, dataValid: false, quality, items, reasons: ['image_unreadable'], retryable: true };
   }
   const frontBarcode = aamvaOf(scan.front);
   const barcode = aamvaOf(scan.back) ?? frontBarcode;
@@ -104,6 +104,7 @@ export function assembleReading(scan: DocumentScan, now: Date, options: ReadOpti
   return {
     fields: judged.fields,
     mrzValid: mrzSide !== null && judged.valid,
+    dataValid: judged.valid,
     quality: gatedQuality,
     items,
     reasons,

@@ -1,7 +1,13 @@
 // Piscina worker: one PaddleOCR model per worker thread, reused for every document.
+import sharp from 'sharp';
 import Ocr from '@gutenye/ocr-node';
 import { scanDocument } from './document-scan.ts';
+import { installFastOcrInput } from './ocr-input.ts';
 import type { DocumentScan } from './document-scan.ts';
+
+// libvips' operation cache would keep recent images (up to 50 MB) for re-use that never comes:
+// every task decodes a new upload.
+sharp.cache(false);
 
 export interface DocumentTask {
   front: Uint8Array;
@@ -10,11 +16,18 @@ export interface DocumentTask {
   now: number;
 }
 
+/**
+ * No CPU memory arena: it keeps the peak of the largest page for good. No spinning: onnxruntime's
+ * idle intra-op threads would otherwise busy-wait on the core the face worker needs (measured in
+ * docs/documents.md: p50 of a full verification 1.56 s -> 1.33 s).
+ */
+const ONNX_OPTIONS = { enableCpuMemArena: false, extra: { session: { intra_op: { allow_spinning: '0' } } } };
+
 type OcrEngine = Awaited<ReturnType<typeof Ocr.create>>;
 let engine: Promise<OcrEngine> | undefined;
 
 async function recognize(image: Buffer): Promise<string[]> {
-  engine ??= Ocr.create();
+  engine ??= installFastOcrInput().then(() => Ocr.create({ onnxOptions: ONNX_OPTIONS } as never));
   // The engine's type says path, but it hands the value to sharp, which takes a Buffer too.
   const lines = await (await engine).detect(image as unknown as string);
   return lines.map((line: { text: string }) => line.text);

@@ -46,6 +46,8 @@ export interface DocumentReading {
   fields: DocumentFields | null;
   /** Every MRZ check digit OK (false for barcode documents: see `2DBarcodeContent`). */
   mrzValid: boolean;
+  /** The machine-readable data — the MRZ, or a licence's AAMVA barcode — was read and passed every check on it. */
+  dataValid: boolean;
   /** Capture quality per side: sharpnessFront, glareFront, sizeFront, framingFront, … */
   quality: ScoreItem[];
   items: ScoreItem[];

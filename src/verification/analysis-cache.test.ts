@@ -7,7 +7,7 @@ function counting() {
   const calls = { read: 0, analyze: 0 };
   let failNext = false;
   const documents: DocumentEngine = {
-    read: async () => { calls.read++; return { fields: null, mrzValid: false, items: [], reasons: ['mrz_not_found'] }; },
+    read: async () => { calls.read++; return { fields: null, mrzValid: false, dataValid: false, items: [], reasons: ['mrz_not_found'] }; },
   };
   const faces: FaceEngine = {
     analyze: async () => {

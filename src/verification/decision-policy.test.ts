@@ -4,7 +4,7 @@ import { decide, type DocumentOutcome, type FaceOutcome } from './decision-polic
 
 const validDocument: DocumentOutcome = {
   found: true,
-  mrzValid: true,
+  dataValid: true,
   items: [{ key: 'documentNumberCheckDigit', value: true, status: 'OK' }, { key: 'expirationDateValidity', value: true, status: 'OK' }],
   reasons: [],
 };
@@ -27,7 +27,7 @@ test('a selfie below the threshold fails with face_mismatch', () => {
 
 test('a broken check digit fails even when the face matches', () => {
   const broken: DocumentOutcome = {
-    found: true, mrzValid: false, items: [{ key: 'documentNumberCheckDigit', value: false, status: 'FAIL' }], reasons: ['mrz_check_digit_failed'],
+    found: true, dataValid: false, items: [{ key: 'documentNumberCheckDigit', value: false, status: 'FAIL' }], reasons: ['mrz_check_digit_failed'],
   };
   const d = decide({ mode: 'enroll', document: broken, face: match });
   assert.equal(d.state, 'failed');
@@ -36,7 +36,7 @@ test('a broken check digit fails even when the face matches', () => {
 });
 
 test('an invalid MRZ fails even when no item says FAIL', () => {
-  const d = decide({ mode: 'enroll', document: { ...validDocument, mrzValid: false, reasons: ['mrz_field_invalid'] }, face: match });
+  const d = decide({ mode: 'enroll', document: { ...validDocument, dataValid: false, reasons: ['mrz_field_invalid'] }, face: match });
   assert.equal(d.state, 'failed');
 });
 
@@ -48,7 +48,7 @@ test('no face in the selfie fails with the selfie reason, not a mismatch', () =>
 
 test('a document without an MRZ fails', () => {
   const d = decide({
-    mode: 'enroll', document: { found: false, mrzValid: false, items: [], reasons: ['mrz_not_found'] },
+    mode: 'enroll', document: { found: false, dataValid: false, items: [], reasons: ['mrz_not_found'] },
     face: { ...match, referenceFound: false, similarity: null },
   });
   assert.equal(d.state, 'failed');

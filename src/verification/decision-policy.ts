@@ -1,8 +1,10 @@
+import type { DocumentRecord } from './ports.ts';
 import { emptyScores, overallOf, type CheckStatus, type ScoreItem, type Scores } from './scores.ts';
 
 export interface DocumentOutcome {
   found: boolean;
-  mrzValid: boolean;
+  /** The machine-readable data (MRZ or licence barcode) was read and passed every check on it. */
+  dataValid: boolean;
   items: ScoreItem[];
   quality?: ScoreItem[];
   reasons: string[];
@@ -66,6 +68,32 @@ function livenessStatus(liveness: LivenessOutcome): { status: CheckStatus; reaso
   return { status: liveness.status, reasons: liveness.status === 'FAIL' ? liveness.reasons : [] };
 }
 
+/** What the decision needs from a stored document record. */
+export function documentOutcome(record: DocumentRecord): DocumentOutcome {
+  return {
+    found: record.fields !== null,
+    dataValid: record.dataValid ?? record.mrzValid,
+    items: record.items,
+    quality: record.quality,
+    reasons: record.reasons,
+  };
+}
+
+/**
+ * The document's part of the scores: a document not found or without valid machine-readable data
+ * fails; otherwise the worst of its checks (a WARN sends the session to review, see decide). Capture
+ * quality items are reported beside it; a poor capture is handled as a retake, not judged here.
+ */
+export function documentValidation(document: DocumentOutcome): Scores['idValidation'] {
+  let status: CheckStatus = document.found ? overallOf(document.items) : 'FAIL';
+  if (!document.dataValid) status = 'FAIL';
+  return {
+    photoSecurityAndQuality: document.quality ?? [],
+    idSpecific: document.items,
+    overall: { value: status === 'OK' ? 1 : status === 'WARN' ? 0.5 : 0, status },
+  };
+}
+
 /**
  * The one place that turns check results into an outcome.
  * - Any failed check (document, face match, liveness) fails the session.
@@ -82,14 +110,9 @@ export function decide(input: DecisionInput): Decision {
   let idStatus: CheckStatus = 'OK';
 
   if (input.mode === 'enroll') {
-    const document = input.document ?? { found: false, mrzValid: false, items: [], reasons: ['mrz_not_found'] };
-    idStatus = document.found ? overallOf(document.items) : 'FAIL';
-    if (!document.mrzValid && idStatus !== 'FAIL') idStatus = 'FAIL';
-    scores.idValidation = {
-      photoSecurityAndQuality: document.quality ?? [],
-      idSpecific: document.items,
-      overall: { value: idStatus === 'OK' ? 1 : idStatus === 'WARN' ? 0.5 : 0, status: idStatus },
-    };
+    const document = input.document ?? { found: false, dataValid: false, items: [], reasons: ['mrz_not_found'] };
+    scores.idValidation = documentValidation(document);
+    idStatus = scores.idValidation.overall.status;
     reasons.push(...document.reasons);
   }
 

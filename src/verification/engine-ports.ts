@@ -8,6 +8,8 @@ import type { DocumentData } from './session.ts';
 export interface DocumentReading {
   fields: (DocumentData & { source?: string; mrzFormat?: string }) | null;
   mrzValid: boolean;
+  /** MRZ or barcode read and every check on it passed. */
+  dataValid: boolean;
   items: ScoreItem[];
   /** Capture quality checks (sharpness, glare, ...): DESIGN.md `photoSecurityAndQuality`. */
   quality?: ScoreItem[];

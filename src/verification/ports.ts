@@ -41,6 +41,8 @@ export interface OutboxMessage {
 export interface DocumentRecord {
   fields: DocumentData | null;
   mrzValid: boolean;
+  /** MRZ or barcode valid; absent in records written before it existed (then mrzValid is the answer). */
+  dataValid?: boolean;
   items: ScoreItem[];
   quality: ScoreItem[];
   reasons: string[];

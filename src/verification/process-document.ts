@@ -1,6 +1,7 @@
 import { AppError } from '../errors/index.ts';
+import { documentOutcome, documentValidation } from './decision-policy.ts';
 import type { DocumentRecord } from './ports.ts';
-import { emptyScores, overallOf, type Scores } from './scores.ts';
+import { emptyScores, type Scores } from './scores.ts';
 import type { VerificationSession } from './session.ts';
 import { assertCapturing, failForAttempts, reload, transition } from './session-lifecycle.ts';
 import type { VerificationDeps } from './verification-deps.ts';
@@ -8,6 +9,8 @@ import type { VerificationDeps } from './verification-deps.ts';
 export interface ProcessIdResult {
   session: VerificationSession;
   record: DocumentRecord;
+  /** The document's scores as the decision will see them (decision-policy.ts documentValidation). */
+  validation: Scores['idValidation'];
 }
 
 /**
@@ -28,6 +31,7 @@ export async function processId(deps: VerificationDeps, session: VerificationSes
       birthDate: reading.fields.birthDate, expiryDate: reading.fields.expiryDate, sex: reading.fields.sex,
     },
     mrzValid: reading.mrzValid,
+    dataValid: reading.dataValid,
     items: reading.items,
     quality: reading.quality ?? [],
     reasons: reading.reasons,
@@ -36,13 +40,13 @@ export async function processId(deps: VerificationDeps, session: VerificationSes
   };
   await deps.sessions.saveDocument(session.interviewId, record);
   const attempts = await deps.sessions.countAttempt(session.interviewId, 'document');
-  const scores: Scores = { ...emptyScores(), reasons: record.reasons };
-  const status = record.fields ? overallOf([...record.items, ...record.quality]) : 'FAIL';
-  scores.idValidation = { photoSecurityAndQuality: record.quality, idSpecific: record.items, overall: { value: status === 'OK' ? 1 : 0, status } };
+  const validation = documentValidation(documentOutcome(record));
+  const scores: Scores = { ...emptyScores(), reasons: record.reasons, idValidation: validation };
+  const status = validation.overall.status;
   await transition(deps, session, session.state, { type: 'document.processed', data: { status, reasons: record.reasons, attempt: attempts } }, { scores });
   const current = await reload(deps, session);
   if (record.retryable && attempts >= deps.maxCaptureAttempts) {
-    return { session: await failForAttempts(deps, current, record.reasons), record: { ...record, retryable: false } };
+    return { session: await failForAttempts(deps, current, record.reasons), record: { ...record, retryable: false }, validation };
   }
-  return { session: current, record };
+  return { session: current, record, validation };
 }

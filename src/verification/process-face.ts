@@ -1,5 +1,5 @@
 import { AppError } from '../errors/index.ts';
-import { decide, type Decision, type LivenessOutcome } from './decision-policy.ts';
+import { decide, documentOutcome, type Decision, type LivenessOutcome } from './decision-policy.ts';
 import type { FaceAnalysis } from './engine-ports.ts';
 import { emailFromLoginHint, toIdentityClaims } from './identity-claims.ts';
 import type { DocumentRecord } from './ports.ts';
@@ -82,7 +82,7 @@ async function decideAndRecord(
     : null;
   const decision: Decision = decide({
     mode: enrolling ? 'enroll' : 'reverify',
-    document: document && { found: document.fields !== null, mrzValid: document.mrzValid, items: document.items, quality: document.quality, reasons: document.reasons },
+    document: document && documentOutcome(document),
     face: { referenceFound: ref.embedding !== null, referenceReason: ref.reason, selfieReasons: selfie.reasons, selfieQuality: selfie.quality, similarity, threshold: deps.faces.threshold },
     liveness: await livenessOutcome(deps, session),
     duplicate,

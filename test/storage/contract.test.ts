@@ -164,7 +164,7 @@ for (const backend of backends) {
       assert.ok(!Buffer.from(raw.data_encrypted).includes(image));
       assert.deepEqual((await repo.loadImage('s2', 'face'))?.data, image);
       assert.deepEqual(await repo.listImageKinds('s2'), ['face']);
-      const document = { fields: null, mrzValid: false, items: [], quality: [], reasons: ['mrz_not_found'], retryable: true };
+      const document = { fields: null, mrzValid: false, dataValid: false, items: [], quality: [], reasons: ['mrz_not_found'], retryable: true };
       await repo.saveDocument('s2', document);
       assert.deepEqual(await repo.loadDocument('s2'), document);
     });

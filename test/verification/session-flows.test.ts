@@ -8,6 +8,7 @@ import { openCapturePage, verifyInBrowser } from '../helpers/login-flow.ts';
 import { authorizationRequest, testClient } from '../helpers/relying-party.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { generatePassport, type SyntheticDocumentSpec } from '../support/synthetic-document.ts';
+import { generateDriverLicence } from '../support/synthetic-licence.ts';
 
 describe('verification flows: retries, re-verification, duplicates', () => {
   let server: TestServer;
@@ -61,6 +62,27 @@ describe('verification flows: retries, re-verification, duplicates', () => {
     const done = await call(token, '/omni/process/face');
     assert.equal(done.body.state, 'succeeded', JSON.stringify(done.body));
     assert.equal(done.body.retryable, false);
+  });
+
+  test('a US driver licence (front + PDF417 back) enrols: the barcode is the machine-readable data', async () => {
+    const { token } = await start();
+    const licence = await generateDriverLicence({
+      country: 'USA', jurisdiction: 'IL', surname: 'Okafor', firstName: 'Grace', documentNumber: 'O5521-88310-24', birthDate: '1991-04-12',
+      expiryDate: '2031-04-12', sex: 'F', portrait: await face('genuine/london_002/1.jpg'),
+    });
+    await call(token, '/omni/add/front-id', licence.front);
+    await call(token, '/omni/add/back-id', licence.back);
+    const read = await call(token, '/omni/process/id');
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    assert.deepEqual(read.body.reasons, []);
+    assert.equal(read.body.mrzValid, false, 'a licence has no MRZ');
+    assert.equal(read.body.dataValid, true);
+    assert.deepEqual(read.body.overall, { value: 1, status: 'OK' });
+    await call(token, '/omni/add/face', await face('genuine/london_002/2.jpg'));
+    const done = await call(token, '/omni/process/face');
+    assert.equal(done.body.state, 'succeeded', JSON.stringify(done.body));
+    const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${token}` } })).json();
+    assert.deepEqual(scores.idValidation.overall, read.body.overall, '/omni/process/id reports what the decision used');
   });
 
   test('an unreadable document can be retaken until the attempt limit, then the session fails', async () => {

@@ -80,14 +80,14 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   api.post('/omni/process/id', {
     schema: { tags: ['capture'], summary: 'Read and check the ID document', security, response: { 200: ProcessIdResponse, ...errors } },
   }, async (request) => {
-    const { session: current, record } = await verification.processId(await session(request));
-    const failed = !record.fields || [...record.items, ...record.quality].some((i) => i.status === 'FAIL');
+    const { session: current, record, validation } = await verification.processId(await session(request));
     return {
       interviewId: current.interviewId,
       state: current.state,
       documentFound: record.fields !== null,
       mrzValid: record.mrzValid,
-      overall: { value: failed ? 0 : 1, status: failed ? 'FAIL' as const : 'OK' as const },
+      dataValid: record.dataValid ?? record.mrzValid,
+      overall: validation.overall,
       idSpecific: record.items,
       photoSecurityAndQuality: record.quality,
       reasons: record.reasons,
