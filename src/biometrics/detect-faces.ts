@@ -27,8 +27,8 @@ async function detectInRegion(engine: FaceEngine, image: DecodedImage, region: R
       const [x, y, width, height] = face.box;
       detections.push({
         box: {
-          x: Math.round((region.left + x - pad) * image.scale),
-          y: Math.round((region.top + y - pad) * image.scale),
+          x: Math.round((region.left + x - pad) * image.scale) + (image.offset?.x ?? 0),
+          y: Math.round((region.top + y - pad) * image.scale) + (image.offset?.y ?? 0),
           width: Math.round(width * image.scale),
           height: Math.round(height * image.scale),
         },

@@ -80,6 +80,27 @@ test('a small portrait on a large light page is found as a document', async () =
   assert.ok(analysis.embedding && faceSimilarity(analysis.embedding, selfie) >= DEFAULT_FACE_MATCH_THRESHOLD);
 });
 
+test('a card far from the camera: the portrait is described from the full-resolution photo', async () => {
+  // A 12-megapixel photo with the ID page only 640 px wide in it, EXIF-rotated: downscaled to
+  // 1280 px for detection, the portrait's face is ~40 px wide — too small to describe well.
+  const portrait = await sharp(await photo('genuine/london_002/1.jpg')).resize({ width: 190 }).toBuffer();
+  const page = await sharp({ create: { width: 640, height: 450, channels: 3, background: { r: 236, g: 232, b: 220 } } })
+    .composite([{ input: portrait, left: 30, top: 120 }]).png().toBuffer();
+  const upright = await sharp({ create: { width: 4032, height: 3024, channels: 3, background: '#5d544b' } })
+    .composite([{ input: page, left: 2100, top: 1500 }]).jpeg({ quality: 92 }).toBuffer();
+  const stored = await sharp(upright).rotate(270).withMetadata({ orientation: 6 }).jpeg({ quality: 92 }).toBuffer();
+  const analysis = await matcher.analyze(stored, 'document');
+  assert.deepEqual(analysis.reasons, []);
+  // The box is in the photo's own (upright) pixels.
+  const centre = analysis.box && { x: analysis.box.x + analysis.box.width / 2, y: analysis.box.y + analysis.box.height / 2 };
+  assert.ok(centre && centre.x > 2130 && centre.x < 2130 + 190 && centre.y > 1620 && centre.y < 1620 + 250, JSON.stringify(analysis.box));
+  const close = await matcher.analyze(await sharp(page).resize({ width: 1400 }).png().toBuffer(), 'document');
+  const selfie = await template('genuine/london_002/2.jpg');
+  const far = faceSimilarity(analysis.embedding!, selfie);
+  assert.ok(far >= DEFAULT_FACE_MATCH_THRESHOLD, `far ${far}`);
+  assert.ok(Math.abs(far - faceSimilarity(close.embedding!, selfie)) < 0.01, 'as good as a close-up of the same page');
+});
+
 test('two faces side by side in a selfie are multiple_faces', async () => {
   const left = await sharp(await photo('genuine/london_001/1.jpg')).resize({ width: 400 }).toBuffer();
   const right = await sharp(await photo('genuine/london_002/1.jpg')).resize({ width: 400 }).toBuffer();

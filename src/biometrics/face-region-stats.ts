@@ -12,8 +12,8 @@ export const STATS_SIDE = 112;
  */
 export async function faceRegionStats(image: DecodedImage, box: FaceBox): Promise<{ brightness: number; sharpness: number }> {
   const inset = 0.15;
-  const left = Math.max(0, Math.floor((box.x + box.width * inset) / image.scale));
-  const top = Math.max(0, Math.floor((box.y + box.height * inset) / image.scale));
+  const left = Math.max(0, Math.floor((box.x - (image.offset?.x ?? 0) + box.width * inset) / image.scale));
+  const top = Math.max(0, Math.floor((box.y - (image.offset?.y ?? 0) + box.height * inset) / image.scale));
   const width = Math.min(image.width - left, Math.ceil((box.width * (1 - 2 * inset)) / image.scale));
   const height = Math.min(image.height - top, Math.ceil((box.height * (1 - 2 * inset)) / image.scale));
   if (width < 3 || height < 3) return { brightness: 0, sharpness: 0 };

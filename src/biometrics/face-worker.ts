@@ -19,12 +19,34 @@ export type FaceTask = { type: 'analyze'; image: Uint8Array; kind: FaceImageKind
 // Models load once per worker thread, on its first task.
 let engine: Promise<FaceEngine> | undefined;
 
-async function analyzeImage(models: FaceEngine, decoded: DecodedImage | null, kind: FaceImageKind): Promise<FaceAnalysis> {
+/**
+ * A document photo is decoded at MAX_DECODE_SIDE, where the portrait of a card held at arm's
+ * length is only ~60-120 px wide. Below PORTRAIT_MIN_DECODED_WIDTH the portrait is decoded again
+ * from the original pixels (PORTRAIT_CONTEXT × the face box around its centre, at most
+ * PORTRAIT_SIDE px) and described from that crop. Measured in docs/face-matching.md.
+ */
+const PORTRAIT_MIN_DECODED_WIDTH = 150;
+const PORTRAIT_CONTEXT = 2;
+const PORTRAIT_SIDE = 512;
+
+async function portraitFromOriginal(models: FaceEngine, bytes: Uint8Array, decoded: DecodedImage, analysis: FaceAnalysis): Promise<FaceAnalysis> {
+  const { box } = analysis;
+  if (!box || !analysis.embedding || box.width / decoded.scale >= PORTRAIT_MIN_DECODED_WIDTH || decoded.scale <= 1) return analysis;
+  const side = Math.max(box.width, box.height) * PORTRAIT_CONTEXT;
+  const region = { left: box.x + box.width / 2 - side / 2, top: box.y + box.height / 2 - side / 2, width: side, height: side };
+  const crop = await decodeImage(bytes, { region, maxSide: PORTRAIT_SIDE });
+  const portrait = crop ? largestFace(await detectFaces(models, crop)) : undefined;
+  if (!portrait?.embedding) return analysis;
+  return { ...analysis, box: portrait.box, detectionScore: portrait.score, embedding: portrait.embedding };
+}
+
+async function analyzeImage(models: FaceEngine, bytes: Uint8Array, decoded: DecodedImage | null, kind: FaceImageKind): Promise<FaceAnalysis> {
   if (!decoded) return chooseFace([], kind);
   const detections = await detectFaces(models, decoded);
   const analysis = chooseFace(detections, kind);
   const chosen = largestFace(detections);
-  if (kind !== 'selfie' || !chosen || analysis.reasons.includes('face_not_found')) return analysis;
+  if (kind === 'document') return portraitFromOriginal(models, bytes, decoded, analysis);
+  if (!chosen || analysis.reasons.includes('face_not_found')) return analysis;
   const m = chosen.measurements;
   const { items, reasons } = assessSelfieQuality({
     faceWidth: chosen.box.width,
@@ -60,5 +82,5 @@ export default async function runFaceTask(task: FaceTask): Promise<FaceAnalysis 
   engine ??= loadFaceEngine();
   const models = await engine;
   const decoded = await decodeImage(task.image);
-  return task.type === 'frame' ? analyzeFrame(models, decoded) : analyzeImage(models, decoded, task.kind);
+  return task.type === 'frame' ? analyzeFrame(models, decoded) : analyzeImage(models, task.image, decoded, task.kind);
 }
