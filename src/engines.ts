@@ -3,7 +3,7 @@ import {
   createChallenge, createFaceMatcher, DEFAULT_FACE_MATCH_THRESHOLD, FACE_TEMPLATE_DIMENSIONS, faceSimilarity, TemplateIndex, verifyChallenge,
 } from './biometrics/index.ts';
 import type { Config } from './config/index.ts';
-import { createDocumentReader } from './documents/index.ts';
+import { checkExpectedName, createDocumentReader } from './documents/index.ts';
 import type { DocumentEngine, FaceEngine, LivenessEngine } from './verification/index.ts';
 import type { TemplateIndexPort } from './verification/indexed-face-search.ts';
 
@@ -22,7 +22,7 @@ export function createEngines(config: Pick<Config, 'engineThreads' | 'faceMatchT
   const matcher = createFaceMatcher({ maxThreads: config.engineThreads });
   const threshold = config.faceMatchThreshold ?? DEFAULT_FACE_MATCH_THRESHOLD;
   return {
-    documents: reader,
+    documents: { read: (front, back, options) => reader.read(front, back, options), matchName: checkExpectedName },
     faces: {
       analyze: (image, kind) => matcher.analyze(image, kind),
       similarity: faceSimilarity,

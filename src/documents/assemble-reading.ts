@@ -7,7 +7,7 @@ import { checkDocument, checkValidity } from './check-document.ts';
 import type { DocumentScan, SideScan } from './document-scan.ts';
 import type { MrzTextReading } from './read-mrz-text.ts';
 import { isStructurallyValid } from './read-mrz-text.ts';
-import { nameMatch } from './name-match.ts';
+import { checkExpectedName } from './name-match.ts';
 import { crossCheckPrinted } from './printed-crosscheck.ts';
 import { isRetryable } from './reason-messages.ts';
 import type { DocumentFields, DocumentReading, ReadOptions, ScoreItem } from './types.ts';
@@ -97,9 +97,9 @@ export function assembleReading(scan: DocumentScan, now: Date, options: ReadOpti
   if (frontBarcode) reasons = ['document_wrong_side', ...reasons.filter((reason) => reason !== 'document_wrong_side')];
   const items = [...judged.items];
   if (options.expectedName !== undefined && judged.fields) {
-    const match = nameMatch(options.expectedName, judged.fields);
-    items.push(match);
-    if (match.status === 'FAIL') reasons.push('name_mismatch');
+    const match = checkExpectedName(options.expectedName, judged.fields);
+    items.push(match.item);
+    reasons.push(...match.reasons);
   }
   return {
     fields: judged.fields,

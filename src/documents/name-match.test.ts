@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nameMatch } from './name-match.ts';
+import { checkExpectedName, nameMatch } from './name-match.ts';
 
 const status = (expected: string, surname: string, givenNames: string) => nameMatch(expected, { surname, givenNames }).status;
 
@@ -30,4 +30,12 @@ test('another person fails', () => {
 test('the value is the share of document name words found exactly', () => {
   assert.deepEqual(nameMatch('John Smith', { surname: 'SMITH', givenNames: 'JOHN PETER' }), { key: 'nameMatch', value: 0.67, status: 'OK' });
   assert.deepEqual(nameMatch('', { surname: 'SMITH', givenNames: 'JOHN' }), { key: 'nameMatch', value: null, status: 'UNKNOWN' });
+});
+
+test('checkExpectedName: a mismatch is name_mismatch, a near match name_near_match, a match no reason', () => {
+  const fields = { surname: 'SMITH', givenNames: 'JOHN PAUL' };
+  assert.deepEqual(checkExpectedName('John Smith', fields).reasons, []);
+  assert.deepEqual(checkExpectedName('Jon Smith', fields), { item: nameMatch('Jon Smith', fields), reasons: ['name_near_match'] });
+  assert.deepEqual(checkExpectedName('Mary Jones', fields).reasons, ['name_mismatch']);
+  assert.deepEqual(checkExpectedName('', fields).reasons, [], 'UNKNOWN: nothing to say');
 });

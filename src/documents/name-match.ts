@@ -50,3 +50,12 @@ export function nameMatch(expectedName: string, fields: Pick<DocumentFields, 'su
   if (surnameStrength !== 'none' && givenStrength !== 'none') return { key: 'nameMatch', value, status: 'WARN' };
   return { key: 'nameMatch', value, status: 'FAIL' };
 }
+
+/** Reason codes of the nameMatch item: a mismatch fails the session, a near match goes to review. */
+const NAME_MATCH_REASONS: Readonly<Record<string, readonly string[]>> = { FAIL: ['name_mismatch'], WARN: ['name_near_match'] };
+
+/** The `nameMatch` item of a document against the expected (invitation / directory) name, with its reason codes. */
+export function checkExpectedName(expectedName: string, fields: Pick<DocumentFields, 'surname' | 'givenNames'>): { item: ScoreItem; reasons: string[] } {
+  const item = nameMatch(expectedName, fields);
+  return { item, reasons: [...(NAME_MATCH_REASONS[item.status] ?? [])] };
+}

@@ -23,6 +23,7 @@ export const DOCUMENT_REASON_MESSAGES = {
   birth_date_crosscheck_failed: 'The date of birth printed on your document does not match its machine-readable data.',
   document_number_crosscheck_failed: 'The document number printed on your document does not match its machine-readable data.',
   name_mismatch: 'The name on your document does not match the name we expected.',
+  name_near_match: 'The name on your document is close to, but not the same as, the name we expected; someone will review it.',
 } as const satisfies Record<string, string>;
 
 export type DocumentReasonCode = keyof typeof DOCUMENT_REASON_MESSAGES;

@@ -61,6 +61,7 @@ export interface VerificationSessionTable {
   interaction_uid: string | null;
   external_id: string | null;
   login_hint_encrypted: Uint8Array | null;
+  expected_name_encrypted: Uint8Array | null;
   identity_id: string | null;
   scores: string | null;
   document_encrypted: Uint8Array | null;

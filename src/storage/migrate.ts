@@ -3,10 +3,12 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migrat
 import type { SqlDialectName } from './database.ts';
 import * as initial from './migrations/0001-initial.ts';
 import * as reverifyLiveness from './migrations/0002-reverify-liveness.ts';
+import * as expectedName from './migrations/0003-expected-name.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
   '0002-reverify-liveness': reverifyLiveness,
+  '0003-expected-name': expectedName,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

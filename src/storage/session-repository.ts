@@ -62,6 +62,8 @@ export class SessionRepository implements SessionStore {
         external_id: session.externalId,
         login_hint_encrypted: session.loginHint
           ? this.#cipher.encrypt(Buffer.from(session.loginHint), `session:${session.interviewId}:login_hint`) : null,
+        expected_name_encrypted: session.expectedName
+          ? this.#cipher.encrypt(Buffer.from(session.expectedName), `session:${session.interviewId}:expected_name`) : null,
         identity_id: session.identityId ?? null,
         scores: null,
         document_encrypted: null,
@@ -175,6 +177,12 @@ export class SessionRepository implements SessionStore {
     const row = await this.#db.selectFrom('verification_sessions').select('document_encrypted').where('id', '=', interviewId).executeTakeFirst();
     if (!row?.document_encrypted) return undefined;
     return this.#cipher.decryptJson<DocumentRecord>(row.document_encrypted, `session:${interviewId}:document`);
+  }
+
+  async loadExpectedName(interviewId: string): Promise<string | null> {
+    const row = await this.#db.selectFrom('verification_sessions').select('expected_name_encrypted').where('id', '=', interviewId).executeTakeFirst();
+    if (!row?.expected_name_encrypted) return null;
+    return this.#cipher.decrypt(row.expected_name_encrypted, `session:${interviewId}:expected_name`).toString('utf8');
   }
 
   async loadLoginHint(interviewId: string): Promise<string | null> {

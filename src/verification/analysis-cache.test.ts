@@ -8,6 +8,7 @@ function counting() {
   let failNext = false;
   const documents: DocumentEngine = {
     read: async () => { calls.read++; return { fields: null, mrzValid: false, dataValid: false, items: [], reasons: ['mrz_not_found'] }; },
+    matchName: () => ({ item: { key: 'nameMatch', value: null, status: 'UNKNOWN' }, reasons: [] }),
   };
   const faces: FaceEngine = {
     analyze: async () => {

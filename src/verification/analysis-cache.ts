@@ -54,6 +54,7 @@ export function cacheEngines(documents: DocumentEngine, faces: FaceEngine, optio
       read: (front, back, readOptions) => (readOptions?.expectedName
         ? documents.read(front, back, readOptions)
         : readings.get(digest(front, back), () => documents.read(front, back))),
+      matchName: (expectedName, fields) => documents.matchName(expectedName, fields),
     },
     faces: {
       analyze: (image, kind) => analyses.get(`${kind}:${digest(image)}`, () => faces.analyze(image, kind)),

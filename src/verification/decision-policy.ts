@@ -123,6 +123,7 @@ export function decide(input: DecisionInput): Decision {
     threshold: input.face.threshold,
     existingUser: input.mode === 'enroll' ? Boolean(input.duplicate) : null,
     existingInterviewId: input.duplicate?.interviewId ?? null,
+    nameMatch: input.document?.items.find((item) => item.key === 'nameMatch')?.status ?? 'UNKNOWN',
   };
   const quality = input.face.selfieQuality ?? [];
   scores.liveness = {

@@ -20,6 +20,11 @@ export interface DocumentReading {
 
 export interface DocumentEngine {
   read(front: Uint8Array, back?: Uint8Array, options?: { expectedName?: string }): Promise<DocumentReading>;
+  /**
+   * The `nameMatch` item (OK, WARN for near spellings only, FAIL, or UNKNOWN when either name is
+   * empty) and its reason codes (`name_mismatch`, `name_near_match`).
+   */
+  matchName(expectedName: string, fields: Pick<DocumentData, 'surname' | 'givenNames'>): { item: ScoreItem; reasons: string[] };
 }
 
 export interface FaceAnalysis {

@@ -14,6 +14,11 @@ export interface NewSession {
   interactionUid: string | null;
   externalId: string | null;
   loginHint: string | null;
+  /**
+   * The person's name as the caller knows it (invitation, HR directory): the document's name must
+   * match it (`nameMatch`, tolerant of middle names, diacritics, order and transliteration). PII.
+   */
+  expectedName?: string | null;
   /** Re-verification: the identity whose enrolled face the selfie must match. */
   identityId?: string | null;
   expiresAt: number;
@@ -70,6 +75,7 @@ export interface SessionStore {
   saveDocument(interviewId: string, document: DocumentRecord): Promise<void>;
   loadDocument(interviewId: string): Promise<DocumentRecord | undefined>;
   loadLoginHint(interviewId: string): Promise<string | null>;
+  loadExpectedName(interviewId: string): Promise<string | null>;
 }
 
 export interface IdentityClaims {

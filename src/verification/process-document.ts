@@ -24,6 +24,8 @@ export async function processId(deps: VerificationDeps, session: VerificationSes
   if (!front) throw new AppError('invalid_state', 'Upload the front of the ID before processing it');
   const back = await deps.sessions.loadImage(session.interviewId, 'back');
   const reading = await deps.documents.read(front.data, back?.data);
+  const expectedName = await deps.sessions.loadExpectedName(session.interviewId);
+  const nameCheck = expectedName && reading.fields ? deps.documents.matchName(expectedName, reading.fields) : null;
   const record: DocumentRecord = {
     fields: reading.fields && {
       documentType: reading.fields.documentType, issuingCountry: reading.fields.issuingCountry, nationality: reading.fields.nationality,
@@ -32,9 +34,9 @@ export async function processId(deps: VerificationDeps, session: VerificationSes
     },
     mrzValid: reading.mrzValid,
     dataValid: reading.dataValid,
-    items: reading.items,
+    items: nameCheck ? [...reading.items, nameCheck.item] : reading.items,
     quality: reading.quality ?? [],
-    reasons: reading.reasons,
+    reasons: [...reading.reasons, ...(nameCheck?.reasons ?? [])],
     // No document found at all is treated as a capture problem too: most often the photo missed it.
     retryable: reading.reasons.length > 0 && (Boolean(reading.retryable) || reading.fields === null),
   };

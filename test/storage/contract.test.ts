@@ -123,12 +123,15 @@ for (const backend of backends) {
       const repo = new SessionRepository(handle.db, cipher);
       const session = await repo.create({
         interviewId: 's1', interviewCode: 'ABC234', tokenHash: 'th1', origin: 'oidc', mode: 'enroll', environment: 'demo',
-        clientId: 'c', interactionUid: 'u9', externalId: null, loginHint: 'ada@example.com', expiresAt: Date.now() + 1000,
+        clientId: 'c', interactionUid: 'u9', externalId: null, loginHint: 'ada@example.com', expectedName: 'Ada Lovelace', expiresAt: Date.now() + 1000,
       }, { type: 'session.created', data: {} });
       assert.equal(session.state, 'created');
       assert.equal((await repo.findByTokenHash('th1'))?.interviewId, 's1');
       assert.equal((await repo.findByInteractionUid('u9'))?.interviewId, 's1');
       assert.equal(await repo.loadLoginHint('s1'), 'ada@example.com');
+      assert.equal(await repo.loadExpectedName('s1'), 'Ada Lovelace');
+      const raw = await handle.db.selectFrom('verification_sessions').select('expected_name_encrypted').where('id', '=', 's1').executeTakeFirstOrThrow();
+      assert.ok(raw.expected_name_encrypted && !Buffer.from(raw.expected_name_encrypted).includes(Buffer.from('Lovelace')), 'stored encrypted');
       assert.equal(await repo.transition('s1', 'created', 'id_captured', { type: 'image.added', data: { kind: 'front' } }), true);
       assert.equal(await repo.transition('s1', 'created', 'face_captured', { type: 'x', data: {} }), false, 'stale from-state loses');
       assert.equal(await repo.transition('s1', 'id_captured', 'failed', { type: 'session.failed', data: {} },

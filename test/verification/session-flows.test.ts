@@ -24,9 +24,9 @@ describe('verification flows: retries, re-verification, duplicates', () => {
     await closeEngines();
   });
 
-  async function start() {
+  async function start(expectedName: string | null = null) {
     return server.app.verification.start({
-      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, expectedName,
     });
   }
 
@@ -83,6 +83,28 @@ describe('verification flows: retries, re-verification, duplicates', () => {
     assert.equal(done.body.state, 'succeeded', JSON.stringify(done.body));
     const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${token}` } })).json();
     assert.deepEqual(scores.idValidation.overall, read.body.overall, '/omni/process/id reports what the decision used');
+  });
+
+  test('the document name is matched against the expected (invitation) name: match, near match, mismatch', async () => {
+    const outcomes: Array<[string, string, string | null, string]> = [
+      ['Arjun R. Patel', 'succeeded', null, 'OK'], // middle initial, other order of case: a match
+      ['Arjun Patil', 'pending_review', 'name_near_match', 'WARN'],
+      ['Maria Gonzalez', 'failed', 'name_mismatch', 'FAIL'],
+    ];
+    for (const [index, [expected, state, reason, status]] of outcomes.entries()) {
+      const { token } = await start(expected);
+      // people no other test here enrols, so no duplicate review gets in the way
+      const portrait = ['congress_B000716', 'congress_B000911', 'webmorph_zoom'][index]!;
+      await call(token, '/omni/add/front-id', await passport({ portrait: await face(`genuine/${portrait}/1.jpg`), documentNumber: `W${4410270 + index}` }));
+      const read = await call(token, '/omni/process/id');
+      assert.equal((read.body.idSpecific as Array<{ key: string; status: string }>).find((item) => item.key === 'nameMatch')?.status, status, expected);
+      await call(token, '/omni/add/face', await face(`genuine/${portrait}/2.jpg`));
+      const decided = await call(token, '/omni/process/face');
+      assert.equal(decided.body.state, state, `${expected}: ${JSON.stringify(decided.body)}`);
+      assert.deepEqual(decided.body.reasons, reason ? [reason] : [], expected);
+      const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${token}` } })).json();
+      assert.equal(scores.faceRecognition.nameMatch, status);
+    }
   });
 
   test('an unreadable document can be retaken until the attempt limit, then the session fails', async () => {
