@@ -3,6 +3,7 @@ import type { FaceDetection } from './choose-face.ts';
 import type { DecodedImage } from './decode-image.ts';
 import { faceTemplate } from './face-engine.ts';
 import { measureFace } from './face-measurements.ts';
+import { occlusionMeasures } from './occlusion.ts';
 import type { FaceEngine } from './face-engine.ts';
 
 interface Region {
@@ -34,7 +35,7 @@ async function detectInRegion(engine: FaceEngine, image: DecodedImage, region: R
         },
         score: face.boxScore,
         embedding: await faceTemplate(engine, pixels, face.mesh),
-        measurements: measureFace(face),
+        measurements: { ...measureFace(face), occlusion: occlusionMeasures(pixels, face.mesh) },
       });
     }
     return detections;

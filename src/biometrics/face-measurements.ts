@@ -1,6 +1,7 @@
 import type { FaceResult } from '@vladmandic/human';
 import { eyeOpenness } from './eye-openness.ts';
 import type { MeshPoint } from './eye-openness.ts';
+import type { OcclusionMeasures } from './occlusion.ts';
 
 /** What Human says about one detected face beyond its box and template. */
 export interface FaceMeasurements {
@@ -11,6 +12,8 @@ export interface FaceMeasurements {
   rightEyeOpenness: number | null;
   liveness: number | null;
   antispoof: number | null;
+  /** Colour statistics of the areas sunglasses and masks cover; absent when not measured. */
+  occlusion?: OcclusionMeasures;
 }
 
 const finite = (x: number | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);

@@ -55,6 +55,7 @@ async function analyzeImage(models: FaceEngine, bytes: Uint8Array, decoded: Deco
     roll: m?.roll ?? null,
     leftEyeOpenness: m?.leftEyeOpenness ?? null,
     rightEyeOpenness: m?.rightEyeOpenness ?? null,
+    occlusion: m?.occlusion ?? null,
     ...(await faceRegionStats(decoded, chosen.box)),
   });
   const all = [...new Set([...analysis.reasons, ...reasons])];

@@ -8,14 +8,32 @@ import type { SelfieMeasurements } from './selfie-quality.ts';
 
 const good: SelfieMeasurements = {
   faceWidth: 200, yaw: 0.05, pitch: -0.05, roll: 0.02, leftEyeOpenness: 1, rightEyeOpenness: 0.9, brightness: 128, sharpness: 200,
+  occlusion: { eyeLumaRatio: 0.62, lowerFaceLumaRatio: 0.87, lowerFaceChromaDistance: 0.02 },
 };
 const reasonsOf = (changes: Partial<SelfieMeasurements>): FaceReason[] => assessSelfieQuality({ ...good, ...changes }).reasons;
 
-test('a good selfie has every item OK except occlusion, which is not measured', () => {
+test('a good selfie has every item OK, in a fixed order', () => {
   const { items, reasons } = assessSelfieQuality(good);
   assert.deepEqual(reasons, []);
   assert.deepEqual(items.map((i) => i.key), ['faceSize', 'pose', 'eyesOpen', 'brightness', 'sharpness', 'occlusion']);
-  assert.deepEqual(items.map((i) => i.status), ['OK', 'OK', 'OK', 'OK', 'OK', 'UNKNOWN']);
+  assert.deepEqual(items.map((i) => i.status), ['OK', 'OK', 'OK', 'OK', 'OK', 'OK']);
+  assert.equal(items.find((i) => i.key === 'occlusion')?.value, 0);
+});
+
+test('occlusion: dark lenses, a dark or white mask, a coloured mask; the evidence rises from WARN (0.5) to FAIL (1)', () => {
+  const occluded = (changes: Partial<NonNullable<SelfieMeasurements['occlusion']>>) => {
+    const { items, reasons } = assessSelfieQuality({ ...good, occlusion: { ...good.occlusion!, ...changes } });
+    return { item: items.find((i) => i.key === 'occlusion')!, reasons };
+  };
+  for (const changes of [{ eyeLumaRatio: 0.15 }, { lowerFaceLumaRatio: 0.2 }, { lowerFaceLumaRatio: 2.1 }, { lowerFaceChromaDistance: 0.14 }]) {
+    const { item, reasons } = occluded(changes);
+    assert.deepEqual([item.status, item.value, reasons], ['FAIL', 1, ['face_occluded']], JSON.stringify(changes));
+  }
+  const warn = occluded({ eyeLumaRatio: 0.23 });
+  assert.equal(warn.item.status, 'WARN');
+  assert.ok(warn.item.value! > 0.5 && warn.item.value! < 1);
+  assert.deepEqual(warn.reasons, []);
+  assert.equal(occluded({ eyeLumaRatio: null }).item.status, 'UNKNOWN');
 });
 
 test('each gate fails with its own reason code', () => {
@@ -28,8 +46,8 @@ test('each gate fails with its own reason code', () => {
   assert.deepEqual(reasonsOf({ sharpness: 5 }), ['face_blurry']);
 });
 
-test('borderline values warn without a reason; unmeasured pose and eyes are UNKNOWN', () => {
-  const { items, reasons } = assessSelfieQuality({ ...good, faceWidth: 70, brightness: 60, yaw: null, leftEyeOpenness: null });
+test('borderline values warn without a reason; unmeasured pose, eyes and occlusion are UNKNOWN', () => {
+  const { items, reasons } = assessSelfieQuality({ ...good, faceWidth: 70, brightness: 60, yaw: null, leftEyeOpenness: null, occlusion: null });
   assert.deepEqual(reasons, []);
   const status = Object.fromEntries(items.map((i) => [i.key, i.status]));
   assert.deepEqual(status, { faceSize: 'WARN', pose: 'UNKNOWN', eyesOpen: 'UNKNOWN', brightness: 'WARN', sharpness: 'OK', occlusion: 'UNKNOWN' });
