@@ -104,7 +104,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(captureScript));
 
   await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes });
-  await server.register(interactionRoutes, { oidc, verification, clients });
+  await server.register(interactionRoutes, { oidc, verification, clients, requireLiveness: config.requireLiveness });
 
   server.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');

@@ -30,6 +30,7 @@ export function createEngines(config: Pick<Config, 'engineThreads' | 'faceMatchT
     },
     liveness: {
       createChallenge: () => createChallenge((max) => randomInt(max)),
+      prefetch: (frames) => matcher.prefetchFrames(frames),
       verify: async (input) => {
         const analyses = await matcher.analyzeFrames(input.frames.map((f) => f.image));
         return verifyChallenge({

@@ -14,7 +14,20 @@ interface Region {
 }
 
 /** Runs Human on one region of the decoded image; boxes come back in original-image pixels. */
-async function detectInRegion(engine: FaceEngine, image: DecodedImage, region: Region, pad = 0): Promise<FaceDetection[]> {
+/**
+ * How much to compute per face. Liveness frames are many (a burst of ~50): they skip the mirrored
+ * descriptor and, on most frames, Human's passive models (docs/liveness.md).
+ */
+export interface DetectOptions {
+  mirror: boolean;
+  passive: boolean;
+}
+
+const FULL: DetectOptions = { mirror: true, passive: true };
+// Human merges a per-call config into its own for good, so every call states both models.
+const passiveModels = (enabled: boolean) => ({ face: { antispoof: { enabled }, liveness: { enabled } } });
+
+async function detectInRegion(engine: FaceEngine, image: DecodedImage, region: Region, pad: number, options: DetectOptions): Promise<FaceDetection[]> {
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).extract(region);
   if (pad > 0) pipeline = pipeline.extend({ top: pad, bottom: pad, left: pad, right: pad, extendWith: 'copy' });
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
@@ -22,7 +35,7 @@ async function detectInRegion(engine: FaceEngine, image: DecodedImage, region: R
   const pixels = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
   const tensor = human.tf.tensor3d(new Int32Array(data), [info.height, info.width, 3], 'int32');
   try {
-    const result = await human.detect(tensor);
+    const result = await human.detect(tensor, passiveModels(options.passive) as never);
     const detections: FaceDetection[] = [];
     for (const face of result.face) {
       const [x, y, width, height] = face.box;
@@ -34,7 +47,7 @@ async function detectInRegion(engine: FaceEngine, image: DecodedImage, region: R
           height: Math.round(height * image.scale),
         },
         score: face.boxScore,
-        embedding: await faceTemplate(engine, pixels, face.mesh),
+        embedding: await faceTemplate(engine, pixels, face.mesh, options.mirror),
         measurements: { ...measureFace(face), occlusion: occlusionMeasures(pixels, face.mesh) },
       });
     }
@@ -49,9 +62,9 @@ async function detectInRegion(engine: FaceEngine, image: DecodedImage, region: R
  * because the detector misses faces cropped tightly at the image edge. Small portraits on a
  * plain page (portrait 8-30% of page width) are found on the first pass, so no page scan.
  */
-export async function detectFaces(engine: FaceEngine, image: DecodedImage): Promise<FaceDetection[]> {
+export async function detectFaces(engine: FaceEngine, image: DecodedImage, options: DetectOptions = FULL): Promise<FaceDetection[]> {
   const whole: Region = { left: 0, top: 0, width: image.width, height: image.height };
-  const found = await detectInRegion(engine, image, whole);
+  const found = await detectInRegion(engine, image, whole, 0, options);
   if (found.length > 0) return found;
-  return detectInRegion(engine, image, whole, Math.round(Math.max(image.width, image.height) * 0.25));
+  return detectInRegion(engine, image, whole, Math.round(Math.max(image.width, image.height) * 0.25), options);
 }

@@ -71,5 +71,10 @@ export interface FaceMatcher {
   analyze(image: Uint8Array, kind: FaceImageKind): Promise<FaceAnalysis>;
   /** Pose, eye state, template and passive scores of every frame of a challenge burst, in order. */
   analyzeFrames(frames: readonly Uint8Array[]): Promise<FrameAnalysis[]>;
+  /**
+   * Starts analysing frames of a burst still being recorded; analyzeFrames on the whole burst
+   * then reuses them (by content, for a few minutes, in this process).
+   */
+  prefetchFrames(frames: readonly Uint8Array[]): void;
   close(): Promise<void>;
 }

@@ -22,19 +22,19 @@ export async function loadFaceEngine(): Promise<FaceEngine> {
 /**
  * Template of one detected face: face-api's 128-d descriptor of the face aligned the way the
  * network was trained (dlib's 5-point face chip, 150 px, padding 0.25), located by five
- * landmarks of Human's mesh, averaged with the descriptor of the mirrored chip and scaled to
- * unit length. Null when the mesh lacks the landmarks. Measured in docs/face-matching.md.
+ * landmarks of Human's mesh, averaged with the descriptor of the mirrored chip (unless `mirror` is
+ * false: liveness frames) and scaled to unit length. Null when the mesh lacks the landmarks. Measured in docs/face-matching.md.
  */
-export async function faceTemplate(engine: FaceEngine, image: RgbImage, mesh: readonly (readonly (number | undefined)[])[]): Promise<number[] | null> {
+export async function faceTemplate(engine: FaceEngine, image: RgbImage, mesh: readonly (readonly (number | undefined)[])[], mirror = true): Promise<number[] | null> {
   const landmarks = alignmentLandmarks(mesh);
   if (!landmarks) return null;
   const transform = chipTransform(landmarks);
   const { tf } = engine.human;
-  const batch = [false, true].map((mirror) => tf.tensor3d(sampleChip(image, transform, CHIP_SIZE, mirror), [CHIP_SIZE, CHIP_SIZE, 3]));
+  const batch = (mirror ? [false, true] : [false]).map((flip) => tf.tensor3d(sampleChip(image, transform, CHIP_SIZE, flip), [CHIP_SIZE, CHIP_SIZE, 3]));
   try {
     const result = await engine.descriptorNet.computeFaceDescriptor(batch);
-    const [plain, mirrored] = Array.isArray(result) ? result : [result, result];
-    const sum = Array.from(plain!, (x, i) => x + mirrored![i]!);
+    const descriptors = Array.isArray(result) ? result : [result];
+    const sum = Array.from(descriptors[0]!, (_, i) => descriptors.reduce((total, d) => total + d[i]!, 0));
     const norm = Math.hypot(...sum);
     return norm > 0 ? sum.map((x) => x / norm) : null;
   } finally {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Piscina } from 'piscina';
 import type { FaceAnalysis, FaceImageKind, FaceMatcher, FrameAnalysis } from './face-analysis.ts';
 import type { FaceTask } from './face-worker.ts';
@@ -6,6 +7,16 @@ export interface FaceMatcherOptions {
   /** Worker threads; each holds its own copy of the models (~250 MB). */
   maxThreads: number;
 }
+
+/**
+ * Human's passive liveness models run on about one frame in PASSIVE_EVERY of a long burst, picked
+ * by the frame's content hash, so a frame analysed ahead (prefetchFrames) is reused whatever
+ * batch it came in. Bursts of up to 2 × PASSIVE_EVERY frames get them on every frame.
+ */
+export const PASSIVE_EVERY = 4;
+/** Frame analyses kept for reuse (a few bursts' worth) and for how long. */
+const FRAME_CACHE_SIZE = 256;
+const FRAME_CACHE_MS = 3 * 60_000;
 
 /** A pool of face workers; models are loaded once per worker, lazily on first use. */
 export function createFaceMatcher(options: FaceMatcherOptions): FaceMatcher {
@@ -17,6 +28,25 @@ export function createFaceMatcher(options: FaceMatcherOptions): FaceMatcher {
     idleTimeout: 10 * 60_000,
   });
   const run = (task: FaceTask): Promise<FaceAnalysis | FrameAnalysis> => pool.run(task, { transferList: [task.image.buffer as ArrayBuffer] });
+  // In memory only: frame templates never leave the process this way.
+  const frames = new Map<string, { analysis: Promise<FrameAnalysis>; at: number }>();
+  const analyzeFrame = (frame: Uint8Array, passive: boolean | null): Promise<FrameAnalysis> => {
+    const digest = createHash('sha256').update(frame).digest();
+    const withPassive = passive ?? digest[0]! % PASSIVE_EVERY === 0;
+    const key = `${digest.toString('base64url')}:${withPassive}`;
+    const now = Date.now();
+    const hit = frames.get(key);
+    if (hit && now - hit.at < FRAME_CACHE_MS) return hit.analysis;
+    // Copy so the caller's buffer survives the transfer to the worker.
+    const analysis = run({ type: 'frame', image: new Uint8Array(frame), passive: withPassive }) as Promise<FrameAnalysis>;
+    analysis.catch(() => frames.get(key)?.analysis === analysis && frames.delete(key));
+    frames.set(key, { analysis, at: now });
+    for (const [oldest] of frames) {
+      if (frames.size <= FRAME_CACHE_SIZE) break;
+      frames.delete(oldest);
+    }
+    return analysis;
+  };
   return {
     async analyze(image: Uint8Array, kind: FaceImageKind): Promise<FaceAnalysis> {
       // Copy so the caller's buffer survives the transfer to the worker.
@@ -24,7 +54,11 @@ export function createFaceMatcher(options: FaceMatcherOptions): FaceMatcher {
     },
     async analyzeFrames(frames: readonly Uint8Array[]): Promise<FrameAnalysis[]> {
       // One task per frame: a burst spreads over every worker of the pool.
-      return Promise.all(frames.map(async (frame) => (await run({ type: 'frame', image: new Uint8Array(frame) })) as FrameAnalysis));
+      const short = frames.length <= 2 * PASSIVE_EVERY;
+      return Promise.all(frames.map((frame) => analyzeFrame(frame, short ? true : null)));
+    },
+    prefetchFrames(frames: readonly Uint8Array[]): void {
+      for (const frame of frames) analyzeFrame(frame, null).catch(() => undefined);
     },
     async close(): Promise<void> {
       await pool.destroy();

@@ -14,7 +14,8 @@ import { assessSelfieQuality } from './selfie-quality.ts';
 // every task decodes a new upload.
 sharp.cache(false);
 
-export type FaceTask = { type: 'analyze'; image: Uint8Array; kind: FaceImageKind } | { type: 'frame'; image: Uint8Array };
+/** `passive`: run Human's passive liveness models on this frame (a burst samples them). */
+export type FaceTask = { type: 'analyze'; image: Uint8Array; kind: FaceImageKind } | { type: 'frame'; image: Uint8Array; passive: boolean };
 
 // Models load once per worker thread, on its first task.
 let engine: Promise<FaceEngine> | undefined;
@@ -62,8 +63,8 @@ async function analyzeImage(models: FaceEngine, bytes: Uint8Array, decoded: Deco
   return { ...analysis, quality: items, reasons: all, retryable: retryableReasons(all) };
 }
 
-async function analyzeFrame(models: FaceEngine, decoded: DecodedImage | null): Promise<FrameAnalysis> {
-  const detections = decoded ? await detectFaces(models, decoded) : [];
+async function analyzeFrame(models: FaceEngine, decoded: DecodedImage | null, passive: boolean): Promise<FrameAnalysis> {
+  const detections = decoded ? await detectFaces(models, decoded, { mirror: false, passive }) : [];
   const face = largestFace(detections);
   const m = face?.measurements;
   return {
@@ -83,5 +84,5 @@ export default async function runFaceTask(task: FaceTask): Promise<FaceAnalysis 
   engine ??= loadFaceEngine();
   const models = await engine;
   const decoded = await decodeImage(task.image);
-  return task.type === 'frame' ? analyzeFrame(models, decoded) : analyzeImage(models, task.image, decoded, task.kind);
+  return task.type === 'frame' ? analyzeFrame(models, decoded, task.passive) : analyzeImage(models, task.image, decoded, task.kind);
 }

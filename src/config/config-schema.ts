@@ -55,8 +55,8 @@ export const CONFIG_KEYS = {
     description: 'How many times a person may retake an unusable document photo or selfie before the session fails.',
   },
   requireLiveness: {
-    env: 'VERID_REQUIRE_LIVENESS', type: 'boolean', default: false,
-    description: 'Fail sessions without a passed active liveness challenge. Off until the camera capture page ships (the hosted page uploads files).',
+    env: 'VERID_REQUIRE_LIVENESS', type: 'boolean', default: true,
+    description: 'Fail sessions without a passed active liveness challenge (the hosted page runs it with the camera). false: a selfie file alone can verify.',
   },
   challengeTtlSeconds: {
     env: 'VERID_CHALLENGE_TTL_SECONDS', type: 'integer', default: 60,

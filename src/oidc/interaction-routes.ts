@@ -10,6 +10,8 @@ export interface InteractionRoutesOptions {
   oidc: ProviderHost;
   verification: VerificationService;
   clients: ClientRepository;
+  /** VERID_REQUIRE_LIVENESS: the page tells people up front that a camera is needed. */
+  requireLiveness: boolean;
 }
 
 type UidParams = { Params: { uid: string } };
@@ -21,7 +23,7 @@ const BROWSER_PAGE = { hide: true };
  * (ID + selfie on the hosted capture page) and finishes the interaction with its outcome.
  */
 export async function interactionRoutes(app: FastifyInstance, options: InteractionRoutesOptions): Promise<void> {
-  const { oidc, verification, clients } = options;
+  const { oidc, verification, clients, requireLiveness } = options;
   // The page's forms post application/x-www-form-urlencoded (their fields are not used).
   await app.register(formbody);
 
@@ -67,7 +69,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     const mode = identityId ? 'reverify' as const : 'enroll' as const;
     let current: VerificationSession | undefined = await verification.findByInteraction(interaction.uid);
     if (current && !isOpen(current.state)) {
-      return reply.type('text/html').send(capturePage({ uid: interaction.uid, token: '', finished: true, mode: current.mode }));
+      return reply.type('text/html').send(capturePage({ uid: interaction.uid, token: '', finished: true, mode: current.mode, livenessRequired: requireLiveness }));
     }
     let token: string;
     if (current && current.mode === mode && isCapturing(current.state)) {
@@ -81,7 +83,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       current = started.session;
       token = started.token;
     }
-    return reply.type('text/html').send(capturePage({ uid: interaction.uid, token, finished: false, mode }));
+    return reply.type('text/html').send(capturePage({ uid: interaction.uid, token, finished: false, mode, livenessRequired: requireLiveness }));
   });
 
   app.post<UidParams>('/interaction/:uid/complete', { schema: BROWSER_PAGE }, async (request, reply) => {

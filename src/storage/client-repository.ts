@@ -78,7 +78,7 @@ export class ClientRepository {
   }
 
   async list(): Promise<ClientRecord[]> {
-    const rows = await this.#db.selectFrom('oidc_clients').selectAll().orderBy('created_at').execute();
+    const rows = await this.#db.selectFrom('oidc_clients').selectAll().orderBy('created_at').orderBy('client_id').execute();
     return rows.map(toRecord);
   }
 

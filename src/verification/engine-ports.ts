@@ -46,6 +46,8 @@ export interface ChallengeVerdict {
 /** Active liveness: random challenge steps, per-frame analysis, and the verdict. */
 export interface LivenessEngine {
   createChallenge(): ChallengeStep[];
+  /** Starts the analysis of frames recorded so far; `verify` reuses it. Fire and forget. */
+  prefetch(frames: Uint8Array[]): void;
   verify(input: {
     steps: ChallengeStep[];
     frames: Array<{ image: Uint8Array; timestamp: number }>;

@@ -8,7 +8,7 @@ import { assertCapturing } from './session-lifecycle.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 export const MIN_CHALLENGE_FRAMES = 3;
-export const MAX_CHALLENGE_FRAMES = 40;
+export const MAX_CHALLENGE_FRAMES = 60;
 export const MAX_FRAME_BYTES = 1_000_000;
 
 export interface IssuedChallenge {
@@ -35,13 +35,13 @@ export async function issueChallenge(deps: VerificationDeps, session: Verificati
   return { challengeId: challenge.challengeId, steps: challenge.steps, expiresAt: challenge.expiresAt };
 }
 
-/** Checks the burst of frames the person recorded while performing the challenge. */
-export async function submitChallenge(
-  deps: VerificationDeps, session: VerificationSession, challengeId: string, frames: Array<{ image: Uint8Array; timestamp: number }>,
-): Promise<ChallengeVerdict> {
+type Frame = { image: Uint8Array; timestamp: number };
+
+/** Frame count, size and type, then the challenge: it must be this session's and still open. */
+async function openChallenge(deps: VerificationDeps, session: VerificationSession, challengeId: string, frames: Frame[], minFrames: number) {
   assertCapturing(session);
-  if (frames.length < MIN_CHALLENGE_FRAMES || frames.length > MAX_CHALLENGE_FRAMES) {
-    throw new AppError('validation_failed', `Send between ${MIN_CHALLENGE_FRAMES} and ${MAX_CHALLENGE_FRAMES} frames`);
+  if (frames.length < minFrames || frames.length > MAX_CHALLENGE_FRAMES) {
+    throw new AppError('validation_failed', `Send between ${minFrames} and ${MAX_CHALLENGE_FRAMES} frames`);
   }
   frames.forEach((frame, index) => {
     if (frame.image.length > MAX_FRAME_BYTES) throw new AppError('payload_too_large', `Frame ${index} is larger than ${MAX_FRAME_BYTES} bytes`);
@@ -50,6 +50,24 @@ export async function submitChallenge(
   const challenge = await deps.challenges.find(challengeId);
   if (!challenge || challenge.interviewId !== session.interviewId) throw new AppError('not_found', 'No such challenge for this session');
   if (challenge.status !== 'issued') throw new AppError('conflict', `The challenge was already ${challenge.status === 'superseded' ? 'replaced by a newer one' : 'used'}`);
+  return challenge;
+}
+
+/**
+ * Frames recorded so far for a challenge still being performed: their analysis starts now, and the
+ * complete burst sent to submitChallenge reuses it. Nothing is judged, stored or used up.
+ */
+export async function prefetchChallengeFrames(deps: VerificationDeps, session: VerificationSession, challengeId: string, frames: Frame[]): Promise<number> {
+  await openChallenge(deps, session, challengeId, frames, 1);
+  deps.liveness.prefetch(frames.map((frame) => frame.image));
+  return frames.length;
+}
+
+/** Checks the burst of frames the person recorded while performing the challenge. */
+export async function submitChallenge(
+  deps: VerificationDeps, session: VerificationSession, challengeId: string, frames: Frame[],
+): Promise<ChallengeVerdict> {
+  const challenge = await openChallenge(deps, session, challengeId, frames, MIN_CHALLENGE_FRAMES);
   const referenceEmbedding = await referenceFor(deps, session);
   const receivedAt = Date.now();
   const verdict = await deps.liveness.verify({

@@ -2,7 +2,7 @@ import { AppError } from '../errors/index.ts';
 import { hashSecret } from '../security/index.ts';
 import { addImage } from './capture.ts';
 import type { ChallengeVerdict } from './engine-ports.ts';
-import { issueChallenge, submitChallenge, type IssuedChallenge } from './liveness-challenge.ts';
+import { issueChallenge, prefetchChallengeFrames, submitChallenge, type IssuedChallenge } from './liveness-challenge.ts';
 import type { DocumentRecord } from './ports.ts';
 import { processId, type ProcessIdResult } from './process-document.ts';
 import { emailIndex, processFace, type ProcessFaceResult } from './process-face.ts';
@@ -75,6 +75,10 @@ export class VerificationService {
 
   issueChallenge(session: VerificationSession): Promise<IssuedChallenge> {
     return issueChallenge(this.#deps, session);
+  }
+
+  prefetchChallengeFrames(session: VerificationSession, challengeId: string, frames: Array<{ image: Uint8Array; timestamp: number }>): Promise<number> {
+    return prefetchChallengeFrames(this.#deps, session, challengeId, frames);
   }
 
   submitChallenge(session: VerificationSession, challengeId: string, frames: Array<{ image: Uint8Array; timestamp: number }>): Promise<ChallengeVerdict> {

@@ -36,6 +36,11 @@ label{display:block;font-weight:600;margin:1rem 0 .25rem}input[type=file]{width:
 button{margin-top:1.25rem;width:100%;padding:.75rem;border:0;border-radius:8px;background:var(--accent);color:#fff;font-size:1rem;font-weight:600;cursor:pointer}
 button[disabled]{opacity:.6;cursor:progress}.error{color:var(--err)}[role=status]{min-height:1.5rem;margin-top:1rem}
 code{font-size:.85rem;word-break:break-all}
+h2.label{font-size:1rem;margin:1rem 0 .25rem}button.secondary{background:transparent;color:inherit;border:1px solid currentColor}
+.preview{position:relative;border-radius:12px;overflow:hidden;background:#000;aspect-ratio:4/3;margin-top:.5rem}
+.preview video{width:100%;height:100%;object-fit:cover;transform:scaleX(-1)}
+.preview p{position:absolute;left:0;right:0;bottom:0;margin:0;padding:.75rem;font-size:1.3rem;font-weight:700;text-align:center;color:#fff;background:#000a}
+.preview p:empty,.preview[hidden]{display:none}
 `;
 
 export function page(title: string, body: SafeHtml, options: { script?: string } = {}): string {

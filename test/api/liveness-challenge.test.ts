@@ -77,6 +77,26 @@ describe('liveness challenge endpoints', () => {
     for (const reason of still.body.reasons) assert.ok(decided.body.reasons.includes(reason));
   });
 
+  test('frames sent ahead while recording are analysed but not judged; the challenge stays open', async () => {
+    const token = await session();
+    const selfie = await face('genuine/london_001/2.jpg');
+    await call(token, '/omni/add/face', selfie);
+    const challenge = (await call(token, '/omni/liveness/challenge', {})).body;
+    const frame = await sharp(selfie).resize({ width: 320 }).jpeg({ quality: 80 }).toBuffer();
+    const ahead = await call(token, '/omni/liveness/prefetch-frames', { challengeId: challenge.challengeId, frames: frames(frame, 8) });
+    assert.deepEqual(ahead.body, { challengeId: challenge.challengeId, received: 8 });
+    const unknown = await call(token, '/omni/liveness/prefetch-frames', { challengeId: 'nope', frames: frames(frame, 1) });
+    assert.equal(unknown.status, 404);
+    const notImages = await call(token, '/omni/liveness/prefetch-frames', { challengeId: challenge.challengeId, frames: frames(Buffer.from('hi'), 1) });
+    assert.equal(notImages.status, 422);
+    // The whole burst is still judged (a still photo fails), and the challenge is used up only then.
+    const judged = await call(token, '/omni/add/liveness-frames', { challengeId: challenge.challengeId, frames: frames(frame, 10) });
+    assert.equal(judged.status, 200);
+    assert.equal(judged.body.status, 'FAIL');
+    const late = await call(token, '/omni/liveness/prefetch-frames', { challengeId: challenge.challengeId, frames: frames(frame, 1) });
+    assert.equal(late.status, 409, 'a used challenge takes no more frames');
+  });
+
   test('bad frame submissions are refused with stable codes', async () => {
     const token = await session();
     await call(token, '/omni/add/face', await face('genuine/london_001/2.jpg'));

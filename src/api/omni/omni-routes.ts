@@ -5,7 +5,7 @@ import {
   emptyScores, MAX_CHALLENGE_FRAMES, MAX_FRAME_BYTES, MIN_CHALLENGE_FRAMES, reasonMessage, type ImageKind, type VerificationService, type VerificationSession,
 } from '../../verification/index.ts';
 import {
-  ChallengeFramesBody, ChallengeResponse, ChallengeResultResponse, ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse,
+  ChallengeFramesBody, ChallengeResponse, ChallengeResultResponse, ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse, PrefetchFramesResponse,
   ProcessFaceResponse, ProcessIdResponse, ScoresResponse,
 } from './omni-schemas.ts';
 
@@ -128,6 +128,21 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
       challengeId: challenge.challengeId, steps: challenge.steps, expiresAt: new Date(challenge.expiresAt).toISOString(),
       minFrames: MIN_CHALLENGE_FRAMES, maxFrames: MAX_CHALLENGE_FRAMES,
     };
+  });
+
+  api.post('/omni/liveness/prefetch-frames', {
+    bodyLimit: Math.ceil(MAX_FRAME_BYTES * MAX_CHALLENGE_FRAMES * 1.37) + 4096,
+    schema: {
+      tags: ['capture'],
+      summary: 'Frames recorded so far, while the challenge is being performed: analysis starts now',
+      description: 'Optional. Send chunks of the burst as they are recorded; nothing is judged and the challenge stays open. '
+        + 'The complete burst sent to /omni/add/liveness-frames then reuses the analysis, so the person waits less.',
+      security, body: ChallengeFramesBody, response: { 200: PrefetchFramesResponse, ...errors, 404: ErrorResponse },
+    },
+  }, async (request) => {
+    const frames = request.body.frames.map((f) => ({ image: decodeImage(f), timestamp: f.timestamp }));
+    const received = await verification.prefetchChallengeFrames(await session(request), request.body.challengeId, frames);
+    return { challengeId: request.body.challengeId, received };
   });
 
   api.post('/omni/add/liveness-frames', {

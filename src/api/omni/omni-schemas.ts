@@ -73,6 +73,11 @@ export const ChallengeFramesBody = Type.Object({
   }, { additionalProperties: false }), { minItems: 1, maxItems: 60 }),
 }, { additionalProperties: false });
 
+export const PrefetchFramesResponse = Type.Object({
+  challengeId: Type.String(),
+  received: Type.Integer({ description: 'Frames accepted for analysis' }),
+});
+
 export const ChallengeResultResponse = Type.Object({
   challengeId: Type.String(),
   status: Type.Union([Type.Literal('OK'), Type.Literal('FAIL')]),

@@ -8,10 +8,12 @@ export interface CapturePageInput {
   finished: boolean;
   /** enroll: document + selfie; reverify: a selfie matched against the enrolled face. */
   mode: 'enroll' | 'reverify' | 'auto';
+  /** VERID_REQUIRE_LIVENESS: without the camera check the verification fails. */
+  livenessRequired: boolean;
 }
 
 /** The hosted capture page of the login flow: a plain, accessible form; capture.js uploads via the Omni API. */
-export function capturePage({ uid, token, finished, mode }: CapturePageInput): string {
+export function capturePage({ uid, token, finished, mode, livenessRequired }: CapturePageInput): string {
   const completeAction = `/interaction/${encodeURIComponent(uid)}/complete`;
   const abortAction = `/interaction/${encodeURIComponent(uid)}/abort`;
   if (finished) {
@@ -28,10 +30,18 @@ export function capturePage({ uid, token, finished, mode }: CapturePageInput): s
     <p id="front-help" class="muted">The page with your photo, flat and in focus, including the lines of &lt;&lt;&lt; at the bottom.</p>`;
   return page(reverify ? 'Sign in with a selfie' : 'Verify your identity', html`<div class="card">
   ${intro}
-  <form id="capture" data-token="${token}" data-mode="${reverify ? 'reverify' : 'enroll'}" novalidate>${documentInput}
-    <label for="face">A selfie</label>
-    <input id="face" name="face" type="file" accept="image/jpeg,image/png,image/webp" capture="user" required aria-describedby="face-help">
-    <p id="face-help" class="muted">Only you, looking at the camera, in good light.</p>
+  <form id="capture" data-token="${token}" data-mode="${reverify ? 'reverify' : 'enroll'}" data-liveness="${livenessRequired ? 'required' : 'optional'}" novalidate>${documentInput}
+    <div id="selfie-upload">
+      <label for="face">A selfie</label>
+      <input id="face" name="face" type="file" accept="image/jpeg,image/png,image/webp" capture="user" required aria-describedby="face-help">
+      <p id="face-help" class="muted">Only you, looking at the camera, in good light.${livenessRequired ? ' This sign-in also needs a short camera check; it starts when your browser can use a camera.' : ''}</p>
+    </div>
+    <section id="camera" hidden aria-labelledby="camera-title">
+      <h2 id="camera-title" class="label">Selfie and camera check</h2>
+      <p class="muted">Your camera takes the selfie, then asks you to turn your head and blink, to show a live person is there. It takes about six seconds.</p>
+      <div class="preview" hidden><video id="preview" autoplay muted playsinline aria-hidden="true"></video><p id="prompt" aria-live="assertive"></p></div>
+      ${livenessRequired ? '' : html`<button id="use-upload" type="button" class="secondary">Upload a selfie instead</button>`}
+    </section>
     <button id="submit" type="submit">Verify and continue</button>
     <div id="status" role="status" aria-live="polite"></div>
   </form>

