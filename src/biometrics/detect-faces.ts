@@ -13,7 +13,6 @@ interface Region {
   height: number;
 }
 
-/** Runs Human on one region of the decoded image; boxes come back in original-image pixels. */
 /**
  * How much to compute per face. Liveness frames are many (a burst of ~50): they skip the mirrored
  * descriptor and, on most frames, Human's passive models (docs/liveness.md).
@@ -27,6 +26,7 @@ const FULL: DetectOptions = { mirror: true, passive: true };
 // Human merges a per-call config into its own for good, so every call states both models.
 const passiveModels = (enabled: boolean) => ({ face: { antispoof: { enabled }, liveness: { enabled } } });
 
+/** Runs Human on one region of the decoded image; boxes come back in original-image pixels. */
 async function detectInRegion(engine: FaceEngine, image: DecodedImage, region: Region, pad: number, options: DetectOptions): Promise<FaceDetection[]> {
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).extract(region);
   if (pad > 0) pipeline = pipeline.extend({ top: pad, bottom: pad, left: pad, right: pad, extendWith: 'copy' });

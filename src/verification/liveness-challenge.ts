@@ -57,8 +57,14 @@ async function openChallenge(deps: VerificationDeps, session: VerificationSessio
  * Frames recorded so far for a challenge still being performed: their analysis starts now, and the
  * complete burst sent to submitChallenge reuses it. Nothing is judged, stored or used up.
  */
-export async function prefetchChallengeFrames(deps: VerificationDeps, session: VerificationSession, challengeId: string, frames: Frame[]): Promise<number> {
+export async function prefetchChallengeFrames(
+  deps: VerificationDeps, session: VerificationSession, challengeId: string, frames: Frame[], sentBefore: number,
+): Promise<number> {
   await openChallenge(deps, session, challengeId, frames, 1);
+  // A burst has at most MAX_CHALLENGE_FRAMES frames: more sent ahead would only be work for nothing.
+  if (sentBefore + frames.length > MAX_CHALLENGE_FRAMES) {
+    throw new AppError('rate_limited', `At most ${MAX_CHALLENGE_FRAMES} frames can be sent ahead for one challenge`);
+  }
   deps.liveness.prefetch(frames.map((frame) => frame.image));
   return frames.length;
 }

@@ -13,6 +13,8 @@ import type { VerificationDeps } from './verification-deps.ts';
 /** The verification session use cases shared by the OIDC login, the Omni API and the B2B API. */
 export class VerificationService {
   readonly #deps: VerificationDeps;
+  /** Frames sent ahead per challenge (POST /omni/liveness/prefetch-frames), bounded per challenge. */
+  readonly #prefetched = new Map<string, number>();
 
   constructor(deps: VerificationDeps) {
     this.#deps = deps;
@@ -77,8 +79,17 @@ export class VerificationService {
     return issueChallenge(this.#deps, session);
   }
 
-  prefetchChallengeFrames(session: VerificationSession, challengeId: string, frames: Array<{ image: Uint8Array; timestamp: number }>): Promise<number> {
-    return prefetchChallengeFrames(this.#deps, session, challengeId, frames);
+  async prefetchChallengeFrames(session: VerificationSession, challengeId: string, frames: Array<{ image: Uint8Array; timestamp: number }>): Promise<number> {
+    const sentBefore = this.#prefetched.get(challengeId) ?? 0;
+    const received = await prefetchChallengeFrames(this.#deps, session, challengeId, frames, sentBefore);
+    this.#prefetched.delete(challengeId);
+    this.#prefetched.set(challengeId, sentBefore + received);
+    // Counts of recent challenges only (per instance): enough to bound the work one token can ask for.
+    for (const [oldest] of this.#prefetched) {
+      if (this.#prefetched.size <= 1000) break;
+      this.#prefetched.delete(oldest);
+    }
+    return received;
   }
 
   submitChallenge(session: VerificationSession, challengeId: string, frames: Array<{ image: Uint8Array; timestamp: number }>): Promise<ChallengeVerdict> {

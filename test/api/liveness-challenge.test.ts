@@ -89,6 +89,11 @@ describe('liveness challenge endpoints', () => {
     assert.equal(unknown.status, 404);
     const notImages = await call(token, '/omni/liveness/prefetch-frames', { challengeId: challenge.challengeId, frames: frames(Buffer.from('hi'), 1) });
     assert.equal(notImages.status, 422);
+    const more = await call(token, '/omni/liveness/prefetch-frames', { challengeId: challenge.challengeId, frames: frames(frame, 52) });
+    assert.equal(more.status, 200, 'up to a whole burst (60 frames) can be sent ahead');
+    const tooMany = await call(token, '/omni/liveness/prefetch-frames', { challengeId: challenge.challengeId, frames: frames(frame, 1) });
+    assert.equal(tooMany.status, 429);
+    assert.equal(tooMany.body.error.code, 'rate_limited');
     // The whole burst is still judged (a still photo fails), and the challenge is used up only then.
     const judged = await call(token, '/omni/add/liveness-frames', { challengeId: challenge.challengeId, frames: frames(frame, 10) });
     assert.equal(judged.status, 200);
