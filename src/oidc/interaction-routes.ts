@@ -40,7 +40,8 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       'This sign-in link is no longer valid. Go back to the application and start again.'));
   }
 
-  async function grantAndFinish(request: FastifyRequest, reply: FastifyReply, accountId: string, params: Record<string, unknown>) {
+  /** `amr` (RFC 8176): `face`, plus `user` (a user-presence test) when a liveness challenge passed. */
+  async function grantAndFinish(request: FastifyRequest, reply: FastifyReply, accountId: string, params: Record<string, unknown>, amr = ['face']) {
     const grant = new oidc.provider.Grant({ accountId, clientId: String(params.client_id) });
     if (typeof params.scope === 'string') grant.addOIDCScope(params.scope);
     if (typeof params.claims === 'string') {
@@ -48,7 +49,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       grant.addOIDCClaims([...Object.keys(requested.id_token ?? {}), ...Object.keys(requested.userinfo ?? {})]);
     }
     const grantId = await grant.save();
-    const login = { accountId, acr: ACR_DOCUMENT_AND_FACE, amr: ['face'], remember: false };
+    const login = { accountId, acr: ACR_DOCUMENT_AND_FACE, amr, remember: false };
     await oidc.provider.interactionFinished(request.raw, reply.raw, { login, consent: { grantId } }, { mergeWithLastSubmission: false });
     return reply.hijack();
   }
@@ -91,7 +92,8 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
     const current = await verification.findByInteraction(interaction.uid);
     if (current?.state === 'succeeded' && current.identityId) {
-      return grantAndFinish(request, reply, current.identityId, interaction.params);
+      const live = current.scores?.liveness.activeChallenge === 'OK';
+      return grantAndFinish(request, reply, current.identityId, interaction.params, live ? ['face', 'user'] : ['face']);
     }
     if (current?.state === 'failed' || current?.state === 'expired' || current?.state === 'pending_review') {
       const description = {

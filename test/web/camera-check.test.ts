@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import * as oidc from 'openid-client';
 import { chromium, type Browser } from 'playwright-core';
 import { createFaceMatcher, performedSteps } from '../../src/biometrics/index.ts';
 import { FRONTAL_YAW } from '../../src/biometrics/performed-steps.ts';
@@ -91,7 +92,7 @@ describe('camera check on the hosted page (Chromium with a fake camera)', { skip
 
   async function signIn(perform: (steps: string[]) => string[]) {
     const { rp } = await testClient(server);
-    const { url } = await authorizationRequest(rp, { state: 'camera-state' });
+    const { url, verifier, nonce } = await authorizationRequest(rp, { state: 'camera-state' });
     const passport = path.join(dir, 'passport.jpg');
     // The portrait is a frame of the same clip, 3 s earlier: the person's document photo.
     const [portrait] = await videoFrames(VIDEO, { start: 16, duration: 0.1, fps: 10 });
@@ -118,14 +119,17 @@ describe('camera check on the hosted page (Chromium with a fake camera)', { skip
     await page.getByRole('button', { name: 'Start' }).click();
     await page.locator('#prompt').filter({ hasText: /Turn|Blink/ }).waitFor();
     await page.screenshot({ path: path.join(tmpdir(), 'verid-camera-check.png'), fullPage: true });
-    return { page, token: token!, returned };
+    return { page, token: token!, returned, rp, verifier, nonce };
   }
 
   test('a live person who does what is asked signs in; the scores show the passed challenge', async () => {
-    const { page, token, returned: back } = await signIn((steps) => steps);
+    const { page, token, returned: back, rp, verifier, nonce } = await signIn((steps) => steps);
     const returned = await back;
     const callback = new URL(returned.url());
     assert.ok(callback.searchParams.get('code'), `expected a code, got ${callback}`);
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: 'camera-state', expectedNonce: nonce });
+    assert.deepEqual(tokens.claims()?.amr, ['face', 'user'], 'a passed liveness challenge is a user-presence test');
+    assert.equal(tokens.claims()?.family_name, 'De Vries');
     const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${token}` } })).json();
     assert.equal(scores.state, 'succeeded', JSON.stringify(scores.reasons));
     assert.equal(scores.liveness.activeChallenge, 'OK');
