@@ -5,6 +5,7 @@ import type { DecodedImage } from './decode-image.ts';
 import { detectFaces } from './detect-faces.ts';
 import type { FaceAnalysis, FaceImageKind, FrameAnalysis } from './face-analysis.ts';
 import { loadFaceEngine } from './face-engine.ts';
+import type { FaceMeasurements } from './face-measurements.ts';
 import type { FaceEngine } from './face-engine.ts';
 import { retryableReasons } from './face-reasons.ts';
 import { faceRegionStats } from './face-region-stats.ts';
@@ -41,6 +42,17 @@ async function portraitFromOriginal(models: FaceEngine, bytes: Uint8Array, decod
   return { ...analysis, box: portrait.box, detectionScore: portrait.score, embedding: portrait.embedding };
 }
 
+/** Head pose and eye openness of a detection, null where not measured. */
+function poseAndEyes(m: FaceMeasurements | null | undefined) {
+  return {
+    yaw: m?.yaw ?? null,
+    pitch: m?.pitch ?? null,
+    roll: m?.roll ?? null,
+    leftEyeOpenness: m?.leftEyeOpenness ?? null,
+    rightEyeOpenness: m?.rightEyeOpenness ?? null,
+  };
+}
+
 async function analyzeImage(models: FaceEngine, bytes: Uint8Array, decoded: DecodedImage | null, kind: FaceImageKind): Promise<FaceAnalysis> {
   if (!decoded) return chooseFace([], kind);
   const detections = await detectFaces(models, decoded);
@@ -51,11 +63,7 @@ async function analyzeImage(models: FaceEngine, bytes: Uint8Array, decoded: Deco
   const m = chosen.measurements;
   const { items, reasons } = assessSelfieQuality({
     faceWidth: chosen.box.width,
-    yaw: m?.yaw ?? null,
-    pitch: m?.pitch ?? null,
-    roll: m?.roll ?? null,
-    leftEyeOpenness: m?.leftEyeOpenness ?? null,
-    rightEyeOpenness: m?.rightEyeOpenness ?? null,
+    ...poseAndEyes(m),
     occlusion: m?.occlusion ?? null,
     ...(await faceRegionStats(decoded, chosen.box)),
   });
@@ -69,11 +77,7 @@ async function analyzeFrame(models: FaceEngine, decoded: DecodedImage | null, pa
   const m = face?.measurements;
   return {
     faceCount: detections.length,
-    yaw: m?.yaw ?? null,
-    pitch: m?.pitch ?? null,
-    roll: m?.roll ?? null,
-    leftEyeOpenness: m?.leftEyeOpenness ?? null,
-    rightEyeOpenness: m?.rightEyeOpenness ?? null,
+    ...poseAndEyes(m),
     embedding: face?.embedding ?? null,
     passive: { liveness: m?.liveness ?? null, antispoof: m?.antispoof ?? null },
   };

@@ -8,7 +8,8 @@ import type { VerificationDeps } from './verification-deps.ts';
 
 export interface ProcessIdResult {
   session: VerificationSession;
-  record: DocumentRecord;
+  /** The record just written: it always says whether the machine-readable data is valid. */
+  record: DocumentRecord & { dataValid: boolean };
   /** The document's scores as the decision will see them (decision-policy.ts documentValidation). */
   validation: Scores['idValidation'];
 }
@@ -26,7 +27,7 @@ export async function processId(deps: VerificationDeps, session: VerificationSes
   const reading = await deps.documents.read(front.data, back?.data);
   const expectedName = await deps.sessions.loadExpectedName(session.interviewId);
   const nameCheck = expectedName && reading.fields ? deps.documents.matchName(expectedName, reading.fields) : null;
-  const record: DocumentRecord = {
+  const record: DocumentRecord & { dataValid: boolean } = {
     fields: reading.fields && {
       documentType: reading.fields.documentType, issuingCountry: reading.fields.issuingCountry, nationality: reading.fields.nationality,
       documentNumber: reading.fields.documentNumber, surname: reading.fields.surname, givenNames: reading.fields.givenNames,

@@ -86,7 +86,7 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
       state: current.state,
       documentFound: record.fields !== null,
       mrzValid: record.mrzValid,
-      dataValid: record.dataValid ?? record.mrzValid,
+      dataValid: record.dataValid,
       overall: validation.overall,
       idSpecific: record.items,
       photoSecurityAndQuality: record.quality,
