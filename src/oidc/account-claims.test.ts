@@ -4,13 +4,13 @@ import type { IdentityClaims } from '../verification/index.ts';
 import { standardClaims, verifiedClaims } from './account-claims.ts';
 
 const identity: IdentityClaims = {
-  givenName: 'Olivia Rose', familyName: 'Evans', birthdate: '1990-04-17', gender: 'female', email: null,
+  givenName: 'Olivia Rose', familyName: 'Evans', birthdate: '1990-04-17', gender: 'female',
   document: { type: 'id_card', issuingCountry: 'DEU', number: 'T22000129', expiryDate: null },
   verifiedAt: Date.UTC(2026, 10, 26, 10, 0, 0), interviewId: 'iv1',
   checks: [{ checkMethod: 'vri', time: Date.UTC(2026, 10, 26, 10, 0, 0) }],
 };
 
-test('standard claims come from the document; no email without one', () => {
+test('standard claims come from the document; never an e-mail (verid has not proved one)', () => {
   const claims = standardClaims('sub-1', identity);
   assert.equal(claims.name, 'Olivia Rose Evans');
   assert.equal(claims.email, undefined);

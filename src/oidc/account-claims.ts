@@ -23,7 +23,6 @@ export function standardClaims(sub: string, identity: IdentityClaims): { sub: st
     family_name: identity.familyName,
     birthdate: identity.birthdate ?? undefined,
     gender: identity.gender,
-    ...(identity.email ? { email: identity.email, email_verified: false } : {}),
   };
 }
 

@@ -35,6 +35,23 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     }
   }
 
+  /**
+   * The identity named by `id_token_hint` (OIDC Core §3.1.2.1): an ID token verid itself signed for
+   * this client (signature, issuer and audience checked as at the authorization endpoint), whose
+   * subject still has an enrolled face. Anything else: none, and the person verifies with a document.
+   */
+  async function hintedIdentity(params: Record<string, unknown>): Promise<string | undefined> {
+    if (typeof params.id_token_hint !== 'string') return undefined;
+    const client = await oidc.provider.Client.find(String(params.client_id));
+    if (!client) return undefined;
+    try {
+      const { payload } = await oidc.provider.IdToken.validate(params.id_token_hint, client);
+      return typeof payload.sub === 'string' ? await verification.reverifiableIdentity(payload.sub) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   function expiredInteraction(reply: FastifyReply) {
     return reply.code(400).type('text/html').send(messagePage('Sign-in expired',
       'This sign-in link is no longer valid. Go back to the application and start again.'));
@@ -62,11 +79,10 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     if (prompt.name === 'consent' && session?.accountId) {
       return grantAndFinish(request, reply, session.accountId, params);
     }
-    const loginHint = typeof params.login_hint === 'string' ? params.login_hint : null;
-    // A returning user named by login_hint re-verifies with a selfie against the enrolled face,
-    // unless they ask to use their document again.
+    // Selfie-only re-verification only for an identity a trusted party names (here: an ID token
+    // verid issued to this client); a browser's login_hint never chooses whose face is compared.
     const wantsDocument = request.query.method === 'document';
-    const identityId = wantsDocument ? undefined : await verification.identityForLoginHint(loginHint);
+    const identityId = wantsDocument ? undefined : await hintedIdentity(params);
     const mode = identityId ? 'reverify' as const : 'enroll' as const;
     let current: VerificationSession | undefined = await verification.findByInteraction(interaction.uid);
     if (current && !isOpen(current.state)) {
@@ -79,7 +95,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       const client = await clients.find(String(params.client_id));
       const started = await verification.start({
         origin: 'oidc', mode, identityId: identityId ?? null, environment: client?.environment ?? 'production', clientId: String(params.client_id),
-        interactionUid: interaction.uid, externalId: null, loginHint,
+        interactionUid: interaction.uid, externalId: null, loginHint: null,
       });
       current = started.session;
       token = started.token;

@@ -13,7 +13,7 @@ export class IdentityRepository implements IdentityStore {
     this.#cipher = cipher;
   }
 
-  async enroll(lookupKey: string, claims: IdentityClaims, faceTemplate: number[] | null, emailIndex: string | null): Promise<string> {
+  async enroll(lookupKey: string, claims: IdentityClaims, faceTemplate: number[] | null): Promise<string> {
     const now = Date.now();
     return this.#db.transaction().execute(async (tx) => {
       const existing = await tx.selectFrom('identities').select('id').where('lookup_key', '=', lookupKey).executeTakeFirst();
@@ -21,7 +21,6 @@ export class IdentityRepository implements IdentityStore {
       const values = {
         claims_encrypted: this.#cipher.encryptJson(claims, `identity:${id}:claims`),
         face_template_encrypted: faceTemplate ? this.#cipher.encryptJson(faceTemplate, `identity:${id}:face`) : null,
-        ...(emailIndex ? { email_index: emailIndex } : {}),
         updated_at: now,
         last_verified_at: now,
       };
@@ -46,12 +45,6 @@ export class IdentityRepository implements IdentityStore {
 
   async findByLookupKey(lookupKey: string): Promise<string | undefined> {
     return (await this.#db.selectFrom('identities').select('id').where('lookup_key', '=', lookupKey).executeTakeFirst())?.id;
-  }
-
-  async findByEmailIndex(emailIndex: string): Promise<string | undefined> {
-    const row = await this.#db.selectFrom('identities').select('id').where('email_index', '=', emailIndex)
-      .where('face_template_encrypted', 'is not', null).orderBy('last_verified_at', 'desc').executeTakeFirst();
-    return row?.id;
   }
 
   async listTemplates(since: number): Promise<Array<{ identityId: string; template: number[]; interviewId: string | null; updatedAt: number }>> {

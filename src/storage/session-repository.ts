@@ -184,10 +184,4 @@ export class SessionRepository implements SessionStore {
     if (!row?.expected_name_encrypted) return null;
     return this.#cipher.decrypt(row.expected_name_encrypted, `session:${interviewId}:expected_name`).toString('utf8');
   }
-
-  async loadLoginHint(interviewId: string): Promise<string | null> {
-    const row = await this.#db.selectFrom('verification_sessions').select('login_hint_encrypted').where('id', '=', interviewId).executeTakeFirst();
-    if (!row?.login_hint_encrypted) return null;
-    return this.#cipher.decrypt(row.login_hint_encrypted, `session:${interviewId}:login_hint`).toString('utf8');
-  }
 }

@@ -7,21 +7,14 @@ export function properCase(name: string): string {
 }
 
 const GENDER: Record<DocumentData['sex'], IdentityClaims['gender']> = { M: 'male', F: 'female', X: 'other' };
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** The e-mail address a login_hint carries, normalised, or null when the hint is not one. */
-export function emailFromLoginHint(loginHint: string | null): string | null {
-  return loginHint && EMAIL.test(loginHint) ? loginHint.toLowerCase() : null;
-}
-
-export function toIdentityClaims(document: DocumentData, session: VerificationSession, loginHint: string | null): IdentityClaims {
+/** The claims of an identity: only what the verified document says (never what the browser said). */
+export function toIdentityClaims(document: DocumentData, session: VerificationSession): IdentityClaims {
   const now = Date.now();
   return {
     givenName: properCase(document.givenNames),
     familyName: properCase(document.surname),
     birthdate: document.birthDate,
     gender: GENDER[document.sex],
-    email: emailFromLoginHint(loginHint),
     document: {
       type: document.documentType,
       issuingCountry: document.issuingCountry,

@@ -74,7 +74,6 @@ export interface SessionStore {
   listImageKinds(interviewId: string): Promise<ImageKind[]>;
   saveDocument(interviewId: string, document: DocumentRecord): Promise<void>;
   loadDocument(interviewId: string): Promise<DocumentRecord | undefined>;
-  loadLoginHint(interviewId: string): Promise<string | null>;
   loadExpectedName(interviewId: string): Promise<string | null>;
 }
 
@@ -83,7 +82,6 @@ export interface IdentityClaims {
   familyName: string;
   birthdate: string | null;
   gender: 'male' | 'female' | 'other';
-  email: string | null;
   document: {
     type: DocumentData['documentType'];
     issuingCountry: string;
@@ -98,12 +96,10 @@ export interface IdentityClaims {
 
 export interface IdentityStore {
   /** Finds the identity with `lookupKey` or creates it; stores the latest claims and face template. */
-  enroll(lookupKey: string, claims: IdentityClaims, faceTemplate: number[] | null, emailIndex: string | null): Promise<string>;
+  enroll(lookupKey: string, claims: IdentityClaims, faceTemplate: number[] | null): Promise<string>;
   findClaims(identityId: string): Promise<IdentityClaims | undefined>;
   findFaceTemplate(identityId: string): Promise<number[] | undefined>;
   findByLookupKey(lookupKey: string): Promise<string | undefined>;
-  /** The identity enrolled with this e-mail (blind index), if it has a face to re-verify against. */
-  findByEmailIndex(emailIndex: string): Promise<string | undefined>;
   /** Enrolled templates changed since `since` (epoch ms), for the 1:N index. */
   listTemplates(since: number): Promise<Array<{ identityId: string; template: number[]; interviewId: string | null; updatedAt: number }>>;
 }

@@ -1,7 +1,7 @@
 import { AppError } from '../errors/index.ts';
 import { decide, documentOutcome, type Decision, type LivenessOutcome } from './decision-policy.ts';
 import type { FaceAnalysis } from './engine-ports.ts';
-import { emailFromLoginHint, toIdentityClaims } from './identity-claims.ts';
+import { toIdentityClaims } from './identity-claims.ts';
 import type { DocumentRecord } from './ports.ts';
 import { processId } from './process-document.ts';
 import type { VerificationSession } from './session.ts';
@@ -12,11 +12,6 @@ export interface ProcessFaceResult {
   session: VerificationSession;
   /** Set when the selfie must be retaken (the session stays open): the capture problems. */
   retryReasons: string[];
-}
-
-export function emailIndex(deps: VerificationDeps, loginHint: string | null): string | null {
-  const email = emailFromLoginHint(loginHint);
-  return email ? deps.blindIndex(email, 'email') : null;
 }
 
 /** The face enrolled for the identity a re-verification belongs to. */
@@ -100,9 +95,8 @@ async function decideAndRecord(
 /** Records the verified identity (new, or the one this document was enrolled under) with the selfie's face. */
 async function enrol(deps: VerificationDeps, session: VerificationSession, document: DocumentRecord | undefined, selfie: FaceAnalysis): Promise<string | null> {
   if (!document?.fields) return null;
-  const hint = await deps.sessions.loadLoginHint(session.interviewId);
-  const claims = toIdentityClaims(document.fields, session, hint);
-  const identityId = await deps.identities.enroll(documentKey(deps, document), claims, selfie.embedding, emailIndex(deps, hint));
+  const claims = toIdentityClaims(document.fields, session);
+  const identityId = await deps.identities.enroll(documentKey(deps, document), claims, selfie.embedding);
   if (selfie.embedding) deps.faceSearch.enrolled(identityId, selfie.embedding, session.interviewId);
   return identityId;
 }

@@ -5,7 +5,7 @@ import type { ChallengeVerdict } from './engine-ports.ts';
 import { issueChallenge, prefetchChallengeFrames, submitChallenge, type IssuedChallenge } from './liveness-challenge.ts';
 import type { DocumentRecord } from './ports.ts';
 import { processId, type ProcessIdResult } from './process-document.ts';
-import { emailIndex, processFace, type ProcessFaceResult } from './process-face.ts';
+import { processFace, type ProcessFaceResult } from './process-face.ts';
 import type { ImageKind, VerificationSession } from './session.ts';
 import { expireIfDue, newCaptureToken, startSession, type StartInput } from './session-lifecycle.ts';
 import type { VerificationDeps } from './verification-deps.ts';
@@ -57,10 +57,12 @@ export class VerificationService {
     return session && expireIfDue(this.#deps, session, false);
   }
 
-  /** The enrolled identity a returning user names by e-mail, when it has a face to re-verify against. */
-  async identityForLoginHint(loginHint: string | null): Promise<string | undefined> {
-    const index = emailIndex(this.#deps, loginHint);
-    return index ? this.#deps.identities.findByEmailIndex(index) : undefined;
+  /**
+   * `identityId` when it can re-verify with a selfie alone (it has an enrolled face). Call it only
+   * with an identity named by a party verid trusts (docs/security.md), never with browser input.
+   */
+  async reverifiableIdentity(identityId: string): Promise<string | undefined> {
+    return (await this.#deps.identities.findFaceTemplate(identityId)) ? identityId : undefined;
   }
 
   addImage(session: VerificationSession, kind: ImageKind, data: Uint8Array): Promise<VerificationSession> {

@@ -38,7 +38,7 @@ if (postgresUrl()) {
 }
 
 const claims: IdentityClaims = {
-  givenName: 'Ada', familyName: 'Lovelace', birthdate: '1815-12-10', gender: 'female', email: null,
+  givenName: 'Ada', familyName: 'Lovelace', birthdate: '1815-12-10', gender: 'female',
   document: { type: 'passport', issuingCountry: 'GBR', number: 'AB1234567', expiryDate: '2030-01-01' },
   verifiedAt: 1, interviewId: 'i1', checks: [],
 };
@@ -128,7 +128,6 @@ for (const backend of backends) {
       assert.equal(session.state, 'created');
       assert.equal((await repo.findByTokenHash('th1'))?.interviewId, 's1');
       assert.equal((await repo.findByInteractionUid('u9'))?.interviewId, 's1');
-      assert.equal(await repo.loadLoginHint('s1'), 'ada@example.com');
       assert.equal(await repo.loadExpectedName('s1'), 'Ada Lovelace');
       const raw = await handle.db.selectFrom('verification_sessions').select('expected_name_encrypted').where('id', '=', 's1').executeTakeFirstOrThrow();
       assert.ok(raw.expected_name_encrypted && !Buffer.from(raw.expected_name_encrypted).includes(Buffer.from('Lovelace')), 'stored encrypted');
@@ -175,20 +174,18 @@ for (const backend of backends) {
     test('identities: the same lookup key enrols the same identity; claims encrypted', async () => {
       const repo = new IdentityRepository(handle.db, cipher);
       const since = Date.now() - 1;
-      const first = await repo.enroll('key-1', claims, [0.1, 0.2], null);
-      const second = await repo.enroll('key-1', { ...claims, email: 'ada@example.com' }, [0.3, 0.4], 'email-idx');
+      const first = await repo.enroll('key-1', claims, [0.1, 0.2]);
+      const second = await repo.enroll('key-1', { ...claims, givenName: 'Augusta Ada' }, [0.3, 0.4]);
       assert.equal(first, second);
-      const other = await repo.enroll('key-2', claims, null, null);
+      const other = await repo.enroll('key-2', claims, null);
       assert.notEqual(other, first);
       assert.equal(await repo.findByLookupKey('key-2'), other);
-      assert.equal(await repo.findByEmailIndex('email-idx'), first);
-      assert.equal(await repo.findByEmailIndex('nope'), undefined);
       assert.deepEqual(await repo.findFaceTemplate(first), [0.3, 0.4]);
       assert.equal(await repo.findFaceTemplate(other), undefined);
       const templates = await repo.listTemplates(since);
       assert.deepEqual(templates.map((t) => [t.identityId, t.template, t.interviewId]), [[first, [0.3, 0.4], 'i1']]);
       assert.deepEqual(await repo.listTemplates(templates[0]!.updatedAt), []);
-      assert.equal((await repo.findClaims(first))?.email, 'ada@example.com');
+      assert.equal((await repo.findClaims(first))?.givenName, 'Augusta Ada', 'the latest enrolment\'s claims');
       const raw = await handle.db.selectFrom('identities').select('claims_encrypted').where('id', '=', first).executeTakeFirstOrThrow();
       assert.ok(!Buffer.from(raw.claims_encrypted).includes(Buffer.from('Lovelace')));
     });
