@@ -41,10 +41,10 @@ async function analyseSet(matcher: FaceMatcher, dir: string): Promise<Scored[]> 
 
 /** A still replayed as a 10-frame burst: the analysis of one frame, repeated (the models are deterministic). */
 function stillBurstFails(frame: FrameAnalysis, seed: number): boolean {
-  const frames = Array.from({ length: 10 }, (_, i) => ({ ...frame, timestamp: 1_000 + i * 100 }));
   let state = seed + 1;
   const steps = createChallenge((n) => (state = (state * 16807) % 2147483647) % n);
-  const result = verifyChallenge({ steps, frames, issuedAt: 0, expiresAt: 60_000, enrolledEmbedding: frame.embedding, threshold: DEFAULT_FACE_MATCH_THRESHOLD });
+  const frames = Array.from({ length: 10 }, (_, i) => ({ ...frame, step: Math.floor((i * steps.length) / 10) }));
+  const result = verifyChallenge({ steps, frames, enrolledEmbedding: frame.embedding, threshold: DEFAULT_FACE_MATCH_THRESHOLD });
   return result.status === 'FAIL';
 }
 

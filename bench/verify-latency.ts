@@ -1,7 +1,8 @@
 // End-to-end latency of a full verification over HTTP the way the hosted page runs it: the
-// document (upload + process/id), then the camera check — selfie and a burst of frames recorded
-// in real time, sent ahead in chunks of 8 — then process/face. Reported: the time the person
-// waits (everything but the seconds spent performing the challenge), p50/p95 with warm models,
+// document (upload + process/id), then the camera check — the selfie and the steps the server
+// reveals one at a time, frames recorded in real time and sent in chunks of 5, each step finished
+// with done: true — then process/face. Reported: the time the person waits (everything but the
+// seconds spent performing the steps, including each step's round trip), p50/p95 with warm models,
 // then throughput with concurrent sessions. Run: npm run bench:verify-latency [-- --n 12 --concurrency 4]
 // Baseline (same run): the engines called directly, without HTTP, storage or encryption.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,11 +19,15 @@ import { generatePassport } from '../test/support/synthetic-document.ts';
 const { values } = parseArgs({
   options: {
     n: { type: 'string', default: '12' }, concurrency: { type: 'string', default: '4' }, threads: { type: 'string', default: '1' },
-    // what the hosted page records: 0.6 + 3 × 1.5 + 0.5 s at 10 frames/s
-    frames: { type: 'string', default: '56' },
   },
 });
-const FRAMES = Number(values.frames);
+// What the hosted page records (src/web/capture/capture.js): a 0.6 s lead-in, 1.5 s per step and a
+// 0.5 s tail after the last, at 10 frames/s.
+const LEAD_FRAMES = 6;
+const STEP_FRAMES = 15;
+const TAIL_FRAMES = 5;
+const STEPS = loadConfig({}).livenessSteps;
+const FRAMES = LEAD_FRAMES + STEPS * STEP_FRAMES + TAIL_FRAMES;
 const n = Number(values.n);
 const concurrency = Number(values.concurrency);
 
@@ -64,7 +69,7 @@ async function post(token: string, route: string, body?: unknown, type = 'image/
 }
 
 const FRAME_MS = 100;
-const CHUNK = 8;
+const CHUNK = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The person's wait: document upload to its answer, plus the end of the recording to the decision. */
@@ -77,23 +82,36 @@ async function verifyOnce(): Promise<{ ms: number; state: unknown }> {
   await post(token, '/omni/add/front-id', input.front);
   await post(token, '/omni/process/id');
   const documentMs = performance.now() - t0;
-  const challenge = await post(token, '/omni/liveness/challenge', {}, 'application/json');
-  // The recording: a frame every 100 ms, the selfie after 600 ms, chunks sent as they fill.
-  const frames: Array<{ base64Image: string; timestamp: number }> = [];
-  const sent: Array<Promise<unknown>> = [];
-  for (let k = 0; k < FRAMES; k++) {
-    await sleep(FRAME_MS);
-    frames.push({ base64Image: input.frames[k]!, timestamp: Date.now() });
-    if (k === 5) sent.push(post(token, '/omni/add/face', input.selfie));
-    if (frames.length % CHUNK === 0) {
-      sent.push(post(token, '/omni/liveness/prefetch-frames', { challengeId: challenge.challengeId, frames: frames.slice(-CHUNK) }, 'application/json'));
+  const challenge = await post(token, '/omni/liveness/challenge', {}, 'application/json') as { challengeId: string; totalSteps: number };
+  // The recording: a frame every 100 ms, the selfie after the lead-in, chunks sent in order as they fill.
+  let waited = 0;
+  let k = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+  let selfie: Promise<unknown> = Promise.resolve();
+  const send = (index: number, frames: Array<{ base64Image: string }>, done: boolean) => {
+    const request = queue.then(() => post(token, '/omni/add/liveness-frames', { challengeId: challenge.challengeId, step: index, done, frames }, 'application/json'));
+    queue = request.catch(() => undefined);
+    return request;
+  };
+  let verdict: Record<string, unknown> = {};
+  for (let index = 0; index < challenge.totalSteps; index++) {
+    const count = (index === 0 ? LEAD_FRAMES : 0) + STEP_FRAMES + (index === challenge.totalSteps - 1 ? TAIL_FRAMES : 0);
+    const pending: Array<{ base64Image: string }> = [];
+    for (let f = 0; f < count; f++) {
+      await sleep(FRAME_MS);
+      pending.push({ base64Image: input.frames[k++]! });
+      if (index === 0 && f === LEAD_FRAMES - 1) selfie = post(token, '/omni/add/face', input.selfie);
+      if (pending.length === CHUNK && f < count - 1) send(index, pending.splice(0), false);
     }
+    const t = performance.now();
+    if (index === challenge.totalSteps - 1) await selfie;
+    verdict = await send(index, pending.splice(0), true);
+    waited += performance.now() - t;
   }
+  if (verdict.status === 'FAIL' && !(verdict.reasons as string[]).includes('challenge_not_performed')) throw new Error(JSON.stringify(verdict));
   const t1 = performance.now();
-  await Promise.all(sent);
-  await post(token, '/omni/add/liveness-frames', { challengeId: challenge.challengeId, frames }, 'application/json');
   const result = await post(token, '/omni/process/face');
-  return { ms: documentMs + performance.now() - t1, state: result.state };
+  return { ms: documentMs + waited + performance.now() - t1, state: result.state };
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -53,7 +53,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const verification = new VerificationService({
     sessions: new SessionRepository(database.db, cipher),
     identities,
-    challenges: new ChallengeRepository(database.db),
+    challenges: new ChallengeRepository(database.db, cipher),
     documents,
     faces,
     prefetch,
@@ -65,6 +65,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxCaptureAttempts: config.maxCaptureAttempts,
     requireLiveness: config.requireLiveness,
     challengeTtlSeconds: config.challengeTtlSeconds,
+    livenessSteps: config.livenessSteps,
+    maxChallengesPerHour: config.maxChallengesPerHour,
   });
   const payloads = new OidcPayloadRepository(database.db);
   const oidc = await ProviderHost.create(keys, (jwks) => createProvider({ config, payloads, clients, identities, jwks }));

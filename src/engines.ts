@@ -29,16 +29,13 @@ export function createEngines(config: Pick<Config, 'engineThreads' | 'faceMatchT
       threshold,
     },
     liveness: {
-      createChallenge: () => createChallenge((max) => randomInt(max)),
+      createChallenge: (length) => createChallenge((max) => randomInt(max), length),
       prefetch: (frames) => matcher.prefetchFrames(frames),
       verify: async (input) => {
         const analyses = await matcher.analyzeFrames(input.frames.map((f) => f.image));
         return verifyChallenge({
           steps: input.steps as Parameters<typeof verifyChallenge>[0]['steps'],
-          frames: analyses.map((a, i) => ({ ...a, timestamp: input.frames[i]!.timestamp })),
-          issuedAt: input.issuedAt,
-          expiresAt: input.expiresAt,
-          receivedAt: input.receivedAt,
+          frames: analyses.map((a, i) => ({ ...a, step: input.frames[i]!.step })),
           enrolledEmbedding: input.referenceEmbedding,
           threshold,
         });

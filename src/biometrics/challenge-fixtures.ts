@@ -1,13 +1,12 @@
 import type { ChallengeStep } from './challenge.ts';
 import type { FrameAnalysis } from './face-analysis.ts';
+import type { ChallengeFrame } from './verify-challenge.ts';
 
-/** Synthetic challenge bursts for the unit tests: one frame per 100 ms. */
-export type TimedFrame = FrameAnalysis & { timestamp: number };
-
+/** Synthetic challenge frames for the unit tests, in server order, tagged with the step revealed on arrival. */
 export const SELFIE = [0.6, 0.8, 0, 0];
 export const OTHER_PERSON = [0, 0, 0.6, 0.8];
 
-export function frame(timestamp: number, overrides: Partial<FrameAnalysis> = {}): TimedFrame {
+export function frame(step: number, overrides: Partial<FrameAnalysis> = {}): ChallengeFrame {
   return {
     faceCount: 1,
     yaw: 0,
@@ -17,7 +16,7 @@ export function frame(timestamp: number, overrides: Partial<FrameAnalysis> = {})
     rightEyeOpenness: 1,
     embedding: SELFIE,
     passive: { liveness: 0.99, antispoof: 0.7 },
-    timestamp,
+    step,
     ...overrides,
   };
 }
@@ -28,9 +27,16 @@ const MOVES: Record<ChallengeStep, Array<Partial<FrameAnalysis>>> = {
   blink: [{ leftEyeOpenness: 0.1, rightEyeOpenness: 0.15 }],
 };
 
-/** Frontal frames, then each step followed by three frontal frames. */
-export function burst(steps: readonly ChallengeStep[], start = 1_000): TimedFrame[] {
-  const poses: Array<Partial<FrameAnalysis>> = [{}, {}, {}];
-  for (const step of steps) poses.push(...MOVES[step], {}, {}, {});
-  return poses.map((pose, i) => frame(start + i * 100, pose));
+/**
+ * What a person does: for each revealed step, two frontal frames (reacting), the move, three
+ * frontal frames. `performed[i]` is what they did while step i was showing: a move, none, or several.
+ */
+export function burst(performed: ReadonlyArray<ChallengeStep | null | ChallengeStep[]>): ChallengeFrame[] {
+  const frames: ChallengeFrame[] = [];
+  performed.forEach((moves, step) => {
+    const poses: Array<Partial<FrameAnalysis>> = [{}, {}];
+    for (const move of [moves ?? []].flat()) poses.push(...MOVES[move], {}, {}, {});
+    frames.push(...poses.map((pose) => frame(step, pose)));
+  });
+  return frames;
 }

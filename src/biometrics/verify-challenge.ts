@@ -1,5 +1,5 @@
 import type { ChallengeStep } from './challenge.ts';
-import { isChallengeStep } from './challenge.ts';
+import { isValidChallenge } from './challenge.ts';
 import type { FrameAnalysis } from './face-analysis.ts';
 import { faceSimilarity } from './face-similarity.ts';
 import { performedSteps } from './performed-steps.ts';
@@ -8,14 +8,17 @@ import type { PerformedStep } from './performed-steps.ts';
 export type ChallengeReason =
   | 'challenge_invalid'
   | 'challenge_expired'
+  | 'challenge_too_fast'
+  | 'challenge_replayed'
   | 'challenge_too_few_frames'
+  | 'challenge_too_many_frames'
   | 'challenge_multiple_faces'
   | 'challenge_face_not_found'
   | 'challenge_face_changed'
   | 'challenge_not_performed'
   | 'liveness_spoof_suspected';
 
-/** Frames with exactly one face needed to judge a burst (3 steps at >= 8 frames/s take ~3 s). */
+/** Frames with exactly one face needed to judge a burst (a step at >= 8 frames/s gives ~12). */
 export const MIN_CHALLENGE_FRAMES = 8;
 /** More frames than this share without a face and the burst is not judged. */
 export const MAX_FACELESS_SHARE = 0.25;
@@ -37,14 +40,16 @@ export const TURNED_FRAME_MATCH_THRESHOLD = 0.928;
  */
 export const PASSIVE_SPOOF_THRESHOLD = 0.5;
 
+/** A frame as the server received it: `step` is the step that had been revealed when it arrived. */
+export type ChallengeFrame = FrameAnalysis & { step: number };
+
 export interface ChallengeInput {
   steps: readonly ChallengeStep[];
-  frames: ReadonlyArray<FrameAnalysis & { timestamp: number }>;
-  /** Epoch milliseconds; frames must be stamped inside [issuedAt, expiresAt]. */
-  issuedAt: number;
-  expiresAt: number;
-  /** Server time the burst arrived (client timestamps alone are not trusted for expiry). */
-  receivedAt?: number;
+  /**
+   * Every frame of the challenge in the order the server received them (never sorted by a client
+   * timestamp), each tagged with the step that was revealed when it arrived.
+   */
+  frames: readonly ChallengeFrame[];
   /** The selfie (or enrolled) template every frame must match. */
   enrolledEmbedding: readonly number[] | null;
   /** The 1:1 match threshold used for frontal frames. */
@@ -78,29 +83,36 @@ const median = (values: readonly number[]): number | null => {
 const minimum = (values: readonly number[]): number | null => (values.length === 0 ? null : Math.min(...values));
 
 /**
- * Every asked step in the asked order. Extra blinks anywhere are tolerated (people blink
- * without being asked); an extra or out-of-order head turn is not.
+ * Every asked step in the asked order, each seen in frames that arrived after it was revealed
+ * (`revealedAt(frame)` is the step revealed when that frame arrived) and at the latest while the
+ * next step was showing (people react late). A move seen before it was asked is a replay's mark.
+ * Extra blinks anywhere are tolerated (people blink without being asked); an extra, early or
+ * out-of-order head turn is not.
  */
-export function stepsPerformedInOrder(asked: readonly ChallengeStep[], performed: readonly PerformedStep[]): boolean {
+export function stepsPerformedInOrder(
+  asked: readonly ChallengeStep[], performed: readonly PerformedStep[], revealedAt: (frame: number) => number = () => 0,
+): boolean {
   let next = 0;
-  for (const { step } of performed) {
-    if (next < asked.length && step === asked[next]) next++;
+  for (const { step, frame } of performed) {
+    const revealed = revealedAt(frame);
+    if (next < asked.length && step === asked[next] && revealed >= next && revealed <= next + 1) next++;
     else if (step !== 'blink') return false;
   }
   return next === asked.length;
 }
 
-/** Judges one challenge burst. Pure: the frames were analysed by FaceMatcher.analyzeFrames. */
+/**
+ * Judges the frames of one challenge. Pure: the frames were analysed by FaceMatcher.analyzeFrames;
+ * their order and step tags come from the server (timing is checked where they are received).
+ */
 export function verifyChallenge(input: ChallengeInput): ChallengeResult {
   const reasons = new Set<ChallengeReason>();
-  const frames = [...input.frames].sort((a, b) => a.timestamp - b.timestamp);
+  const frames = input.frames;
   const single = frames.filter((f) => f.faceCount === 1);
   const withFace = frames.filter((f) => f.faceCount >= 1);
 
-  const validSteps = input.steps.length > 0 && input.steps.every(isChallengeStep) && new Set(input.steps).size === input.steps.length;
+  const validSteps = isValidChallenge(input.steps);
   if (!validSteps) reasons.add('challenge_invalid');
-  const late = input.receivedAt !== undefined && input.receivedAt > input.expiresAt;
-  if (late || frames.some((f) => !(f.timestamp >= input.issuedAt && f.timestamp <= input.expiresAt))) reasons.add('challenge_expired');
   if (single.length < MIN_CHALLENGE_FRAMES) reasons.add('challenge_too_few_frames');
   if (frames.some((f) => f.faceCount > 1)) reasons.add('challenge_multiple_faces');
   if (frames.length > 0 && (frames.length - withFace.length) / frames.length > MAX_FACELESS_SHARE) reasons.add('challenge_face_not_found');
@@ -126,7 +138,7 @@ export function verifyChallenge(input: ChallengeInput): ChallengeResult {
   }
 
   const { baselineYaw, steps: performed } = performedSteps(single);
-  if (validSteps && !stepsPerformedInOrder(input.steps, performed)) reasons.add('challenge_not_performed');
+  if (validSteps && !stepsPerformedInOrder(input.steps, performed, (index) => single[index]!.step)) reasons.add('challenge_not_performed');
 
   const livenessScore = median(single.flatMap((f) => (f.passive.liveness === null ? [] : [f.passive.liveness])));
   if (livenessScore !== null && livenessScore < PASSIVE_SPOOF_THRESHOLD) reasons.add('liveness_spoof_suspected');

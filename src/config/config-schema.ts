@@ -62,6 +62,14 @@ export const CONFIG_KEYS = {
     env: 'VERID_CHALLENGE_TTL_SECONDS', type: 'integer', default: 60,
     description: 'How long a liveness challenge stays valid after it is issued.',
   },
+  livenessSteps: {
+    env: 'VERID_LIVENESS_STEPS', type: 'integer', default: 5,
+    description: 'Moves per liveness challenge (3 to 8), revealed one at a time. A recording fits a fresh 5-step challenge with probability 1/48 (docs/liveness.md).',
+  },
+  maxChallengesPerHour: {
+    env: 'VERID_MAX_CHALLENGES_PER_HOUR', type: 'integer', default: 10,
+    description: 'Liveness challenges one person (the identity re-verifying, or the document being enrolled) may be issued per hour, across sessions.',
+  },
   engineThreads: {
     env: 'VERID_ENGINE_THREADS', type: 'integer', default: 1,
     description: 'Worker threads for each engine pool (document OCR, face analysis).',

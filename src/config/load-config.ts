@@ -16,6 +16,8 @@ export interface Config {
   maxCaptureAttempts: number;
   requireLiveness: boolean;
   challengeTtlSeconds: number;
+  livenessSteps: number;
+  maxChallengesPerHour: number;
   engineThreads: number;
   maxImageBytes: number;
   clientSecretGraceSeconds: number;
@@ -93,6 +95,9 @@ function validate(config: Config): void {
   if (config.maxCaptureAttempts < 1) throw new ConfigError('VERID_MAX_CAPTURE_ATTEMPTS must be at least 1');
   if (config.challengeTtlSeconds < 5) throw new ConfigError('VERID_CHALLENGE_TTL_SECONDS must be at least 5');
   if (config.engineThreads < 1) throw new ConfigError('VERID_ENGINE_THREADS must be at least 1');
+  // src/biometrics/challenge.ts: MIN_CHALLENGE_LENGTH .. MAX_CHALLENGE_LENGTH
+  if (config.livenessSteps < 3 || config.livenessSteps > 8) throw new ConfigError('VERID_LIVENESS_STEPS must be between 3 and 8');
+  if (config.maxChallengesPerHour < 1) throw new ConfigError('VERID_MAX_CHALLENGES_PER_HOUR must be at least 1');
   if (config.mode === 'production') {
     if (config.devDefaults.length > 0) {
       throw new ConfigError(`production mode refuses development defaults; set ${config.devDefaults.join(', ')}`);

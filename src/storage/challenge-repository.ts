@@ -1,6 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
+import { randomId, type DataCipher } from '../security/index.ts';
 import type { ChallengeStore, LivenessChallenge } from '../verification/index.ts';
 import type { Database, LivenessChallengeTable } from './database-schema.ts';
+import { packFrames, unpackFrames } from './frame-pack.ts';
 
 function toChallenge(row: Selectable<LivenessChallengeTable>): LivenessChallenge {
   return {
@@ -11,24 +13,32 @@ function toChallenge(row: Selectable<LivenessChallengeTable>): LivenessChallenge
     expiresAt: row.expires_at,
     status: row.status,
     result: row.result ? JSON.parse(row.result) : null,
+    revealed: row.revealed,
+    stepRevealedAt: row.step_revealed_at,
+    subjectKey: row.subject_key,
   };
 }
 
-/** Liveness challenges: issued, then used exactly once (passed or failed), or superseded. */
+/** Liveness challenges: issued, revealed step by step, then used exactly once (passed or failed), or superseded. */
 export class ChallengeRepository implements ChallengeStore {
   readonly #db: Kysely<Database>;
+  readonly #cipher: DataCipher;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, cipher: DataCipher) {
     this.#db = db;
+    this.#cipher = cipher;
   }
 
-  async issue(challenge: Omit<LivenessChallenge, 'status' | 'result'>): Promise<void> {
+  async issue(challenge: Omit<LivenessChallenge, 'status' | 'result' | 'revealed' | 'stepRevealedAt'>): Promise<void> {
     await this.#db.transaction().execute(async (tx) => {
+      const open = tx.selectFrom('liveness_challenges').select('id').where('session_id', '=', challenge.interviewId).where('status', '=', 'issued');
+      await tx.deleteFrom('liveness_frames').where('challenge_id', 'in', open).execute();
       await tx.updateTable('liveness_challenges').set({ status: 'superseded' })
         .where('session_id', '=', challenge.interviewId).where('status', '=', 'issued').execute();
       await tx.insertInto('liveness_challenges').values({
         id: challenge.challengeId, session_id: challenge.interviewId, steps: JSON.stringify(challenge.steps), issued_at: challenge.issuedAt,
         expires_at: challenge.expiresAt, completed_at: null, status: 'issued', result: null, frames_encrypted: null,
+        revealed: 1, step_revealed_at: challenge.issuedAt, subject_key: challenge.subjectKey,
       }).execute();
     });
   }
@@ -44,16 +54,60 @@ export class ChallengeRepository implements ChallengeStore {
     return row ? toChallenge(row) : undefined;
   }
 
-  async countUsed(interviewId: string): Promise<number> {
-    const row = await this.#db.selectFrom('liveness_challenges').select((eb) => eb.fn.countAll<number>().as('used'))
-      .where('session_id', '=', interviewId).where('status', 'in', ['passed', 'failed']).executeTakeFirstOrThrow();
-    return Number(row.used);
+  async countIssued(interviewId: string): Promise<number> {
+    const row = await this.#db.selectFrom('liveness_challenges').select((eb) => eb.fn.countAll<number>().as('issued'))
+      .where('session_id', '=', interviewId).executeTakeFirstOrThrow();
+    return Number(row.issued);
+  }
+
+  async countIssuedForSubject(subjectKey: string, since: number): Promise<number> {
+    const row = await this.#db.selectFrom('liveness_challenges').select((eb) => eb.fn.countAll<number>().as('issued'))
+      .where('subject_key', '=', subjectKey).where('issued_at', '>=', since).executeTakeFirstOrThrow();
+    return Number(row.issued);
+  }
+
+  async addFrames(challengeId: string, step: number, frames: Uint8Array[], receivedAt: number): Promise<number> {
+    const id = randomId(16);
+    await this.#db.insertInto('liveness_frames').values({
+      id, challenge_id: challengeId, step, received_at: receivedAt, frame_count: frames.length,
+      frames_encrypted: this.#cipher.encrypt(packFrames(frames), `liveness:${challengeId}:${id}`),
+    }).execute();
+    const row = await this.#db.selectFrom('liveness_frames').select((eb) => eb.fn.sum<number>('frame_count').as('frames'))
+      .where('challenge_id', '=', challengeId).executeTakeFirstOrThrow();
+    return Number(row.frames);
+  }
+
+  async loadFrames(challengeId: string): Promise<Array<{ step: number; image: Uint8Array }>> {
+    const rows = await this.#db.selectFrom('liveness_frames').select(['id', 'step', 'frames_encrypted'])
+      .where('challenge_id', '=', challengeId).orderBy('step').orderBy('received_at').orderBy('id').execute();
+    return rows.flatMap((row) => unpackFrames(this.#cipher.decrypt(row.frames_encrypted, `liveness:${challengeId}:${row.id}`))
+      .map((image) => ({ step: row.step, image })));
+  }
+
+  async reveal(challengeId: string, revealed: number, at: number): Promise<boolean> {
+    const updated = await this.#db.updateTable('liveness_challenges').set({ revealed: revealed + 1, step_revealed_at: at })
+      .where('id', '=', challengeId).where('revealed', '=', revealed).where('status', '=', 'issued').executeTakeFirst();
+    return Number(updated.numUpdatedRows) === 1;
   }
 
   async complete(challengeId: string, status: 'passed' | 'failed', result: LivenessChallenge['result']): Promise<boolean> {
-    const updated = await this.#db.updateTable('liveness_challenges')
-      .set({ status, result: JSON.stringify(result), completed_at: Date.now() })
-      .where('id', '=', challengeId).where('status', '=', 'issued').executeTakeFirst();
-    return Number(updated.numUpdatedRows) === 1;
+    return this.#db.transaction().execute(async (tx) => {
+      const updated = await tx.updateTable('liveness_challenges')
+        .set({ status, result: JSON.stringify(result), completed_at: Date.now() })
+        .where('id', '=', challengeId).where('status', '=', 'issued').executeTakeFirst();
+      await tx.deleteFrom('liveness_frames').where('challenge_id', '=', challengeId).execute();
+      return Number(updated.numUpdatedRows) === 1;
+    });
+  }
+
+  async recordFrameDigests(challengeId: string, digests: string[]): Promise<string[]> {
+    const unique = [...new Set(digests)];
+    if (unique.length === 0) return [];
+    const seen = await this.#db.selectFrom('liveness_frame_digests').select('digest')
+      .where('digest', 'in', unique).where('challenge_id', '!=', challengeId).execute();
+    const now = Date.now();
+    await this.#db.insertInto('liveness_frame_digests').values(unique.map((digest) => ({ digest, challenge_id: challengeId, created_at: now })))
+      .onConflict((oc) => oc.column('digest').doNothing()).execute();
+    return seen.map((row) => row.digest);
   }
 }

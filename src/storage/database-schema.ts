@@ -86,6 +86,28 @@ export interface LivenessChallengeTable {
   /** JSON: status, reasons, passive scores; no PII. */
   result: string | null;
   frames_encrypted: Uint8Array | null;
+  /** How many steps have been shown to the client (the first at issue). */
+  revealed: number;
+  step_revealed_at: number;
+  subject_key: string | null;
+}
+
+/** Frames of an open challenge, one row per chunk received; deleted when the challenge completes. */
+export interface LivenessFrameTable {
+  id: string;
+  challenge_id: string;
+  step: number;
+  received_at: number;
+  frame_count: number;
+  /** The chunk's images, length-prefixed, encrypted. */
+  frames_encrypted: Uint8Array;
+}
+
+/** Keyed digests of every frame ever received, to recognise a re-used frame. */
+export interface LivenessFrameDigestTable {
+  digest: string;
+  challenge_id: string;
+  created_at: number;
 }
 
 export interface VerificationEventTable {
@@ -126,4 +148,6 @@ export interface Database {
   session_images: SessionImageTable;
   webhook_outbox: WebhookOutboxTable;
   liveness_challenges: LivenessChallengeTable;
+  liveness_frames: LivenessFrameTable;
+  liveness_frame_digests: LivenessFrameDigestTable;
 }

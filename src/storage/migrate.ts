@@ -5,12 +5,14 @@ import * as initial from './migrations/0001-initial.ts';
 import * as reverifyLiveness from './migrations/0002-reverify-liveness.ts';
 import * as expectedName from './migrations/0003-expected-name.ts';
 import * as noLoginHintIdentity from './migrations/0004-no-login-hint-identity.ts';
+import * as livenessSteps from './migrations/0005-liveness-steps.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
   '0002-reverify-liveness': reverifyLiveness,
   '0003-expected-name': expectedName,
   '0004-no-login-hint-identity': noLoginHintIdentity,
+  '0005-liveness-steps': livenessSteps,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

@@ -45,15 +45,14 @@ export interface ChallengeVerdict {
 
 /** Active liveness: random challenge steps, per-frame analysis, and the verdict. */
 export interface LivenessEngine {
-  createChallenge(): ChallengeStep[];
-  /** Starts the analysis of frames recorded so far; `verify` reuses it. Fire and forget. */
+  /** `length` random steps (a CSPRNG in production). */
+  createChallenge(length: number): ChallengeStep[];
+  /** Starts the analysis of frames received so far; `verify` reuses it. Fire and forget. */
   prefetch(frames: Uint8Array[]): void;
   verify(input: {
     steps: ChallengeStep[];
-    frames: Array<{ image: Uint8Array; timestamp: number }>;
-    issuedAt: number;
-    expiresAt: number;
-    receivedAt: number;
+    /** In the order the server received them; `step`: the step revealed when the frame arrived. */
+    frames: Array<{ image: Uint8Array; step: number }>;
     referenceEmbedding: number[];
   }): Promise<ChallengeVerdict>;
 }

@@ -5,8 +5,8 @@ export type {
 } from './engine-ports.ts';
 export { properCase, toIdentityClaims } from './identity-claims.ts';
 export { sniffImageType } from './image-format.ts';
-export { MAX_CHALLENGE_FRAMES, MAX_FRAME_BYTES, MIN_CHALLENGE_FRAMES } from './liveness-challenge.ts';
-export type { IssuedChallenge } from './liveness-challenge.ts';
+export { MAX_CHUNK_FRAMES, MAX_FRAME_BYTES, STEP_DEADLINE_MS, STEP_MIN_MS } from './liveness-challenge.ts';
+export type { FrameChunk, IssuedChallenge, RevealedStep, StepResult } from './liveness-challenge.ts';
 export type {
   ChallengeStore, DocumentRecord, IdentityClaims, IdentityStore, LivenessChallenge, NewSession, OutboxMessage, SessionEvent, SessionPatch,
   SessionStore,

@@ -1,103 +1,165 @@
 import { AppError } from '../errors/index.ts';
 import { randomId } from '../security/index.ts';
+import { contentDigest } from './content-digest.ts';
 import type { ChallengeVerdict } from './engine-ports.ts';
 import { sniffImageType } from './image-format.ts';
-import { enrolledTemplate } from './process-face.ts';
+import type { LivenessChallenge } from './ports.ts';
+import { documentKey, enrolledTemplate } from './process-face.ts';
 import type { VerificationSession } from './session.ts';
 import { assertCapturing } from './session-lifecycle.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
-export const MIN_CHALLENGE_FRAMES = 3;
-export const MAX_CHALLENGE_FRAMES = 60;
-export const MAX_FRAME_BYTES = 1_000_000;
+/** Frames one request may carry, and the largest frame (the page sends ~20 KB frames, 320 px wide). */
+export const MAX_CHUNK_FRAMES = 40;
+export const MAX_FRAME_BYTES = 300_000;
+/** Frames of one challenge in all (a step of 1.5 s at 10 frames/s is 15). */
+export const MAX_CHALLENGE_FRAMES = 200;
+/** A step finished sooner after it was revealed than a person can react and move is refused. */
+export const STEP_MIN_MS = 700;
+/** A step must be finished this long after it was revealed, by server receipt time. */
+export const STEP_DEADLINE_MS = 6_000;
+const HOUR_MS = 3_600_000;
+
+export interface RevealedStep {
+  index: number;
+  action: string;
+  /** Server time by which the step must be finished (epoch ms). */
+  deadlineAt: number;
+}
 
 export interface IssuedChallenge {
   challengeId: string;
-  steps: string[];
+  totalSteps: number;
+  step: RevealedStep;
   expiresAt: number;
 }
 
-/** A fresh random, single-use, time-limited challenge; earlier open ones stop counting. Limited tries per session. */
-export async function issueChallenge(deps: VerificationDeps, session: VerificationSession): Promise<IssuedChallenge> {
-  assertCapturing(session);
-  // Each try is a fresh random challenge, but unlimited tries would let an attacker fish for one
-  // a replay happens to satisfy.
-  if (await deps.challenges.countUsed(session.interviewId) >= deps.maxCaptureAttempts) {
-    throw new AppError('attempts_exhausted', `The liveness check was already tried ${deps.maxCaptureAttempts} times in this session`);
-  }
-  const issuedAt = Date.now();
-  const challenge = {
-    challengeId: randomId(16), interviewId: session.interviewId, steps: deps.liveness.createChallenge(),
-    issuedAt, expiresAt: issuedAt + deps.challengeTtlSeconds * 1000,
-  };
-  await deps.challenges.issue(challenge);
-  await deps.sessions.appendEvent(session.interviewId, { type: 'liveness.challenge_issued', data: { challengeId: challenge.challengeId, steps: challenge.steps } });
-  return { challengeId: challenge.challengeId, steps: challenge.steps, expiresAt: challenge.expiresAt };
+/** The answer to a chunk of frames: the challenge goes on (with the next step once one is finished), or its verdict. */
+export type StepResult =
+  | { status: 'IN_PROGRESS'; next: RevealedStep | null }
+  | ({ status: 'OK' | 'FAIL' } & ChallengeVerdict);
+
+export interface FrameChunk {
+  challengeId: string;
+  /** The step being performed (the last one revealed). */
+  step: number;
+  frames: Uint8Array[];
+  /** The step is finished: reveal the next one, or judge the challenge after the last. */
+  done: boolean;
 }
 
-type Frame = { image: Uint8Array; timestamp: number };
+function revealed(challenge: Pick<LivenessChallenge, 'steps'>, index: number, at: number): RevealedStep {
+  return { index, action: challenge.steps[index]!, deadlineAt: at + STEP_DEADLINE_MS };
+}
 
-/** Frame count, size and type, then the challenge: it must be this session's and still open. */
-async function openChallenge(deps: VerificationDeps, session: VerificationSession, challengeId: string, frames: Frame[], minFrames: number) {
-  assertCapturing(session);
-  if (frames.length < minFrames || frames.length > MAX_CHALLENGE_FRAMES) {
-    throw new AppError('validation_failed', `Send between ${minFrames} and ${MAX_CHALLENGE_FRAMES} frames`);
-  }
-  frames.forEach((frame, index) => {
-    if (frame.image.length > MAX_FRAME_BYTES) throw new AppError('payload_too_large', `Frame ${index} is larger than ${MAX_FRAME_BYTES} bytes`);
-    if (!sniffImageType(frame.image)) throw new AppError('invalid_image', `Frame ${index} is not a JPEG, PNG or WebP image`);
-  });
-  const challenge = await deps.challenges.find(challengeId);
-  if (!challenge || challenge.interviewId !== session.interviewId) throw new AppError('not_found', 'No such challenge for this session');
-  if (challenge.status !== 'issued') throw new AppError('conflict', `The challenge was already ${challenge.status === 'superseded' ? 'replaced by a newer one' : 'used'}`);
-  return challenge;
+/** Whose liveness attempts a session spends: the identity re-verifying, or the document being enrolled. */
+async function subjectOf(deps: VerificationDeps, session: VerificationSession): Promise<string | null> {
+  if (session.mode === 'reverify') return session.identityId ? `identity:${session.identityId}` : null;
+  const document = await deps.sessions.loadDocument(session.interviewId);
+  return document?.fields ? `document:${documentKey(deps, document)}` : null;
 }
 
 /**
- * Frames recorded so far for a challenge still being performed: their analysis starts now, and the
- * complete burst sent to submitChallenge reuses it. Nothing is judged, stored or used up.
+ * A fresh random, single-use, time-limited challenge; only its first step is revealed. Every
+ * challenge issued is an attempt: at most VERID_MAX_CAPTURE_ATTEMPTS per session, and at most
+ * VERID_MAX_CHALLENGES_PER_HOUR per person across sessions.
  */
-export async function prefetchChallengeFrames(
-  deps: VerificationDeps, session: VerificationSession, challengeId: string, frames: Frame[], sentBefore: number,
-): Promise<number> {
-  await openChallenge(deps, session, challengeId, frames, 1);
-  // A burst has at most MAX_CHALLENGE_FRAMES frames: more sent ahead would only be work for nothing.
-  if (sentBefore + frames.length > MAX_CHALLENGE_FRAMES) {
-    throw new AppError('rate_limited', `At most ${MAX_CHALLENGE_FRAMES} frames can be sent ahead for one challenge`);
+export async function issueChallenge(deps: VerificationDeps, session: VerificationSession): Promise<IssuedChallenge> {
+  assertCapturing(session);
+  if (await deps.challenges.countIssued(session.interviewId) >= deps.maxCaptureAttempts) {
+    throw new AppError('attempts_exhausted', `The liveness check was already tried ${deps.maxCaptureAttempts} times in this session`);
   }
-  deps.liveness.prefetch(frames.map((frame) => frame.image));
-  return frames.length;
-}
-
-/** Checks the burst of frames the person recorded while performing the challenge. */
-export async function submitChallenge(
-  deps: VerificationDeps, session: VerificationSession, challengeId: string, frames: Frame[],
-): Promise<ChallengeVerdict> {
-  const challenge = await openChallenge(deps, session, challengeId, frames, MIN_CHALLENGE_FRAMES);
-  const referenceEmbedding = await referenceFor(deps, session);
-  const receivedAt = Date.now();
-  const verdict = await deps.liveness.verify({
-    steps: challenge.steps, frames, issuedAt: challenge.issuedAt, expiresAt: challenge.expiresAt, receivedAt, referenceEmbedding,
-  });
-  const stored = await deps.challenges.complete(challengeId, verdict.status === 'OK' ? 'passed' : 'failed',
-    { reasons: verdict.reasons, livenessScore: verdict.livenessScore });
-  if (!stored) throw new AppError('conflict', 'The challenge was already used');
+  const issuedAt = Date.now();
+  const subjectKey = await subjectOf(deps, session);
+  if (subjectKey && await deps.challenges.countIssuedForSubject(subjectKey, issuedAt - HOUR_MS) >= deps.maxChallengesPerHour) {
+    throw new AppError('rate_limited', 'Too many liveness checks for this person in the last hour; try again later');
+  }
+  const challenge = {
+    challengeId: randomId(16), interviewId: session.interviewId, steps: deps.liveness.createChallenge(deps.livenessSteps),
+    issuedAt, expiresAt: issuedAt + deps.challengeTtlSeconds * 1000, subjectKey,
+  };
+  await deps.challenges.issue(challenge);
   await deps.sessions.appendEvent(session.interviewId, {
-    type: 'liveness.checked', data: { challengeId, status: verdict.status, reasons: verdict.reasons, livenessScore: verdict.livenessScore },
+    type: 'liveness.challenge_issued', data: { challengeId: challenge.challengeId, totalSteps: challenge.steps.length },
   });
-  return verdict;
+  return { challengeId: challenge.challengeId, totalSteps: challenge.steps.length, step: revealed(challenge, 0, issuedAt), expiresAt: challenge.expiresAt };
 }
 
-/** Frames must show the person of the selfie (enrol) or the enrolled person (re-verify). */
-async function referenceFor(deps: VerificationDeps, session: VerificationSession): Promise<number[]> {
+function checkFrames(frames: Uint8Array[]): void {
+  if (frames.length > MAX_CHUNK_FRAMES) throw new AppError('validation_failed', `Send at most ${MAX_CHUNK_FRAMES} frames at a time`);
+  frames.forEach((frame, index) => {
+    if (frame.length > MAX_FRAME_BYTES) throw new AppError('payload_too_large', `Frame ${index} is larger than ${MAX_FRAME_BYTES} bytes`);
+    if (!sniffImageType(frame)) throw new AppError('invalid_image', `Frame ${index} is not a JPEG, PNG or WebP image`);
+  });
+}
+
+/**
+ * Frames recorded while performing the revealed step, in the order the person's camera gave them.
+ * The server stamps them with the step and its own receipt time: order and timing never come from
+ * the client. Finishing a step reveals the next; finishing the last judges every frame received.
+ */
+export async function submitChallengeFrames(deps: VerificationDeps, session: VerificationSession, chunk: FrameChunk): Promise<StepResult> {
+  assertCapturing(session);
+  checkFrames(chunk.frames);
+  const challenge = await deps.challenges.find(chunk.challengeId);
+  if (!challenge || challenge.interviewId !== session.interviewId) throw new AppError('not_found', 'No such challenge for this session');
+  if (challenge.status !== 'issued') throw new AppError('conflict', `The challenge was already ${challenge.status === 'superseded' ? 'replaced by a newer one' : 'used'}`);
+  const current = challenge.revealed - 1;
+  if (chunk.step !== current) throw new AppError('conflict', `Step ${chunk.step} is not the step being performed (${current})`);
+  const now = Date.now();
+  if (now > challenge.expiresAt || now > challenge.stepRevealedAt + STEP_DEADLINE_MS) return fail(deps, challenge, ['challenge_expired']);
+  if (chunk.frames.length > 0) {
+    const digests = chunk.frames.map((frame) => contentDigest(deps, frame, 'liveness-frame'));
+    if ((await deps.challenges.recordFrameDigests(challenge.challengeId, digests)).length > 0) return fail(deps, challenge, ['challenge_replayed']);
+    if (await deps.challenges.addFrames(challenge.challengeId, current, chunk.frames, now) > MAX_CHALLENGE_FRAMES) {
+      return fail(deps, challenge, ['challenge_too_many_frames']);
+    }
+    deps.liveness.prefetch(chunk.frames);
+  }
+  if (!chunk.done) return { status: 'IN_PROGRESS', next: null };
+  if (now - challenge.stepRevealedAt < STEP_MIN_MS) return fail(deps, challenge, ['challenge_too_fast']);
+  if (current < challenge.steps.length - 1) {
+    if (!(await deps.challenges.reveal(challenge.challengeId, challenge.revealed, now))) throw new AppError('conflict', 'The challenge changed meanwhile');
+    return { status: 'IN_PROGRESS', next: revealed(challenge, current + 1, now) };
+  }
+  return judge(deps, session, challenge);
+}
+
+async function judge(deps: VerificationDeps, session: VerificationSession, challenge: LivenessChallenge): Promise<StepResult> {
+  const frames = await deps.challenges.loadFrames(challenge.challengeId);
+  const reference = await referenceFor(deps, session);
+  const verdict = await deps.liveness.verify({ steps: challenge.steps, frames, referenceEmbedding: reference.embedding });
+  return record(deps, challenge, verdict, reference.selfieDigest);
+}
+
+function fail(deps: VerificationDeps, challenge: LivenessChallenge, reasons: string[]): Promise<StepResult> {
+  return record(deps, challenge, { status: 'FAIL', reasons, livenessScore: null });
+}
+
+async function record(deps: VerificationDeps, challenge: LivenessChallenge, verdict: ChallengeVerdict, selfieDigest: string | null = null): Promise<StepResult> {
+  const stored = await deps.challenges.complete(challenge.challengeId, verdict.status === 'OK' ? 'passed' : 'failed',
+    { reasons: verdict.reasons, livenessScore: verdict.livenessScore, selfieDigest });
+  if (!stored) throw new AppError('conflict', 'The challenge was already used');
+  await deps.sessions.appendEvent(challenge.interviewId, {
+    type: 'liveness.checked',
+    data: { challengeId: challenge.challengeId, status: verdict.status, reasons: verdict.reasons, livenessScore: verdict.livenessScore },
+  });
+  return { ...verdict };
+}
+
+/**
+ * Frames must show the person of the selfie (enrol) or the enrolled person (re-verify). When it is
+ * the selfie, the verdict is bound to that selfie's digest: the decision holds only for it.
+ */
+async function referenceFor(deps: VerificationDeps, session: VerificationSession): Promise<{ embedding: number[]; selfieDigest: string | null }> {
   if (session.mode === 'reverify') {
     const template = await enrolledTemplate(deps, session);
     if (!template) throw new AppError('invalid_state', 'The identity has no enrolled face');
-    return template;
+    return { embedding: template, selfieDigest: null };
   }
   const selfie = await deps.sessions.loadImage(session.interviewId, 'face');
-  if (!selfie) throw new AppError('invalid_state', 'Upload the selfie before the liveness challenge');
+  if (!selfie) throw new AppError('invalid_state', 'Upload the selfie before finishing the liveness challenge');
   const analysis = await deps.faces.analyze(selfie.data, 'selfie');
   if (!analysis.embedding) throw new AppError('invalid_state', 'No usable face in the selfie; upload a new selfie first');
-  return analysis.embedding;
+  return { embedding: analysis.embedding, selfieDigest: contentDigest(deps, selfie.data, 'selfie') };
 }

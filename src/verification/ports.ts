@@ -107,20 +107,41 @@ export interface IdentityStore {
 export interface LivenessChallenge {
   challengeId: string;
   interviewId: string;
+  /** Every step, in order; only the first `revealed` have been shown to the client. */
   steps: string[];
   issuedAt: number;
   expiresAt: number;
   status: 'issued' | 'passed' | 'failed' | 'superseded';
-  result: { reasons: string[]; livenessScore: number | null } | null;
+  /** `selfieDigest`: the selfie the frames were matched against (enrolment), so a later selfie swap is seen. */
+  result: { reasons: string[]; livenessScore: number | null; selfieDigest?: string | null } | null;
+  revealed: number;
+  /** Server time (epoch ms) the current step was revealed: its deadline runs from here. */
+  stepRevealedAt: number;
+  /** Whose attempts this counts towards (enrolled identity, or the document's blind index), if known. */
+  subjectKey: string | null;
 }
 
 export interface ChallengeStore {
-  /** Creates a challenge and supersedes the session's open ones, in one transaction. */
-  issue(challenge: Omit<LivenessChallenge, 'status' | 'result'>): Promise<void>;
+  /** Creates a challenge (first step revealed) and supersedes the session's open ones, dropping their frames, in one transaction. */
+  issue(challenge: Omit<LivenessChallenge, 'status' | 'result' | 'revealed' | 'stepRevealedAt'>): Promise<void>;
   find(challengeId: string): Promise<LivenessChallenge | undefined>;
+  /** The session's most recently completed challenge. */
   latest(interviewId: string): Promise<LivenessChallenge | undefined>;
-  /** How many of the session's challenges were used (passed or failed). */
-  countUsed(interviewId: string): Promise<number>;
-  /** Completes an `issued` challenge (single use); false when it was already used or superseded. */
+  /** Challenges issued to the session (every one counts as an attempt, used or not). */
+  countIssued(interviewId: string): Promise<number>;
+  /** Challenges issued for `subjectKey` since `since` (epoch ms), across sessions. */
+  countIssuedForSubject(subjectKey: string, since: number): Promise<number>;
+  /** Stores frames (encrypted) received for `step` of an open challenge, at server time `receivedAt`; returns how many it holds now. */
+  addFrames(challengeId: string, step: number, frames: Uint8Array[], receivedAt: number): Promise<number>;
+  /** The challenge's frames in the order they were received. */
+  loadFrames(challengeId: string): Promise<Array<{ step: number; image: Uint8Array }>>;
+  /** Reveals the step after `revealed` (compare-and-set); false when it changed meanwhile or the challenge is closed. */
+  reveal(challengeId: string, revealed: number, at: number): Promise<boolean>;
+  /** Completes an `issued` challenge (single use) and drops its frames; false when it was already used or superseded. */
   complete(challengeId: string, status: 'passed' | 'failed', result: LivenessChallenge['result']): Promise<boolean>;
+  /**
+   * Records the frames' digests for `challengeId` and returns those already recorded for another
+   * challenge (a re-used frame). Digests are keyed hashes, never the images.
+   */
+  recordFrameDigests(challengeId: string, digests: string[]): Promise<string[]>;
 }

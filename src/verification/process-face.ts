@@ -1,5 +1,6 @@
 import { AppError } from '../errors/index.ts';
 import { decide, documentOutcome, type Decision, type LivenessOutcome } from './decision-policy.ts';
+import { contentDigest } from './content-digest.ts';
 import type { FaceAnalysis } from './engine-ports.ts';
 import { toIdentityClaims } from './identity-claims.ts';
 import type { DocumentRecord } from './ports.ts';
@@ -19,10 +20,18 @@ export async function enrolledTemplate(deps: VerificationDeps, session: Verifica
   return session.identityId ? deps.identities.findFaceTemplate(session.identityId) : undefined;
 }
 
-async function livenessOutcome(deps: VerificationDeps, session: VerificationSession): Promise<LivenessOutcome> {
+/**
+ * The latest challenge's verdict. At enrolment it holds only for the selfie its frames were matched
+ * against: a selfie uploaded after a passed challenge (someone else's photo) fails the liveness.
+ */
+async function livenessOutcome(deps: VerificationDeps, session: VerificationSession, selfie: Uint8Array): Promise<LivenessOutcome> {
   const challenge = await deps.challenges.latest(session.interviewId);
   const status = challenge?.status === 'passed' ? 'OK' : challenge?.status === 'failed' ? 'FAIL' : 'UNKNOWN';
-  return { status, required: deps.requireLiveness, livenessScore: challenge?.result?.livenessScore ?? null, reasons: challenge?.result?.reasons ?? [] };
+  const outcome = { status, required: deps.requireLiveness, livenessScore: challenge?.result?.livenessScore ?? null, reasons: challenge?.result?.reasons ?? [] } as const;
+  if (status === 'OK' && session.mode !== 'reverify' && challenge?.result?.selfieDigest !== contentDigest(deps, selfie, 'selfie')) {
+    return { ...outcome, status: 'FAIL', reasons: ['challenge_face_changed'] };
+  }
+  return outcome;
 }
 
 /** The face the selfie must match: the document portrait (enrol) or the enrolled template (re-verify). */
@@ -59,7 +68,7 @@ export async function processFace(deps: VerificationDeps, session: VerificationS
       await transition(deps, processing, 'face_captured', { type: 'face.retry', data: { reasons: selfie.reasons, attempt: attempts } });
       return { session: await reload(deps, session), retryReasons: selfie.reasons };
     }
-    return { session: await decideAndRecord(deps, processing, document, ref, selfie), retryReasons: [] };
+    return { session: await decideAndRecord(deps, processing, document, ref, selfie, selfieImage.data), retryReasons: [] };
   } catch (error) {
     await deps.sessions.transition(session.interviewId, 'processing', 'face_captured', { type: 'processing.aborted', data: {} });
     throw error;
@@ -68,7 +77,7 @@ export async function processFace(deps: VerificationDeps, session: VerificationS
 
 async function decideAndRecord(
   deps: VerificationDeps, session: VerificationSession, document: DocumentRecord | undefined,
-  ref: { embedding: number[] | null; reason: string }, selfie: FaceAnalysis,
+  ref: { embedding: number[] | null; reason: string }, selfie: FaceAnalysis, selfieImage: Uint8Array,
 ): Promise<VerificationSession> {
   const similarity = ref.embedding && selfie.embedding && selfie.reasons.length === 0 ? deps.faces.similarity(ref.embedding, selfie.embedding) : null;
   const enrolling = session.mode === 'enroll';
@@ -79,7 +88,7 @@ async function decideAndRecord(
     mode: enrolling ? 'enroll' : 'reverify',
     document: document && documentOutcome(document),
     face: { referenceFound: ref.embedding !== null, referenceReason: ref.reason, selfieReasons: selfie.reasons, selfieQuality: selfie.quality, similarity, threshold: deps.faces.threshold },
-    liveness: await livenessOutcome(deps, session),
+    liveness: await livenessOutcome(deps, session, selfieImage),
     duplicate,
     identityId: session.identityId,
   });
@@ -101,7 +110,8 @@ async function enrol(deps: VerificationDeps, session: VerificationSession, docum
   return identityId;
 }
 
-function documentKey(deps: VerificationDeps, document: DocumentRecord): string {
+/** The document's blind index: issuing country, type and number (the identity's lookup key). */
+export function documentKey(deps: VerificationDeps, document: DocumentRecord): string {
   const f = document.fields!;
   return deps.blindIndex(`${f.issuingCountry}|${f.documentType}|${f.documentNumber}`, 'document');
 }

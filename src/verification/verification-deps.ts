@@ -21,4 +21,8 @@ export interface VerificationDeps {
   /** A session without a passed liveness challenge fails. */
   requireLiveness: boolean;
   challengeTtlSeconds: number;
+  /** Steps per liveness challenge (VERID_LIVENESS_STEPS). */
+  livenessSteps: number;
+  /** Liveness challenges one person may be issued per hour, across sessions. */
+  maxChallengesPerHour: number;
 }

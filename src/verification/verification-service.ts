@@ -1,8 +1,7 @@
 import { AppError } from '../errors/index.ts';
 import { hashSecret } from '../security/index.ts';
 import { addImage } from './capture.ts';
-import type { ChallengeVerdict } from './engine-ports.ts';
-import { issueChallenge, prefetchChallengeFrames, submitChallenge, type IssuedChallenge } from './liveness-challenge.ts';
+import { issueChallenge, submitChallengeFrames, type FrameChunk, type IssuedChallenge, type StepResult } from './liveness-challenge.ts';
 import type { DocumentRecord } from './ports.ts';
 import { processId, type ProcessIdResult } from './process-document.ts';
 import { processFace, type ProcessFaceResult } from './process-face.ts';
@@ -13,8 +12,6 @@ import type { VerificationDeps } from './verification-deps.ts';
 /** The verification session use cases shared by the OIDC login, the Omni API and the B2B API. */
 export class VerificationService {
   readonly #deps: VerificationDeps;
-  /** Frames sent ahead per challenge (POST /omni/liveness/prefetch-frames), bounded per challenge. */
-  readonly #prefetched = new Map<string, number>();
 
   constructor(deps: VerificationDeps) {
     this.#deps = deps;
@@ -81,21 +78,8 @@ export class VerificationService {
     return issueChallenge(this.#deps, session);
   }
 
-  async prefetchChallengeFrames(session: VerificationSession, challengeId: string, frames: Array<{ image: Uint8Array; timestamp: number }>): Promise<number> {
-    const sentBefore = this.#prefetched.get(challengeId) ?? 0;
-    const received = await prefetchChallengeFrames(this.#deps, session, challengeId, frames, sentBefore);
-    this.#prefetched.delete(challengeId);
-    this.#prefetched.set(challengeId, sentBefore + received);
-    // Counts of recent challenges only (per instance): enough to bound the work one token can ask for.
-    for (const [oldest] of this.#prefetched) {
-      if (this.#prefetched.size <= 1000) break;
-      this.#prefetched.delete(oldest);
-    }
-    return received;
-  }
-
-  submitChallenge(session: VerificationSession, challengeId: string, frames: Array<{ image: Uint8Array; timestamp: number }>): Promise<ChallengeVerdict> {
-    return submitChallenge(this.#deps, session, challengeId, frames);
+  submitChallengeFrames(session: VerificationSession, chunk: FrameChunk): Promise<StepResult> {
+    return submitChallengeFrames(this.#deps, session, chunk);
   }
 
   loadDocument(session: VerificationSession): Promise<DocumentRecord | undefined> {

@@ -5,6 +5,7 @@ import { Browser } from '../helpers/browser.ts';
 import { face } from '../helpers/fixtures.ts';
 import { openCapturePage, verifyInBrowser } from '../helpers/login-flow.ts';
 import { authorizationRequest, testClient } from '../helpers/relying-party.ts';
+import { omniCall } from '../helpers/omni-call.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { generatePassport, type SyntheticDocumentSpec } from '../support/synthetic-document.ts';
 
@@ -34,14 +35,7 @@ describe('identity binding: login_hint is never an identity, id_token_hint is th
     });
   }
 
-  async function call(token: string, path: string, body?: Buffer) {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'image/jpeg' } : {}) },
-      body: body ? new Uint8Array(body) : undefined,
-    });
-    return { status: response.status, body: await response.json() as Record<string, unknown> };
-  }
+  const call = (token: string, path: string, body?: Buffer) => omniCall(server.baseUrl, token, path, body);
 
   async function login(client: oidc.Configuration, extra: Record<string, string>, images: { front: Buffer; selfie: Buffer }) {
     const request = await authorizationRequest(client, { prompt: 'login', ...extra });

@@ -190,18 +190,42 @@ for (const backend of backends) {
       assert.ok(!Buffer.from(raw.claims_encrypted).includes(Buffer.from('Lovelace')));
     });
 
-    test('liveness challenges: issuing supersedes open ones; each is used once', async () => {
-      const repo = new ChallengeRepository(handle.db);
-      const base = { interviewId: 's1', steps: ['turn_left', 'blink'], issuedAt: 1, expiresAt: 2 };
+    test('liveness challenges: issuing supersedes open ones; steps are revealed in turn; each is used once', async () => {
+      const repo = new ChallengeRepository(handle.db, cipher);
+      const base = { interviewId: 's1', steps: ['turn_left', 'blink'], issuedAt: 1, expiresAt: 2, subjectKey: 'identity:x' };
       await repo.issue({ ...base, challengeId: 'c1' });
-      await repo.issue({ ...base, challengeId: 'c2' });
+      await repo.addFrames('c1', 0, [Buffer.from('frame-of-c1')], 5);
+      await repo.issue({ ...base, challengeId: 'c2', issuedAt: 10 });
       assert.equal((await repo.find('c1'))?.status, 'superseded');
-      assert.deepEqual((await repo.find('c2'))?.steps, ['turn_left', 'blink']);
+      assert.deepEqual(await repo.loadFrames('c1'), [], 'a superseded challenge\'s frames are dropped');
+      const c2 = await repo.find('c2');
+      assert.deepEqual([c2?.steps, c2?.revealed, c2?.stepRevealedAt, c2?.subjectKey], [['turn_left', 'blink'], 1, 10, 'identity:x']);
+      assert.equal(await repo.countIssued('s1'), 2, 'every challenge issued counts');
+      assert.equal(await repo.countIssuedForSubject('identity:x', 5), 1);
+      assert.equal(await repo.countIssuedForSubject('identity:x', 0), 2);
+
+      const frame = (text: string) => new Uint8Array(Buffer.from(text));
+      assert.equal(await repo.addFrames('c2', 0, [frame('JPEG-A'), frame('JPEG-B')], 20), 2);
+      assert.equal(await repo.addFrames('c2', 0, [frame('JPEG-C')], 21), 3, 'frames held so far');
+      assert.equal(await repo.reveal('c2', 1, 30), true);
+      assert.equal(await repo.reveal('c2', 1, 31), false, 'compare-and-set on the revealed count');
+      assert.deepEqual([(await repo.find('c2'))?.revealed, (await repo.find('c2'))?.stepRevealedAt], [2, 30]);
+      await repo.addFrames('c2', 1, [frame('JPEG-D')], 32);
+      const raw = await handle.db.selectFrom('liveness_frames').select('frames_encrypted').where('challenge_id', '=', 'c2').execute();
+      assert.ok(raw.every((row) => !Buffer.from(row.frames_encrypted).includes(Buffer.from('JPEG'))), 'frames encrypted at rest');
+      assert.deepEqual((await repo.loadFrames('c2')).map((f) => [f.step, Buffer.from(f.image).toString()]),
+        [[0, 'JPEG-A'], [0, 'JPEG-B'], [0, 'JPEG-C'], [1, 'JPEG-D']]);
+
+      assert.deepEqual(await repo.recordFrameDigests('c2', ['d1', 'd2', 'd2']), []);
+      assert.deepEqual(await repo.recordFrameDigests('c2', ['d1']), [], 'the same challenge may send a frame twice');
+      assert.deepEqual(await repo.recordFrameDigests('c3', ['d3', 'd2']), ['d2'], 'another challenge may not');
+
       assert.equal(await repo.latest('s1'), undefined, 'nothing completed yet');
       assert.equal(await repo.complete('c1', 'passed', null), false, 'a superseded challenge cannot be used');
       assert.equal(await repo.complete('c2', 'failed', { reasons: ['challenge_not_performed'], livenessScore: 0.4 }), true);
       assert.equal(await repo.complete('c2', 'passed', null), false, 'single use');
-      assert.equal(await repo.countUsed('s1'), 1);
+      assert.equal(await repo.reveal('c2', 2, 40), false, 'a used challenge reveals nothing more');
+      assert.deepEqual(await repo.loadFrames('c2'), [], 'frames are dropped with the verdict');
       assert.deepEqual((await repo.latest('s1'))?.result, { reasons: ['challenge_not_performed'], livenessScore: 0.4 });
     });
   });

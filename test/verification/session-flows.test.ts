@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { face } from '../helpers/fixtures.ts';
+import { omniCall } from '../helpers/omni-call.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { generatePassport, type SyntheticDocumentSpec } from '../support/synthetic-document.ts';
 import { generateDriverLicence } from '../support/synthetic-licence.ts';
@@ -24,14 +25,7 @@ describe('verification flows: retries, re-verification, duplicates', () => {
     });
   }
 
-  async function call(token: string, path: string, body?: Buffer) {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'image/jpeg' } : {}) },
-      body: body ? new Uint8Array(body) : undefined,
-    });
-    return { status: response.status, body: await response.json() as Record<string, unknown> };
-  }
+  const call = (token: string, path: string, body?: Buffer) => omniCall(server.baseUrl, token, path, body);
 
   function passport(spec: Partial<SyntheticDocumentSpec> & { portrait: Buffer }) {
     return generatePassport({

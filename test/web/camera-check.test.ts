@@ -8,11 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import * as oidc from 'openid-client';
 import { chromium, type Browser } from 'playwright-core';
-import { createFaceMatcher, performedSteps } from '../../src/biometrics/index.ts';
+import sharp from 'sharp';
+import { randomInt } from 'node:crypto';
+import { createChallenge, createFaceMatcher, performedSteps } from '../../src/biometrics/index.ts';
 import { CLOSED_EYES, FRONTAL_YAW } from '../../src/biometrics/performed-steps.ts';
 import { videoFixturesUnavailable, videoFrames } from '../../src/biometrics/video-frames.ts';
 import { authorizationRequest, testClient } from '../helpers/relying-party.ts';
-import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { closeEngines, engines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { generatePassport } from '../support/synthetic-document.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,14 +59,30 @@ async function clipSegments(): Promise<{ still: Uint8Array; segments: Map<string
   }
 }
 
-/** Writes the camera file: looking at the camera, the asked steps in order, looking at the camera. */
+/** The page's timing (src/web/capture/capture.js): a step shows for 1.5 s; frames at 10 per second. */
+const STEP_FRAMES = 15;
+/** A person reacts about 0.3 s after a step appears. */
+const REACTION_FRAMES = 3;
+
+/**
+ * Writes the camera file: looking at the camera while the page starts (camera, challenge, 0.6 s
+ * lead-in), then each move 0.3 s into the 1.5 s its step is shown, then looking at the camera.
+ * Every file gets its own faint brightness shift, as a real camera's noise makes every recording new.
+ */
 async function writeCamera(file: string, still: Uint8Array, segments: Map<string, Uint8Array[]>, steps: readonly string[]): Promise<void> {
+  const hold = (n: number) => Array<Uint8Array>(Math.max(0, n)).fill(still);
+  const perStep = steps.map((step) => {
+    const move = segments.get(step) ?? [];
+    return [...hold(REACTION_FRAMES), ...move, ...hold(STEP_FRAMES - REACTION_FRAMES - move.length)];
+  });
   // A long still tail: the fake camera loops its file, and the recording must not see the start again.
-  const frames = [...Array<Uint8Array>(6).fill(still), ...steps.flatMap((step) => segments.get(step) ?? []), ...Array<Uint8Array>(40).fill(still)];
+  const frames = [...hold(12), ...perStep.flat(), ...hold(40)];
+  const brightness = 1 + 0.01 + Math.random() * 0.03;
   const dir = `${file}.frames`;
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir);
-  await Promise.all(frames.map((frame, i) => writeFile(path.join(dir, `${String(i).padStart(5, '0')}.jpg`), frame)));
+  await Promise.all(frames.map(async (frame, i) =>
+    writeFile(path.join(dir, `${String(i).padStart(5, '0')}.jpg`), await sharp(frame).modulate({ brightness }).jpeg({ quality: 92 }).toBuffer())));
   await promisify(execFile)('ffmpeg', ['-y', '-v', 'error', '-framerate', '10', '-i', path.join(dir, '%05d.jpg'), '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', file]);
   await rm(dir, { recursive: true, force: true });
 }
@@ -76,8 +94,15 @@ describe('camera check on the hosted page (Chromium with a fake camera)', { skip
   let clip: Awaited<ReturnType<typeof clipSegments>>;
   let cameraFile: string;
 
+  // The next challenge the server draws: the test prepares the camera file for it before Start, as
+  // a person would see each step and do it. The server's verification is untouched.
+  const drawn: string[][] = [];
+
   before(async () => {
-    server = await startTestServer({ overrides: { requireLiveness: true } });
+    server = await startTestServer({
+      overrides: { requireLiveness: true },
+      engines: { liveness: { ...engines().liveness, createChallenge: (length) => drawn.shift() ?? createChallenge((n) => randomInt(n), length) } },
+    });
     dir = await mkdtemp(path.join(tmpdir(), 'verid-camera-'));
     clip = await clipSegments();
     cameraFile = path.join(dir, 'camera.y4m');
@@ -114,9 +139,9 @@ describe('camera check on the hosted page (Chromium with a fake camera)', { skip
     assert.equal(await page.locator('#selfie-upload').isHidden(), true, 'the camera replaces the selfie upload');
     const token = await page.locator('#capture').getAttribute('data-token');
     await page.getByLabel('Photo of your passport or ID card').setInputFiles(passport);
-    const issued = page.waitForResponse((r) => r.url().endsWith('/omni/liveness/challenge'), { timeout: 90_000 });
+    const steps = createChallenge((n) => randomInt(n), server.config.livenessSteps);
+    drawn.push(steps);
     await page.getByRole('button', { name: 'Verify and continue' }).click();
-    const { steps } = await (await issued).json() as { steps: string[] };
     await page.getByRole('button', { name: 'Start' }).waitFor();
     assert.match(await page.getByRole('status').textContent() ?? '', /When you press Start/);
     // The person (the camera file) now does what the test says, then presses Start.
@@ -147,7 +172,11 @@ describe('camera check on the hosted page (Chromium with a fake camera)', { skip
   });
 
   test('doing the steps in another order fails the check and offers another try', async () => {
-    const { page } = await signIn((steps) => [...steps].reverse());
+    // The first head turn the other way round: the right moves, not in the asked order.
+    const { page } = await signIn((steps) => {
+      const first = steps.findIndex((s) => s !== 'blink');
+      return steps.map((s, i) => (i === first ? (s === 'turn_left' ? 'turn_right' : 'turn_left') : s));
+    });
     await page.locator('#status.error').waitFor({ timeout: 90_000 });
     assert.match(await page.getByRole('status').textContent() ?? '', /try again/);
     assert.match(page.url(), /\/interaction\//);

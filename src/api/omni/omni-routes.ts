@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '../../errors/index.ts';
 import {
-  emptyScores, MAX_CHALLENGE_FRAMES, MAX_FRAME_BYTES, MIN_CHALLENGE_FRAMES, reasonMessage, type ImageKind, type VerificationService, type VerificationSession,
+  emptyScores, MAX_CHUNK_FRAMES, MAX_FRAME_BYTES, reasonMessage, STEP_MIN_MS, type ImageKind, type VerificationService, type VerificationSession,
 } from '../../verification/index.ts';
 import {
-  ChallengeFramesBody, ChallengeResponse, ChallengeResultResponse, ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse, PrefetchFramesResponse,
-  ProcessFaceResponse, ProcessIdResponse, ScoresResponse,
+  ChallengeFramesBody, ChallengeResponse, ChallengeStepResponse, ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse, ProcessFaceResponse,
+  ProcessIdResponse, ScoresResponse,
 } from './omni-schemas.ts';
 
 export interface OmniRoutesOptions {
@@ -119,42 +119,38 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
 
   api.post('/omni/liveness/challenge', {
     schema: {
-      tags: ['capture'], summary: 'Issue a random, single-use, time-limited liveness challenge', security,
-      response: { 200: ChallengeResponse, ...errors },
+      tags: ['capture'], summary: 'Start a random, single-use, time-limited liveness challenge: its first step', security,
+      description: 'Every challenge issued counts as an attempt. Steps are revealed one at a time: perform the step, '
+        + 'send its frames to /omni/add/liveness-frames with done: true, and the answer reveals the next step.',
+      response: { 200: ChallengeResponse, ...errors, 429: ErrorResponse },
     },
   }, async (request) => {
     const challenge = await verification.issueChallenge(await session(request));
     return {
-      challengeId: challenge.challengeId, steps: challenge.steps, expiresAt: new Date(challenge.expiresAt).toISOString(),
-      minFrames: MIN_CHALLENGE_FRAMES, maxFrames: MAX_CHALLENGE_FRAMES,
+      challengeId: challenge.challengeId, totalSteps: challenge.totalSteps,
+      step: { ...challenge.step, deadlineAt: new Date(challenge.step.deadlineAt).toISOString() },
+      expiresAt: new Date(challenge.expiresAt).toISOString(), stepMinMs: STEP_MIN_MS, maxChunkFrames: MAX_CHUNK_FRAMES,
     };
   });
 
-  api.post('/omni/liveness/prefetch-frames', {
-    bodyLimit: Math.ceil(MAX_FRAME_BYTES * MAX_CHALLENGE_FRAMES * 1.37) + 4096,
-    schema: {
-      tags: ['capture'],
-      summary: 'Frames recorded so far, while the challenge is being performed: analysis starts now',
-      description: 'Optional. Send chunks of the burst as they are recorded; nothing is judged and the challenge stays open. '
-        + 'The complete burst sent to /omni/add/liveness-frames then reuses the analysis, so the person waits less.',
-      security, body: ChallengeFramesBody, response: { 200: PrefetchFramesResponse, ...errors, 404: ErrorResponse },
-    },
-  }, async (request) => {
-    const frames = request.body.frames.map((f) => ({ image: decodeImage(f), timestamp: f.timestamp }));
-    const received = await verification.prefetchChallengeFrames(await session(request), request.body.challengeId, frames);
-    return { challengeId: request.body.challengeId, received };
-  });
-
   api.post('/omni/add/liveness-frames', {
-    bodyLimit: Math.ceil(MAX_FRAME_BYTES * MAX_CHALLENGE_FRAMES * 1.37) + 4096,
+    bodyLimit: Math.ceil(MAX_FRAME_BYTES * MAX_CHUNK_FRAMES * 1.37) + 4096,
     schema: {
-      tags: ['capture'], summary: 'Submit the frames recorded while performing the challenge; verified on the server', security,
-      body: ChallengeFramesBody, response: { 200: ChallengeResultResponse, ...errors, 404: ErrorResponse },
+      tags: ['capture'], summary: 'Frames recorded while performing the revealed step; the server orders and times them', security,
+      description: 'Send frames as they are recorded (done: false), then done: true when the step is finished. The server '
+        + 'stamps every frame with the step and its own receipt time; a step finished too early or after its deadline, '
+        + 'or a frame already used in another challenge, fails the challenge. After the last step the answer is the verdict.',
+      body: ChallengeFramesBody, response: { 200: ChallengeStepResponse, ...errors, 404: ErrorResponse },
     },
   }, async (request) => {
-    const frames = request.body.frames.map((f) => ({ image: decodeImage(f), timestamp: f.timestamp }));
-    const verdict = await verification.submitChallenge(await session(request), request.body.challengeId, frames);
-    return { challengeId: request.body.challengeId, ...verdict, messages: verdict.reasons.map(reasonMessage) };
+    const { challengeId, step, done } = request.body;
+    const frames = request.body.frames.map((f) => decodeImage(f));
+    const result = await verification.submitChallengeFrames(await session(request), { challengeId, step, done, frames });
+    if (result.status === 'IN_PROGRESS') {
+      const next = result.next && { ...result.next, deadlineAt: new Date(result.next.deadlineAt).toISOString() };
+      return { challengeId, status: result.status, next, reasons: [], messages: [], livenessScore: null };
+    }
+    return { challengeId, ...result, next: null, messages: result.reasons.map(reasonMessage) };
   });
 
   api.get('/omni/get/score', {

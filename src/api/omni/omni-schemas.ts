@@ -57,30 +57,35 @@ export const ProcessFaceResponse = Type.Object({
   retryable: Type.Boolean({ description: 'The selfie must be retaken (the session is still open): upload a new one and process again' }),
 });
 
+const RevealedStep = Type.Object({
+  index: Type.Integer({ description: 'Position of the step in the challenge, from 0' }),
+  action: Type.String({ description: 'What to do now: turn_left, turn_right or blink (the person\'s own left/right; send unmirrored frames)' }),
+  deadlineAt: Type.String({ format: 'date-time', description: 'Finish the step (done: true) by then, by server time' }),
+});
+
 export const ChallengeResponse = Type.Object({
   challengeId: Type.String(),
-  steps: Type.Array(Type.String(), { description: 'Perform these, in this order, while recording frames: turn_left, turn_right, blink' }),
+  totalSteps: Type.Integer({ description: 'How many steps the challenge has; each is revealed only when the previous one is finished' }),
+  step: RevealedStep,
   expiresAt: Type.String({ format: 'date-time' }),
-  minFrames: Type.Integer(),
-  maxFrames: Type.Integer(),
+  stepMinMs: Type.Integer({ description: 'A step finished sooner after it was revealed fails the challenge' }),
+  maxChunkFrames: Type.Integer(),
 });
 
 export const ChallengeFramesBody = Type.Object({
   challengeId: Type.String({ minLength: 1, maxLength: 64 }),
+  step: Type.Integer({ minimum: 0, maximum: 16, description: 'The step being performed (the last one revealed)' }),
+  done: Type.Boolean({ description: 'The step is finished: reveal the next one, or judge the challenge after the last' }),
   frames: Type.Array(Type.Object({
     base64Image: Type.String({ minLength: 1 }),
-    timestamp: Type.Number({ description: 'Capture time of the frame, epoch milliseconds' }),
-  }, { additionalProperties: false }), { minItems: 1, maxItems: 60 }),
+    timestamp: Type.Optional(Type.Number({ description: 'Capture time, epoch ms. Informational only: order and timing are the server\'s' })),
+  }, { additionalProperties: false }), { maxItems: 40 }),
 }, { additionalProperties: false });
 
-export const PrefetchFramesResponse = Type.Object({
+export const ChallengeStepResponse = Type.Object({
   challengeId: Type.String(),
-  received: Type.Integer({ description: 'Frames accepted for analysis' }),
-});
-
-export const ChallengeResultResponse = Type.Object({
-  challengeId: Type.String(),
-  status: Type.Union([Type.Literal('OK'), Type.Literal('FAIL')]),
+  status: Type.Union([Type.Literal('IN_PROGRESS'), Type.Literal('OK'), Type.Literal('FAIL')]),
+  next: Type.Union([RevealedStep, Type.Null()], { description: 'IN_PROGRESS after a finished step: the step to perform now' }),
   reasons: Type.Array(Type.String()),
   messages: Type.Array(Type.String()),
   livenessScore: Type.Union([Type.Number(), Type.Null()]),

@@ -38,7 +38,7 @@ export function capturePage({ uid, token, finished, mode, livenessRequired }: Ca
     </div>
     <section id="camera" hidden aria-labelledby="camera-title">
       <h2 id="camera-title" class="label">Selfie and camera check</h2>
-      <p class="muted">Your camera takes the selfie, then asks you to turn your head and blink, to show a live person is there. It takes about six seconds.</p>
+      <p class="muted">Your camera takes the selfie, then asks you, one step at a time, to turn your head or blink, to show a live person is there. It takes about ten seconds.</p>
       <div class="preview" hidden><video id="preview" autoplay muted playsinline aria-hidden="true"></video><p id="prompt" aria-live="assertive"></p></div>
       ${livenessRequired ? '' : html`<button id="use-upload" type="button" class="secondary">Upload a selfie instead</button>`}
     </section>

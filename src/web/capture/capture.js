@@ -13,14 +13,16 @@ const token = form.dataset.token;
 const reverify = form.dataset.mode === 'reverify';
 const livenessRequired = form.dataset.liveness === 'required';
 
-// The check: a frontal lead-in (the selfie is taken there), each step, a frontal tail; frames at
-// 10 per second (fewer if the server takes fewer), unmirrored, 320 px wide (docs/liveness.md).
-// 0.6 + 3 × 1.5 + 0.5 s = 56 frames.
+// The check: the server reveals one step at a time. A frontal lead-in (the selfie is taken there),
+// then each step for STEP_MS, then a frontal tail after the last; frames at 10 per second,
+// unmirrored, 320 px wide, sent as they are recorded (docs/liveness.md).
 const FRAME_MS = 100;
 const LEAD_MS = 600;
 const STEP_MS = 1500;
 const TAIL_MS = 500;
 const FRAME_WIDTH = 320;
+// Frames go up in chunks while the person moves, so their analysis is done when the last step ends.
+const CHUNK = 5;
 const INSTRUCTIONS = {
   turn_left: 'Turn your head to your left',
   turn_right: 'Turn your head to your right',
@@ -96,75 +98,91 @@ function grab(width, quality) {
 
 const toBytes = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 
-// Frames go to verid in chunks while the person is still moving, so their analysis is done by the
-// time the recording ends (docs/liveness.md). A lost chunk only means more work at the end.
-const CHUNK = 8;
-
-/** Opens the camera, takes the selfie and records the challenge; returns both. */
-async function record(challenge) {
-  const { steps, maxFrames, challengeId } = challenge;
-  let sent = 0;
-  const sendChunk = (frames, all) => {
-    while (frames.length - sent >= CHUNK || (all && frames.length > sent)) {
-      const chunk = frames.slice(sent, sent + CHUNK);
-      sent += chunk.length;
-      call('/omni/liveness/prefetch-frames', JSON.stringify({ challengeId, frames: chunk }), 'application/json').catch(() => undefined);
-    }
-  };
+async function openCamera() {
   const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
   preview.parentElement.hidden = false;
-  submit.textContent = 'Recording…';
+  preview.srcObject = stream;
+  await preview.play();
+  if (!preview.videoWidth) await new Promise((resolve) => preview.addEventListener('loadedmetadata', resolve, { once: true }));
+  return stream;
+}
+
+/**
+ * Takes the selfie and performs the challenge: shows each step the server reveals, sends the frames
+ * recorded meanwhile, and says when the step is done; the answer is the next step or the verdict.
+ */
+async function perform(challenge) {
+  const { challengeId, totalSteps } = challenge;
+  let step = challenge.step;
+  const frames = [];
+  let sent = 0;
+  let finishing = false;
+  // One request at a time, in order: the server orders frames by when it receives them.
+  let queue = Promise.resolve();
+  const send = (done) => {
+    const chunk = frames.slice(sent);
+    sent = frames.length;
+    const index = step.index;
+    const request = queue.then(() => call('/omni/add/liveness-frames', JSON.stringify({ challengeId, step: index, done, frames: chunk }), 'application/json'));
+    queue = request.catch(() => undefined);
+    return request;
+  };
+  const timer = setInterval(() => {
+    frames.push({ base64Image: grab(FRAME_WIDTH, 0.8) });
+    if (!finishing && frames.length - sent >= CHUNK) send(false).catch(() => undefined);
+  }, FRAME_MS);
   try {
-    preview.srcObject = stream;
-    await preview.play();
-    if (!preview.videoWidth) await new Promise((resolve) => preview.addEventListener('loadedmetadata', resolve, { once: true }));
-    const frames = [];
-    const duration = LEAD_MS + steps.length * STEP_MS + TAIL_MS;
-    const interval = Math.max(FRAME_MS, Math.ceil(duration / Math.max(1, maxFrames - 2)));
-    const timer = setInterval(() => {
-      if (frames.length < maxFrames) frames.push({ base64Image: grab(FRAME_WIDTH, 0.8), timestamp: Date.now() });
-      sendChunk(frames, false);
-    }, interval);
     prompt.textContent = 'Look at the camera';
     await sleep(LEAD_MS);
     // The selfie goes up at once: its analysis runs while the person performs the steps.
     const selfie = call('/omni/add/face', toBytes(grab(preview.videoWidth, 0.92)), 'image/jpeg');
     selfie.catch(() => undefined);
-    for (const step of steps) {
-      prompt.textContent = INSTRUCTIONS[step] ?? step;
+    for (;;) {
+      prompt.textContent = `${INSTRUCTIONS[step.action] ?? step.action} (${step.index + 1} of ${totalSteps})`;
       await sleep(STEP_MS);
+      const last = step.index === totalSteps - 1;
+      if (last) {
+        prompt.textContent = 'Look at the camera';
+        await sleep(TAIL_MS);
+        say('Checking…');
+        await selfie;
+      }
+      finishing = true;
+      const result = await send(true);
+      finishing = false;
+      if (result.status !== 'IN_PROGRESS' || !result.next) return result;
+      step = result.next;
     }
-    prompt.textContent = 'Look at the camera';
-    await sleep(TAIL_MS);
-    clearInterval(timer);
-    sendChunk(frames, true);
-    prompt.textContent = '';
-    return { selfie, frames };
   } finally {
-    for (const track of stream.getTracks()) track.stop();
-    preview.srcObject = null;
-    preview.parentElement.hidden = true;
+    clearInterval(timer);
+    prompt.textContent = '';
   }
 }
 
 /** Selfie and liveness with the camera. Returns false when the person has to try again. */
 async function cameraCheck() {
-  const challenge = await call('/omni/liveness/challenge', '{}', 'application/json');
-  const list = challenge.steps.map((step) => (INSTRUCTIONS[step] ?? step).toLowerCase()).join(', then ');
-  say(`When you press Start, look at the camera, then: ${list}. Follow the words on the picture.`);
+  say('When you press Start, look at the camera, then do what the picture asks, one step at a time: turn your head or blink.');
   await waitForClick(submit, 'Start');
   say('');
-  let captured;
+  submit.textContent = 'Recording…';
+  let stream;
   try {
-    captured = await record(challenge);
+    stream = await openCamera();
   } catch (error) {
+    preview.parentElement.hidden = true;
     say(`We could not use your camera (${error.name === 'NotAllowedError' ? 'access was not allowed' : error.message}).${livenessRequired ? ' This sign-in needs a camera.' : ' You can upload a selfie instead.'}`, true);
     if (!livenessRequired) showCamera(false);
     return false;
   }
-  say('Checking…');
-  await captured.selfie;
-  const verdict = await call('/omni/add/liveness-frames', JSON.stringify({ challengeId: challenge.challengeId, frames: captured.frames }), 'application/json');
+  let verdict;
+  try {
+    const challenge = await call('/omni/liveness/challenge', '{}', 'application/json');
+    verdict = await perform(challenge);
+  } finally {
+    for (const track of stream.getTracks()) track.stop();
+    preview.srcObject = null;
+    preview.parentElement.hidden = true;
+  }
   if (verdict.status !== 'OK') {
     say(`${verdict.messages[0] ?? 'The camera check did not pass.'} Press the button to try again.`, true);
     return false;
