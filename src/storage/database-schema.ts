@@ -130,6 +130,8 @@ export interface SessionImageTable {
 
 export interface WebhookOutboxTable {
   id: string;
+  session_id: string | null;
+  client_id: string | null;
   event_type: string;
   payload: string;
   created_at: number;

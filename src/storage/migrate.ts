@@ -6,6 +6,7 @@ import * as reverifyLiveness from './migrations/0002-reverify-liveness.ts';
 import * as expectedName from './migrations/0003-expected-name.ts';
 import * as noLoginHintIdentity from './migrations/0004-no-login-hint-identity.ts';
 import * as livenessSteps from './migrations/0005-liveness-steps.ts';
+import * as outboxSession from './migrations/0006-outbox-session.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0003-expected-name': expectedName,
   '0004-no-login-hint-identity': noLoginHintIdentity,
   '0005-liveness-steps': livenessSteps,
+  '0006-outbox-session': outboxSession,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

@@ -117,7 +117,8 @@ export class SessionRepository implements SessionStore {
       }).execute();
       if (outbox) {
         await tx.insertInto('webhook_outbox').values({
-          id: randomId(), event_type: outbox.eventType, payload: JSON.stringify(outbox.payload), created_at: now, attempts: 0, next_attempt_at: now, delivered_at: null,
+          id: randomId(), session_id: interviewId, client_id: outbox.clientId, event_type: outbox.eventType, payload: JSON.stringify(outbox.payload),
+          created_at: now, attempts: 0, next_attempt_at: now, delivered_at: null,
         }).execute();
       }
       return true;
@@ -144,7 +145,10 @@ export class SessionRepository implements SessionStore {
 
   async listEvents(interviewId: string) {
     const rows = await this.#db.selectFrom('verification_events').selectAll().where('session_id', '=', interviewId).orderBy('id').execute();
-    return rows.map((r) => ({ type: r.type, data: JSON.parse(r.data), fromState: r.from_state, toState: r.to_state, createdAt: r.created_at }));
+    // Rows were written through the SessionEvent catalogue.
+    return rows.map((r) => ({ type: r.type, data: JSON.parse(r.data), fromState: r.from_state, toState: r.to_state, createdAt: r.created_at }) as SessionEvent & {
+      fromState: string | null; toState: string | null; createdAt: number;
+    });
   }
 
   async saveImage(interviewId: string, kind: ImageKind, contentType: string, data: Uint8Array): Promise<void> {

@@ -8,9 +8,10 @@ export { sniffImageType } from './image-format.ts';
 export { MAX_CHUNK_FRAMES, MAX_FRAME_BYTES, STEP_DEADLINE_MS, STEP_MIN_MS } from './liveness-challenge.ts';
 export type { FrameChunk, IssuedChallenge, RevealedStep, StepResult } from './liveness-challenge.ts';
 export type {
-  ChallengeStore, DocumentRecord, IdentityClaims, IdentityStore, LivenessChallenge, NewSession, OutboxMessage, SessionEvent, SessionPatch,
-  SessionStore,
+  ChallengeStore, DocumentRecord, IdentityClaims, IdentityStore, LivenessChallenge, NewSession, OutboxMessage, SessionPatch, SessionStore,
 } from './ports.ts';
+export { isPublicEvent, PUBLIC_EVENT_TYPES } from './session-events.ts';
+export type { PublicEventPayload, PublicEventType, SessionEvent, SessionEventType } from './session-events.ts';
 export type { ProcessIdResult } from './process-document.ts';
 export type { ProcessFaceResult } from './process-face.ts';
 export { REASON_MESSAGES, reasonMessage } from './reason-codes.ts';
@@ -19,6 +20,7 @@ export type { CheckStatus, Overall, ScoreItem, Scores } from './scores.ts';
 export type { DocumentData, Environment, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
 export { SESSION_STATES, canTransition, isCapturing, isDecided, isOpen } from './session-state.ts';
 export type { SessionState } from './session-state.ts';
+export { transitionGate } from './session-lifecycle.ts';
 export type { StartInput } from './session-lifecycle.ts';
 export type { VerificationDeps } from './verification-deps.ts';
 export { VerificationService } from './verification-service.ts';

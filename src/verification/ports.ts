@@ -1,4 +1,5 @@
 import type { DocumentData, Environment, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
+import type { PublicEventPayload, PublicEventType, SessionEvent } from './session-events.ts';
 import type { SessionState } from './session-state.ts';
 import type { ScoreItem, Scores } from './scores.ts';
 
@@ -24,11 +25,6 @@ export interface NewSession {
   expiresAt: number;
 }
 
-export interface SessionEvent {
-  type: string;
-  /** Ids, statuses and reason codes only — never PII. */
-  data: Record<string, unknown>;
-}
 
 export interface SessionPatch {
   scores?: Scores | null;
@@ -37,9 +33,11 @@ export interface SessionPatch {
   completedAt?: number | null;
 }
 
+/** A public event for the webhook outbox, written in the same transaction as the state change. */
 export interface OutboxMessage {
-  eventType: string;
-  payload: Record<string, unknown>;
+  eventType: PublicEventType;
+  clientId: string | null;
+  payload: PublicEventPayload;
 }
 
 /** The processed front of the ID: extracted fields (PII, stored encrypted) and the checks that ran. */

@@ -6,7 +6,7 @@ import { toIdentityClaims } from './identity-claims.ts';
 import type { DocumentRecord } from './ports.ts';
 import { processId } from './process-document.ts';
 import type { VerificationSession } from './session.ts';
-import { assertCapturing, reload, transition, webhookPayload } from './session-lifecycle.ts';
+import { assertCapturing, reload, transition, transitionGate } from './session-lifecycle.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 export interface ProcessFaceResult {
@@ -55,7 +55,7 @@ export async function processFace(deps: VerificationDeps, session: VerificationS
     : undefined;
   session = await reload(deps, session);
   if (session.state !== 'face_captured') return { session, retryReasons: [] };
-  if (!(await deps.sessions.transition(session.interviewId, 'face_captured', 'processing', { type: 'processing.started', data: {} }))) {
+  if (!(await transitionGate(deps.sessions, session, 'processing', { type: 'processing.started', data: {} }))) {
     throw new AppError('conflict', 'The session is already being processed');
   }
   const processing = { ...session, state: 'processing' as const };
@@ -70,7 +70,7 @@ export async function processFace(deps: VerificationDeps, session: VerificationS
     }
     return { session: await decideAndRecord(deps, processing, document, ref, selfie, selfieImage.data), retryReasons: [] };
   } catch (error) {
-    await deps.sessions.transition(session.interviewId, 'processing', 'face_captured', { type: 'processing.aborted', data: {} });
+    await transitionGate(deps.sessions, processing, 'face_captured', { type: 'processing.aborted', data: {} });
     throw error;
   }
 }
@@ -96,8 +96,7 @@ async function decideAndRecord(
   if (decision.state === 'succeeded') identityId = enrolling ? await enrol(deps, session, document, selfie) : session.identityId;
   await transition(deps, session, decision.state,
     { type: `session.${decision.state}`, data: { reasons: decision.reasons, similarity: decision.scores.faceRecognition.similarity } },
-    { scores: decision.scores, reasons: decision.reasons, identityId, completedAt: Date.now() },
-    { eventType: `verification.${decision.state}`, payload: webhookPayload(session, decision.state) });
+    { scores: decision.scores, reasons: decision.reasons, identityId, completedAt: Date.now() });
   return reload(deps, session);
 }
 

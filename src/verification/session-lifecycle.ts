@@ -1,8 +1,10 @@
 import { AppError } from '../errors/index.ts';
 import { hashSecret, humanCode, randomId } from '../security/index.ts';
-import type { NewSession, OutboxMessage, SessionEvent, SessionPatch } from './ports.ts';
+import type { NewSession, OutboxMessage, SessionPatch, SessionStore } from './ports.ts';
+import { emptyScores, type Scores } from './scores.ts';
 import type { VerificationSession } from './session.ts';
-import { isCapturing, isOpen, type SessionState } from './session-state.ts';
+import { isPublicEvent, type SessionEvent } from './session-events.ts';
+import { canTransition, isCapturing, isOpen, type SessionState } from './session-state.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 /** What a caller decides when starting a session; ids, token and expiry are verid's. */
@@ -14,33 +16,63 @@ export function newCaptureToken(): { token: string; tokenHash: string } {
   return { token, tokenHash: hashSecret(token) };
 }
 
+/** `auto` resolves at the start: re-verify when the caller bound an identity, else enrol. */
 export async function startSession(deps: VerificationDeps, input: StartInput): Promise<{ session: VerificationSession; token: string }> {
-  if (input.mode === 'reverify' && !input.identityId) throw new AppError('validation_failed', 'a re-verification needs the identity to match');
+  const mode = input.mode === 'auto' ? (input.identityId ? 'reverify' : 'enroll') : input.mode;
+  if (mode === 'reverify' && !input.identityId) throw new AppError('validation_failed', 'a re-verification needs the identity to match');
   const { token, tokenHash } = newCaptureToken();
   const session = await deps.sessions.create({
     ...input,
+    mode,
     interviewId: randomId(16),
     interviewCode: humanCode(),
     tokenHash,
     expiresAt: Date.now() + deps.sessionTtlSeconds * 1000,
-  }, { type: 'session.created', data: { origin: input.origin, mode: input.mode, environment: input.environment } });
+  }, { type: 'session.created', data: { origin: input.origin, mode, environment: input.environment } });
   return { session, token };
-}
-
-export function webhookPayload(session: VerificationSession, state: string): Record<string, unknown> {
-  return { interviewId: session.interviewId, origin: session.origin, state, externalId: session.externalId };
 }
 
 export async function reload(deps: VerificationDeps, session: VerificationSession): Promise<VerificationSession> {
   return (await deps.sessions.findById(session.interviewId)) ?? session;
 }
 
+/**
+ * The one gate for every state change. Refuses a transition the table in session-state.ts does not
+ * allow; otherwise compare-and-sets the state, appends the event and — for a public event — the
+ * webhook outbox row (ids and states only), in one transaction. False when the state changed meanwhile.
+ */
+export async function transitionGate(
+  sessions: Pick<SessionStore, 'transition'>, session: VerificationSession, to: SessionState, event: SessionEvent, patch: SessionPatch = {},
+): Promise<boolean> {
+  if (!canTransition(session.state, to)) {
+    throw new AppError('invalid_state', `A ${session.state} session cannot become ${to}`);
+  }
+  const outbox: OutboxMessage | undefined = isPublicEvent(event.type)
+    ? {
+      eventType: event.type,
+      clientId: session.clientId,
+      payload: {
+        interviewId: session.interviewId, clientId: session.clientId, origin: session.origin, environment: session.environment,
+        state: to, reasons: patch.reasons ?? session.reasons,
+      },
+    }
+    : undefined;
+  return sessions.transition(session.interviewId, session.state, to, event, patch, outbox);
+}
+
+/** Through the gate; a concurrent change is a 409. */
+export async function transition(
+  deps: VerificationDeps, session: VerificationSession, to: SessionState, event: SessionEvent, patch: SessionPatch = {},
+): Promise<void> {
+  if (!(await transitionGate(deps.sessions, session, to, event, patch))) {
+    throw new AppError('conflict', 'The session changed meanwhile; retry');
+  }
+}
+
 /** Marks an open session past its expiry as expired (and tells the outbox). */
 export async function expireIfDue(deps: VerificationDeps, session: VerificationSession, throwIfExpired = true): Promise<VerificationSession> {
   if (isOpen(session.state) && session.expiresAt <= Date.now()) {
-    await deps.sessions.transition(session.interviewId, session.state, 'expired',
-      { type: 'session.expired', data: {} }, { reasons: ['session_expired'], completedAt: Date.now() },
-      { eventType: 'verification.expired', payload: webhookPayload(session, 'expired') });
+    await transitionGate(deps.sessions, session, 'expired', { type: 'session.expired', data: {} }, { reasons: ['session_expired'], completedAt: Date.now() });
     session = await reload(deps, session);
   }
   if (throwIfExpired && session.state === 'expired') throw new AppError('session_expired', 'The verification session has expired');
@@ -54,19 +86,13 @@ export function assertCapturing(session: VerificationSession): void {
   }
 }
 
-/** A compare-and-set transition that reports a concurrent change as a 409. */
-export async function transition(
-  deps: VerificationDeps, session: VerificationSession, to: SessionState, event: SessionEvent, patch: SessionPatch = {}, outbox?: OutboxMessage,
-): Promise<void> {
-  if (!(await deps.sessions.transition(session.interviewId, session.state, to, event, patch, outbox))) {
-    throw new AppError('conflict', 'The session changed meanwhile; retry');
-  }
-}
-
-/** Ends a session that used up its capture attempts. */
+/**
+ * Ends a session that used up its capture attempts. Its scores say so too: one source of truth for
+ * a decided session's outcome (overall FAIL with the same reasons as the session).
+ */
 export async function failForAttempts(deps: VerificationDeps, session: VerificationSession, reasons: string[]): Promise<VerificationSession> {
   const all = [...new Set([...reasons, 'too_many_attempts'])];
-  await transition(deps, session, 'failed', { type: 'session.failed', data: { reasons: all } }, { reasons: all, completedAt: Date.now() },
-    { eventType: 'verification.failed', payload: webhookPayload(session, 'failed') });
+  const scores: Scores = { ...(session.scores ?? emptyScores()), reasons: all, overall: { value: null, status: 'FAIL' } };
+  await transition(deps, session, 'failed', { type: 'session.failed', data: { reasons: all } }, { reasons: all, scores, completedAt: Date.now() });
   return reload(deps, session);
 }

@@ -8,7 +8,7 @@ import {
   ChallengeRepository, ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
   type DatabaseHandle,
 } from '../../src/storage/index.ts';
-import type { IdentityClaims } from '../../src/verification/index.ts';
+import type { IdentityClaims, PublicEventPayload } from '../../src/verification/index.ts';
 import { createTestDatabaseUrl, postgresUrl } from '../helpers/test-database.ts';
 
 const cipher = new DataCipher('contract-test-master-key-0123456789abcdef');
@@ -124,17 +124,18 @@ for (const backend of backends) {
       const session = await repo.create({
         interviewId: 's1', interviewCode: 'ABC234', tokenHash: 'th1', origin: 'oidc', mode: 'enroll', environment: 'demo',
         clientId: 'c', interactionUid: 'u9', externalId: null, loginHint: 'ada@example.com', expectedName: 'Ada Lovelace', expiresAt: Date.now() + 1000,
-      }, { type: 'session.created', data: {} });
+      }, { type: 'session.created', data: { origin: 'oidc', mode: 'enroll', environment: 'demo' } });
       assert.equal(session.state, 'created');
       assert.equal((await repo.findByTokenHash('th1'))?.interviewId, 's1');
       assert.equal((await repo.findByInteractionUid('u9'))?.interviewId, 's1');
       assert.equal(await repo.loadExpectedName('s1'), 'Ada Lovelace');
       const raw = await handle.db.selectFrom('verification_sessions').select('expected_name_encrypted').where('id', '=', 's1').executeTakeFirstOrThrow();
       assert.ok(raw.expected_name_encrypted && !Buffer.from(raw.expected_name_encrypted).includes(Buffer.from('Lovelace')), 'stored encrypted');
-      assert.equal(await repo.transition('s1', 'created', 'id_captured', { type: 'image.added', data: { kind: 'front' } }), true);
-      assert.equal(await repo.transition('s1', 'created', 'face_captured', { type: 'x', data: {} }), false, 'stale from-state loses');
-      assert.equal(await repo.transition('s1', 'id_captured', 'failed', { type: 'session.failed', data: {} },
-        { reasons: ['mrz_not_found'], completedAt: 5 }, { eventType: 'verification.failed', payload: { interviewId: 's1' } }), true);
+      assert.equal(await repo.transition('s1', 'created', 'id_captured', { type: 'image.added', data: { kind: 'front', contentType: 'image/jpeg', bytes: 9 } }), true);
+      assert.equal(await repo.transition('s1', 'created', 'face_captured', { type: 'processing.aborted', data: {} }), false, 'stale from-state loses');
+      const payload: PublicEventPayload = { interviewId: 's1', clientId: 'c', origin: 'oidc', environment: 'demo', state: 'failed', reasons: ['mrz_not_found'] };
+      assert.equal(await repo.transition('s1', 'id_captured', 'failed', { type: 'session.failed', data: { reasons: ['mrz_not_found'] } },
+        { reasons: ['mrz_not_found'], completedAt: 5 }, { eventType: 'session.failed', clientId: 'c', payload }), true);
       const failed = await repo.findById('s1');
       assert.equal(failed?.state, 'failed');
       assert.deepEqual(failed?.reasons, ['mrz_not_found']);
@@ -144,7 +145,8 @@ for (const backend of backends) {
       ]);
       const outbox = await handle.db.selectFrom('webhook_outbox').selectAll().execute();
       assert.equal(outbox.length, 1);
-      assert.deepEqual(JSON.parse(outbox[0]!.payload), { interviewId: 's1' });
+      assert.deepEqual(JSON.parse(outbox[0]!.payload), payload);
+      assert.deepEqual([outbox[0]!.event_type, outbox[0]!.session_id, outbox[0]!.client_id], ['session.failed', 's1', 'c']);
       assert.equal(await repo.countAttempt('s1', 'document'), 1);
       assert.equal(await repo.countAttempt('s1', 'document'), 2);
       assert.equal(await repo.countAttempt('s1', 'face'), 1);
@@ -158,7 +160,7 @@ for (const backend of backends) {
       await repo.create({
         interviewId: 's2', interviewCode: 'XYZ789', tokenHash: 'th-s2', origin: 'omni', mode: 'enroll', environment: 'demo',
         clientId: null, interactionUid: null, externalId: 'ext', loginHint: null, expiresAt: Date.now() + 1000,
-      }, { type: 'session.created', data: {} });
+      }, { type: 'session.created', data: { origin: 'omni', mode: 'enroll', environment: 'demo' } });
       const image = Buffer.from('JPEG-BYTES-OF-A-FACE');
       await repo.saveImage('s2', 'face', 'image/jpeg', image);
       await repo.saveImage('s2', 'face', 'image/jpeg', image);

@@ -95,6 +95,12 @@ describe('verification flows: retries, re-verification, duplicates', () => {
     }
   });
 
+  test('mode auto re-verifies when an identity is bound and enrols otherwise', async () => {
+    const base = { origin: 'omni', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null } as const;
+    assert.equal((await server.app.verification.start({ ...base, mode: 'auto' })).session.mode, 'enroll');
+    assert.equal((await server.app.verification.start({ ...base, mode: 'auto', identityId: 'bound-identity' })).session.mode, 'reverify');
+  });
+
   test('an unreadable document can be retaken until the attempt limit, then the session fails', async () => {
     const { token } = await start();
     await call(token, '/omni/add/front-id', await face('genuine/london_002/1.jpg'));
@@ -105,7 +111,11 @@ describe('verification flows: retries, re-verification, duplicates', () => {
     assert.equal(second.body.state, 'failed');
     assert.equal(second.body.retryable, false);
     const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${token}` } })).json();
-    assert.ok(scores.reasons.includes('too_many_attempts') || scores.state === 'failed');
+    // One source of truth: the scores say what the session says.
+    assert.equal(scores.state, 'failed');
+    assert.equal(scores.overall.status, 'FAIL');
+    assert.ok(scores.reasons.includes('too_many_attempts'), JSON.stringify(scores.reasons));
+    assert.deepEqual(scores.reasons, (await server.app.verification.find(second.body.interviewId))?.reasons);
     const late = await call(token, '/omni/add/front-id', await blank());
     assert.equal(late.status, 409);
     assert.equal((late.body.error as { code: string }).code, 'session_closed');

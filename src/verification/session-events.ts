@@ -1,0 +1,46 @@
+import type { CheckStatus } from './scores.ts';
+import type { SessionState } from './session-state.ts';
+import type { Environment, ImageKind, SessionMode, SessionOrigin } from './session.ts';
+
+/**
+ * The closed catalogue of what a session's event log records: one payload shape per type, ids,
+ * states, counts and reason codes only — never personal data.
+ */
+export type SessionEvent =
+  | { type: 'session.created'; data: { origin: SessionOrigin; mode: SessionMode; environment: Environment } }
+  | { type: 'image.added'; data: { kind: ImageKind; contentType: string; bytes: number } }
+  | { type: 'document.processed'; data: { status: CheckStatus; reasons: string[]; attempt: number } }
+  | { type: 'processing.started'; data: Record<string, never> }
+  | { type: 'processing.aborted'; data: Record<string, never> }
+  | { type: 'face.retry'; data: { reasons: string[]; attempt: number } }
+  | { type: 'liveness.challenge_issued'; data: { challengeId: string; totalSteps: number } }
+  | { type: 'liveness.checked'; data: { challengeId: string; status: 'OK' | 'FAIL'; reasons: string[]; livenessScore: number | null } }
+  | { type: 'session.succeeded' | 'session.failed' | 'session.pending_review'; data: { reasons: string[]; similarity?: number | null } }
+  | { type: 'session.expired'; data: Record<string, never> }
+  | { type: 'review.approved' | 'review.rejected'; data: { reason: string } }
+  | { type: 'session.closed'; data: Record<string, never> };
+
+export type SessionEventType = SessionEvent['type'];
+
+/**
+ * What the outside world is told (the webhook outbox): a decision or a change of a decided
+ * session. The payload is ids and states; the receiver fetches details with its credentials.
+ */
+export const PUBLIC_EVENT_TYPES = [
+  'session.succeeded', 'session.failed', 'session.pending_review', 'session.expired', 'review.approved', 'review.rejected', 'session.closed',
+] as const satisfies readonly SessionEventType[];
+
+export type PublicEventType = (typeof PUBLIC_EVENT_TYPES)[number];
+
+export interface PublicEventPayload {
+  interviewId: string;
+  clientId: string | null;
+  origin: SessionOrigin;
+  environment: Environment;
+  state: SessionState;
+  reasons: string[];
+}
+
+export function isPublicEvent(type: SessionEventType): type is PublicEventType {
+  return (PUBLIC_EVENT_TYPES as readonly string[]).includes(type);
+}
