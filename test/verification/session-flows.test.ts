@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { face } from '../helpers/fixtures.ts';
+import { DataCipher } from '../../src/security/index.ts';
+import { IdentityRepository } from '../../src/storage/index.ts';
 import { omniCall } from '../helpers/omni-call.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { generatePassport, type SyntheticDocumentSpec } from '../support/synthetic-document.ts';
@@ -98,7 +100,12 @@ describe('verification flows: retries, re-verification, duplicates', () => {
   test('mode auto re-verifies when an identity is bound and enrols otherwise', async () => {
     const base = { origin: 'omni', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null } as const;
     assert.equal((await server.app.verification.start({ ...base, mode: 'auto' })).session.mode, 'enroll');
-    assert.equal((await server.app.verification.start({ ...base, mode: 'auto', identityId: 'bound-identity' })).session.mode, 'reverify');
+    const identities = new IdentityRepository(server.app.database.db, new DataCipher(server.config.masterKey));
+    const bound = await identities.enroll('auto-mode-test', {
+      givenName: 'Ada', familyName: 'Byron', birthdate: null, gender: 'female', verifiedAt: 0, interviewId: 'none', checks: [],
+      document: { type: 'passport', issuingCountry: 'GBR', number: 'X1', expiryDate: null },
+    }, [0.6, 0.8]);
+    assert.equal((await server.app.verification.start({ ...base, mode: 'auto', identityId: bound })).session.mode, 'reverify');
   });
 
   test('an unreadable document can be retaken until the attempt limit, then the session fails', async () => {
