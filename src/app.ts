@@ -68,7 +68,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     livenessSteps: config.livenessSteps,
     maxChallengesPerHour: config.maxChallengesPerHour,
   });
-  const payloads = new OidcPayloadRepository(database.db);
+  const payloads = new OidcPayloadRepository(database.db, cipher);
   const oidc = await ProviderHost.create(keys, (jwks) => createProvider({ config, payloads, clients, identities, jwks }));
 
   const server = Fastify({

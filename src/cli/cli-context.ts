@@ -28,7 +28,7 @@ export async function openCliContext(config: Config): Promise<CliContext> {
     keys,
     async validateClient(metadata) {
       const provider = createProvider({
-        config, clients, payloads: new OidcPayloadRepository(database.db), identities: new IdentityRepository(database.db, cipher),
+        config, clients, payloads: new OidcPayloadRepository(database.db, cipher), identities: new IdentityRepository(database.db, cipher),
         jwks: providerJwks(await keys.list()),
       });
       try {

@@ -7,6 +7,7 @@ import * as expectedName from './migrations/0003-expected-name.ts';
 import * as noLoginHintIdentity from './migrations/0004-no-login-hint-identity.ts';
 import * as livenessSteps from './migrations/0005-liveness-steps.ts';
 import * as outboxSession from './migrations/0006-outbox-session.ts';
+import * as oidcPayloadsHashed from './migrations/0007-oidc-payloads-hashed.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0004-no-login-hint-identity': noLoginHintIdentity,
   '0005-liveness-steps': livenessSteps,
   '0006-outbox-session': outboxSession,
+  '0007-oidc-payloads-hashed': oidcPayloadsHashed,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

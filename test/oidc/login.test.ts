@@ -89,6 +89,19 @@ describe('OpenID Connect login through a verification session', () => {
       pkceCodeVerifier: again.verifier, expectedNonce: again.nonce, expectedState: again.state,
     });
     assert.equal(secondTokens.claims()?.sub, payload.sub);
+
+    // A database dump holds no usable token: row keys are keyed hashes, payloads encrypted.
+    const rows = await server.app.database.db.selectFrom('oidc_payloads').selectAll().execute();
+    const dump = JSON.stringify(rows);
+    assert.ok(rows.length > 0);
+    for (const secret of [tokens.access_token, secondTokens.access_token, result.callback.searchParams.get('code')!, 'Evans', 'olivia']) {
+      assert.ok(!dump.includes(secret), `${secret.slice(0, 6)}… is not in the table`);
+    }
+    for (const row of rows) {
+      const stolen = await fetch(new URL('/oauth2/userinfo', server.baseUrl), { headers: { authorization: `Bearer ${row.id}` } });
+      assert.equal(stolen.status, 401, `a ${row.model} row key is not a token`);
+    }
+    assert.equal((await fetch(new URL('/oauth2/userinfo', server.baseUrl), { headers: { authorization: `Bearer ${secondTokens.access_token}` } })).status, 200);
   });
 
   test('a selfie of another person is refused: the RP receives access_denied', async () => {

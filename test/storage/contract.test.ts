@@ -60,11 +60,17 @@ for (const backend of backends) {
     });
 
     test('oidc payloads: upsert, find by id/uid/user code, consume, expiry, revoke by grant', async () => {
-      const repo = new OidcPayloadRepository(handle.db);
+      const repo = new OidcPayloadRepository(handle.db, cipher);
       await repo.upsert('AuthorizationCode', 'c1', { grantId: 'g1', uid: 'u1', kind: 'AuthorizationCode' }, Date.now() + 60_000);
       await repo.upsert('AccessToken', 'a1', { grantId: 'g1' }, Date.now() + 60_000);
       await repo.upsert('DeviceCode', 'd1', { userCode: 'ABCD' }, Date.now() + 60_000);
       await repo.upsert('Session', 'old', { x: 1 }, Date.now() - 1);
+      const raw = await handle.db.selectFrom('oidc_payloads').selectAll().execute();
+      const dump = JSON.stringify(raw);
+      for (const secret of ['c1', 'a1', 'g1', 'u1', 'ABCD']) {
+        assert.ok(!raw.some((row) => row.id === secret || row.uid === secret || row.grant_id === secret || row.user_code === secret), secret);
+      }
+      assert.ok(!dump.includes('kind'), 'payloads are encrypted');
       assert.deepEqual((await repo.find('AuthorizationCode', 'id', 'c1'))?.payload.uid, 'u1');
       assert.ok(await repo.find('AuthorizationCode', 'uid', 'u1'));
       assert.ok(await repo.find('DeviceCode', 'user_code', 'ABCD'));
