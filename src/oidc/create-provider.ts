@@ -66,6 +66,10 @@ export function createProvider(deps: ProviderDependencies): Provider {
       clientAuthSigningAlgValues: ['HS256', 'HS384', 'HS512', 'RS256', 'PS256', 'ES256', 'EdDSA'],
     },
     pkce: { required: () => true },
+    // redirect_uri in every authorization and token request, even with one registered URI (RFC 9700 §2.1).
+    allowOmittingSingleRegisteredRedirectUri: false,
+    // Every refresh rotates the token; presenting a used one revokes the whole grant (reuse detection, RFC 9700 §4.14.2).
+    rotateRefreshToken: true,
     responseTypes: ['code', 'id_token', 'none'],
     features: {
       devInteractions: { enabled: false },

@@ -135,6 +135,38 @@ describe('OIDC protocol rules', () => {
     assert.equal((await oidc.tokenIntrospection(rp, refreshed.access_token)).active, false);
   });
 
+  test('every refresh rotates the token; a used refresh token replayed revokes the whole family', async () => {
+    const { callback, verifier, state, nonce } = await codeFor(rp, { scope: 'openid profile offline_access', prompt: 'consent' });
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const first = await oidc.refreshTokenGrant(rp, tokens.refresh_token!);
+    assert.ok(first.refresh_token && first.refresh_token !== tokens.refresh_token, 'a new refresh token on every use');
+    await assert.rejects(oidc.refreshTokenGrant(rp, tokens.refresh_token!), (error: oidc.ResponseBodyError) => error.error === 'invalid_grant');
+    await assert.rejects(oidc.refreshTokenGrant(rp, first.refresh_token), (error: oidc.ResponseBodyError) => error.error === 'invalid_grant',
+      'the replay revoked the token issued in its place');
+    assert.equal((await oidc.tokenIntrospection(rp, first.access_token)).active, false, 'and the access tokens of the grant');
+  });
+
+  test('redirect_uri is required even with one registered URI, at authorize and at the token endpoint', async () => {
+    const url = new URL('/oauth2/authorize', server.baseUrl);
+    url.search = new URLSearchParams({
+      client_id: clientId, response_type: 'code', scope: 'openid', state: 'abc',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+    }).toString();
+    const response = await browser.request(url);
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get('location'), null, 'no redirect to a guessed URI');
+    assert.match(await response.text(), /redirect_uri/);
+
+    const { callback, verifier } = await codeFor(rp);
+    const token = await fetch(new URL('/oauth2/token', server.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, code_verifier: verifier }),
+    });
+    assert.equal(token.status, 400);
+    assert.match(JSON.stringify(await token.json()), /redirect_uri|invalid_grant|invalid_request/);
+  });
+
   test('client_secret_post, client_secret_jwt and private_key_jwt authenticate at the token endpoint', async () => {
     const post = await newClient('client_secret_post');
     const jwt = await newClient('client_secret_jwt');
