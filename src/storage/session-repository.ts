@@ -5,6 +5,7 @@ import type {
 } from '../verification/index.ts';
 import type { Database, VerificationSessionTable } from './database-schema.ts';
 import { randomId } from '../security/index.ts';
+import { isUniqueViolation } from './unique-violation.ts';
 
 type Row = Selectable<VerificationSessionTable>;
 
@@ -46,8 +47,20 @@ export class SessionRepository implements SessionStore {
     this.#cipher = cipher;
   }
 
-  async create(session: NewSession, event: SessionEvent): Promise<VerificationSession> {
+  async create(session: NewSession, event: SessionEvent): Promise<VerificationSession | undefined> {
     const now = Date.now();
+    try {
+      await this.#insert(session, event, now);
+    } catch (error) {
+      if (isUniqueViolation(error, 'interview_code')) return undefined;
+      throw error;
+    }
+    const created = await this.findById(session.interviewId);
+    if (!created) throw new Error('session vanished after insert');
+    return created;
+  }
+
+  async #insert(session: NewSession, event: SessionEvent, now: number): Promise<void> {
     await this.#db.transaction().execute(async (tx) => {
       await tx.insertInto('verification_sessions').values({
         id: session.interviewId,
@@ -77,9 +90,6 @@ export class SessionRepository implements SessionStore {
         session_id: session.interviewId, type: event.type, from_state: null, to_state: 'created', data: JSON.stringify(event.data), created_at: now,
       }).execute();
     });
-    const created = await this.findById(session.interviewId);
-    if (!created) throw new Error('session vanished after insert');
-    return created;
   }
 
   async findById(interviewId: string): Promise<VerificationSession | undefined> {

@@ -53,7 +53,8 @@ export interface DocumentRecord {
 }
 
 export interface SessionStore {
-  create(session: NewSession, event: SessionEvent): Promise<VerificationSession>;
+  /** Undefined when the interview code is already taken (the caller draws another). */
+  create(session: NewSession, event: SessionEvent): Promise<VerificationSession | undefined>;
   findById(interviewId: string): Promise<VerificationSession | undefined>;
   findByTokenHash(tokenHash: string): Promise<VerificationSession | undefined>;
   findByInteractionUid(uid: string): Promise<VerificationSession | undefined>;

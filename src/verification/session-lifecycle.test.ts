@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import type { OutboxMessage } from './ports.ts';
 import type { VerificationSession } from './session.ts';
 import { canTransition, SESSION_STATES, type SessionState } from './session-state.ts';
-import { transitionGate } from './session-lifecycle.ts';
+import { startSession, transitionGate } from './session-lifecycle.ts';
+import type { VerificationDeps } from './verification-deps.ts';
 
 function session(state: SessionState): VerificationSession {
   return {
@@ -46,4 +47,22 @@ test('public events go to the outbox with ids and states only; internal ones do 
     eventType: 'session.failed', clientId: 'client-1',
     payload: { interviewId: 'i1', clientId: 'client-1', origin: 'omni', environment: 'demo', state: 'failed', reasons: ['face_mismatch'] },
   }, undefined]);
+});
+
+test('a taken interview code is drawn again; every draw is 8 characters', async () => {
+  const codes: string[] = [];
+  const sessions = {
+    create: async (input: { interviewCode: string; interviewId: string }) => {
+      codes.push(input.interviewCode);
+      return codes.length < 3 ? undefined : { ...session('created'), interviewId: input.interviewId, interviewCode: input.interviewCode };
+    },
+  };
+  const deps = { sessions, sessionTtlSeconds: 60 } as unknown as VerificationDeps;
+  const input = { origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null } as const;
+  const { session: created } = await startSession(deps, input);
+  assert.equal(codes.length, 3);
+  assert.equal(created.interviewCode, codes[2]);
+  assert.ok(codes.every((code) => /^[A-HJ-NP-Z2-9]{8}$/.test(code)), codes.join());
+  const full = { ...deps, sessions: { create: async () => undefined } } as unknown as VerificationDeps;
+  await assert.rejects(startSession(full, input), /no free interview code/);
 });

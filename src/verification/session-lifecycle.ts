@@ -16,20 +16,30 @@ export function newCaptureToken(): { token: string; tokenHash: string } {
   return { token, tokenHash: hashSecret(token) };
 }
 
+/**
+ * Interview codes are read over the phone: 8 characters of a 31-letter alphabet (~40 bits). Among
+ * a million live codes a new one collides about once in a million draws; a taken code is drawn again.
+ */
+export const INTERVIEW_CODE_LENGTH = 8;
+const CODE_ATTEMPTS = 5;
+
 /** `auto` resolves at the start: re-verify when the caller bound an identity, else enrol. */
 export async function startSession(deps: VerificationDeps, input: StartInput): Promise<{ session: VerificationSession; token: string }> {
   const mode = input.mode === 'auto' ? (input.identityId ? 'reverify' : 'enroll') : input.mode;
   if (mode === 'reverify' && !input.identityId) throw new AppError('validation_failed', 'a re-verification needs the identity to match');
   const { token, tokenHash } = newCaptureToken();
-  const session = await deps.sessions.create({
-    ...input,
-    mode,
-    interviewId: randomId(16),
-    interviewCode: humanCode(),
-    tokenHash,
-    expiresAt: Date.now() + deps.sessionTtlSeconds * 1000,
-  }, { type: 'session.created', data: { origin: input.origin, mode, environment: input.environment } });
-  return { session, token };
+  for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+    const session = await deps.sessions.create({
+      ...input,
+      mode,
+      interviewId: randomId(16),
+      interviewCode: humanCode(INTERVIEW_CODE_LENGTH),
+      tokenHash,
+      expiresAt: Date.now() + deps.sessionTtlSeconds * 1000,
+    }, { type: 'session.created', data: { origin: input.origin, mode, environment: input.environment } });
+    if (session) return { session, token };
+  }
+  throw new Error(`no free interview code after ${CODE_ATTEMPTS} draws`);
 }
 
 export async function reload(deps: VerificationDeps, session: VerificationSession): Promise<VerificationSession> {

@@ -131,7 +131,13 @@ for (const backend of backends) {
         interviewId: 's1', interviewCode: 'ABC234', tokenHash: 'th1', origin: 'oidc', mode: 'enroll', environment: 'demo',
         clientId: 'c', interactionUid: 'u9', externalId: null, loginHint: 'ada@example.com', expectedName: 'Ada Lovelace', expiresAt: Date.now() + 1000,
       }, { type: 'session.created', data: { origin: 'oidc', mode: 'enroll', environment: 'demo' } });
-      assert.equal(session.state, 'created');
+      assert.equal(session?.state, 'created');
+      const sameCode = await repo.create({
+        interviewId: 's1b', interviewCode: 'ABC234', tokenHash: 'th1b', origin: 'oidc', mode: 'enroll', environment: 'demo',
+        clientId: 'c', interactionUid: null, externalId: null, loginHint: null, expiresAt: Date.now() + 1000,
+      }, { type: 'session.created', data: { origin: 'oidc', mode: 'enroll', environment: 'demo' } });
+      assert.equal(sameCode, undefined, 'a taken interview code is reported, not thrown');
+      assert.equal(await repo.findById('s1b'), undefined, 'and nothing of it was written');
       assert.equal((await repo.findByTokenHash('th1'))?.interviewId, 's1');
       assert.equal((await repo.findByInteractionUid('u9'))?.interviewId, 's1');
       assert.equal(await repo.loadExpectedName('s1'), 'Ada Lovelace');
