@@ -15,6 +15,14 @@ export interface InteractionRoutesOptions {
 }
 
 type UidParams = { Params: { uid: string } };
+
+/** False when the login prompt is there for an essential `acr` none of whose values verid produces. */
+function canSatisfyAcr(prompt: { name: string; reasons: string[]; details: Record<string, unknown> }): boolean {
+  if (prompt.name !== 'login' || !prompt.reasons.some((r) => r === 'essential_acr' || r === 'essential_acrs')) return true;
+  const requested = (prompt.details.acr ?? {}) as { value?: unknown; values?: unknown };
+  const offered = [requested.value, ...(Array.isArray(requested.values) ? requested.values : [])];
+  return offered.includes(ACR_DOCUMENT_AND_FACE);
+}
 /** Browser pages of the login, not part of the API document. */
 const BROWSER_PAGE = { hide: true };
 
@@ -76,6 +84,14 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
     const { params, prompt, session } = interaction;
     reply.header('cache-control', 'no-store');
+    if (!canSatisfyAcr(prompt)) {
+      // The client insists on an authentication context verid never produces: verifying would not
+      // change that, so say so at once instead of asking the person again and again.
+      await oidc.provider.interactionFinished(request.raw, reply.raw, {
+        error: 'unmet_authentication_requirements', error_description: `only ${ACR_DOCUMENT_AND_FACE} can be satisfied`,
+      }, { mergeWithLastSubmission: false });
+      return reply.hijack();
+    }
     if (prompt.name === 'consent' && session?.accountId) {
       return grantAndFinish(request, reply, session.accountId, params);
     }

@@ -146,6 +146,20 @@ describe('OIDC protocol rules', () => {
     assert.equal((await oidc.tokenIntrospection(rp, first.access_token)).active, false, 'and the access tokens of the grant');
   });
 
+  test('an essential acr verid cannot produce ends with unmet_authentication_requirements, not endless verifications', async () => {
+    const other = JSON.stringify({ id_token: { acr: { essential: true, values: ['urn:example:mfa', 'urn:example:hardware'] } } });
+    const { url, state } = await authorizationRequest(rp, { claims: other });
+    const { url: callback } = await browser.follow(url);
+    assert.equal(callback.origin + callback.pathname, REDIRECT_URI);
+    assert.equal(callback.searchParams.get('error'), 'unmet_authentication_requirements');
+    assert.equal(callback.searchParams.get('state'), state);
+    // Asking for verid's own acr as essential is satisfied by the verification already done.
+    const ours = JSON.stringify({ id_token: { acr: { essential: true, value: 'urn:verid:acr:document-face' } } });
+    const { callback: ok, verifier, state: s2, nonce } = await codeFor(rp, { claims: ours });
+    const tokens = await oidc.authorizationCodeGrant(rp, ok, { pkceCodeVerifier: verifier, expectedState: s2, expectedNonce: nonce });
+    assert.equal(tokens.claims()?.acr, 'urn:verid:acr:document-face');
+  });
+
   test('redirect_uri is required even with one registered URI, at authorize and at the token endpoint', async () => {
     const url = new URL('/oauth2/authorize', server.baseUrl);
     url.search = new URLSearchParams({
