@@ -42,13 +42,14 @@ export function checkValidity(fields: DocumentFields | null, now: Date): { items
   if (fields) {
     const expiry = fields.expiryDate;
     const expired = expiry !== null && expiry < today;
-    items.push({ key: 'expirationDateValidity', value: expiry, status: expiry === null || expired ? 'FAIL' : 'OK' });
+    // Scores carry statuses, never the dates themselves (they are personal data).
+    items.push({ key: 'expirationDateValidity', value: expiry !== null && !expired, status: expiry === null || expired ? 'FAIL' : 'OK' });
     if (expiry === null) reasons.push('expiry_date_invalid');
     else if (expired) reasons.push('document_expired');
     const birth = fields.birthDate;
     const oldest = `${now.getUTCFullYear() - MAX_AGE_YEARS}${today.slice(4)}`;
     const birthOk = birth !== null && birth <= today && birth >= oldest;
-    items.push({ key: 'birthDateValidity', value: birth, status: birthOk ? 'OK' : 'FAIL' });
+    items.push({ key: 'birthDateValidity', value: birthOk, status: birthOk ? 'OK' : 'FAIL' });
     if (!birthOk) reasons.push('birth_date_invalid');
   } else {
     items.push({ key: 'expirationDateValidity', value: null, status: 'UNKNOWN' });

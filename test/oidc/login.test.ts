@@ -90,6 +90,13 @@ describe('OpenID Connect login through a verification session', () => {
     });
     assert.equal(secondTokens.claims()?.sub, payload.sub);
 
+    // The scores are statuses: no date, number or name of the document in them.
+    const scores = JSON.stringify(await (await fetch(new URL('/omni/get/score', server.baseUrl), { headers: { authorization: `Bearer ${result.token}` } })).json());
+    for (const pii of [HOLDER.birthDate, HOLDER.expiryDate, HOLDER.documentNumber, 'EVANS', 'Evans', 'OLIVIA']) assert.ok(!scores.includes(pii), pii);
+    const ocr = await fetch(new URL('/omni/get/ocr-data', server.baseUrl), { headers: { authorization: `Bearer ${result.token}` } });
+    assert.equal(ocr.status, 403, 'a decided session\'s document data is not readable with the capture token');
+    assert.ok(!JSON.stringify(await ocr.json()).includes('EVANS'));
+
     // A database dump holds no usable token: row keys are keyed hashes, payloads encrypted.
     const rows = await server.app.database.db.selectFrom('oidc_payloads').selectAll().execute();
     const dump = JSON.stringify(rows);

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '../../errors/index.ts';
 import {
-  emptyScores, MAX_CHUNK_FRAMES, MAX_FRAME_BYTES, reasonMessage, STEP_MIN_MS, type ImageKind, type VerificationService, type VerificationSession,
+  emptyScores, isOpen, MAX_CHUNK_FRAMES, MAX_FRAME_BYTES, reasonMessage, STEP_MIN_MS, type ImageKind, type VerificationService, type VerificationSession,
 } from '../../verification/index.ts';
 import {
   ChallengeFramesBody, ChallengeResponse, ChallengeStepResponse, ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse, ProcessFaceResponse,
@@ -161,9 +161,14 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   });
 
   api.get('/omni/get/ocr-data', {
-    schema: { tags: ['results'], summary: 'Data read from the document', security, response: { 200: OcrDataResponse, ...errors, 404: ErrorResponse } },
+    schema: {
+      tags: ['results'], summary: 'Data read from the document, while the session is open', security,
+      description: 'For the capture client to show the person what was read. Once the session is decided the capture token reads state and scores only (403 forbidden).',
+      response: { 200: OcrDataResponse, ...errors, 403: ErrorResponse, 404: ErrorResponse },
+    },
   }, async (request) => {
     const current = await verification.authenticateAllowingClosed(bearer(request));
+    if (!isOpen(current.state)) throw new AppError('forbidden', 'The session is decided: its document data is no longer readable with the capture token');
     const record = await verification.loadDocument(current);
     if (!record?.fields) throw new AppError('not_found', 'No document data has been read for this session yet');
     return record.fields;
