@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -30,8 +30,19 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', location: `postgres://${url.host}${url.pathname}`, close: () => db.destroy() };
   }
-  mkdirSync(options.dataDir, { recursive: true });
   const file = path.join(options.dataDir, 'verid.sqlite');
+  restrictToOwner(options.dataDir, file);
   const db = new Kysely<Database>({ dialect: createNodeSqliteDialect(file) });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+/**
+ * The data directory is the owner's alone (0700) and so is the database (0600): SQLite creates its
+ * -wal and -shm files with the database's permissions. Existing files are tightened too.
+ */
+function restrictToOwner(dir: string, file: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const existing of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(existing)) chmodSync(existing, 0o600);
 }
