@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { ConfigError } from '../errors/app-error.ts';
 
 const VERSION = 1;
 const IV_BYTES = 12;
@@ -33,7 +34,7 @@ export class DataCipher {
     const data = Buffer.from(envelope);
     if (data.length < HEADER_BYTES || data[0] !== VERSION) throw new Error('unknown ciphertext format');
     if (!data.subarray(1, 1 + KEY_ID_BYTES).equals(this.#keyId)) {
-      throw new Error('ciphertext was encrypted with a different master key');
+      throw new ConfigError('VERID_MASTER_KEY is not the key this database was encrypted with: start verid with the original key (a new key cannot read the existing data)');
     }
     const iv = data.subarray(1 + KEY_ID_BYTES, 1 + KEY_ID_BYTES + IV_BYTES);
     const tag = data.subarray(1 + KEY_ID_BYTES + IV_BYTES, HEADER_BYTES);

@@ -60,4 +60,15 @@ describe('verid CLI', () => {
     for (const key of initial.filter((k) => k.state === 'current')) assert.equal(states[key.kid], 'retired');
     for (const kid of second.published) assert.equal(states[kid], 'next');
   });
+
+  test('starting with another master key on existing data fails with one line that says what to do', async () => {
+    await verid(config, ['keys', 'list']);
+    const main = new URL('../../src/main.ts', import.meta.url).pathname;
+    const env = { ...process.env, VERID_DATA_DIR: config.dataDir, VERID_MASTER_KEY: 'another-master-key-0123456789-abcdefghij', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: '' };
+    const failed = await run(process.execPath, [main], { env, timeout: 60_000 }).then(() => undefined, (error: { code: number; stderr: string }) => error);
+    assert.ok(failed, 'the server must not start');
+    assert.equal(failed.code, 1);
+    assert.equal(failed.stderr.trim().split('\n').length, 1, failed.stderr);
+    assert.match(failed.stderr, /^verid: VERID_MASTER_KEY is not the key this database was encrypted with: start verid with the original key/);
+  });
 });
