@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConfigError } from '../errors/app-error.ts';
 import { CONFIG_KEYS, type ConfigKey, type ConfigName } from './config-schema.ts';
+import { parseTrustProxy } from './trust-proxy.ts';
 
 export interface Config {
   mode: 'development' | 'production' | 'test';
@@ -18,6 +19,21 @@ export interface Config {
   challengeTtlSeconds: number;
   engineThreads: number;
   maxImageBytes: number;
+  documentMaxQueue: number;
+  faceMaxQueue: number;
+  maxUploadsPerKind: number;
+  maxUploadsPerSession: number;
+  trustProxy: string | null;
+  redisUrl: string | null;
+  rateLimitWindowSeconds: number;
+  rateLimitAuthorizePerIp: number;
+  rateLimitAuthorizePerClient: number;
+  rateLimitTokenPerClient: number;
+  rateLimitClientAuthFailures: number;
+  rateLimitCapturePerSession: number;
+  rateLimitCapturePerIp: number;
+  rateLimitCaptureAuthFailures: number;
+  rateLimitChallengePerSession: number;
   clientSecretGraceSeconds: number;
   idTokenTtlSeconds: number;
   accessTokenTtlSeconds: number;
@@ -93,6 +109,10 @@ function validate(config: Config): void {
   if (config.maxCaptureAttempts < 1) throw new ConfigError('VERID_MAX_CAPTURE_ATTEMPTS must be at least 1');
   if (config.challengeTtlSeconds < 5) throw new ConfigError('VERID_CHALLENGE_TTL_SECONDS must be at least 5');
   if (config.engineThreads < 1) throw new ConfigError('VERID_ENGINE_THREADS must be at least 1');
+  for (const name of ['documentMaxQueue', 'faceMaxQueue', 'maxUploadsPerKind', 'maxUploadsPerSession', 'rateLimitWindowSeconds'] as const) {
+    if (config[name] < 1) throw new ConfigError(`${CONFIG_KEYS[name].env} must be at least 1`);
+  }
+  parseTrustProxy(config.trustProxy);
   if (config.mode === 'production') {
     if (config.devDefaults.length > 0) {
       throw new ConfigError(`production mode refuses development defaults; set ${config.devDefaults.join(', ')}`);

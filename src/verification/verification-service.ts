@@ -29,6 +29,11 @@ export class VerificationService {
     return expireIfDue(this.#deps, await this.#byToken(token));
   }
 
+  /** Whether a session has this token (one indexed lookup, no state change): the check made before a body is read. */
+  async isKnownToken(token: string): Promise<boolean> {
+    return (await this.#deps.sessions.findByTokenHash(hashSecret(token))) !== undefined;
+  }
+
   /** Like `authenticate`, but also returns expired sessions (for reading results). */
   async authenticateAllowingClosed(token: string): Promise<VerificationSession> {
     return expireIfDue(this.#deps, await this.#byToken(token), false);

@@ -1,32 +1,36 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { RateLimiters } from '../../abuse/rate-limiters.ts';
 import { AppError } from '../../errors/index.ts';
 import {
-  emptyScores, MAX_CHALLENGE_FRAMES, MAX_FRAME_BYTES, MIN_CHALLENGE_FRAMES, reasonMessage, type ImageKind, type VerificationService, type VerificationSession,
+  emptyScores, MAX_CHALLENGE_FRAMES, MIN_CHALLENGE_FRAMES, reasonMessage, type ImageKind, type VerificationService, type VerificationSession,
 } from '../../verification/index.ts';
 import {
   ChallengeFramesBody, ChallengeResponse, ChallengeResultResponse, ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse, PrefetchFramesResponse,
   ProcessFaceResponse, ProcessIdResponse, ScoresResponse,
 } from './omni-schemas.ts';
+import { bearer, challengeOutcomeHook, sessionGuardHook } from './session-guard.ts';
 
 export interface OmniRoutesOptions {
   verification: VerificationService;
   maxImageBytes: number;
+  limits: RateLimiters;
 }
 
-const TOKEN_HEADER = 'x-incode-hardware-id';
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 410: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse };
+const errors = {
+  400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 410: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse,
+  429: ErrorResponse, 503: ErrorResponse,
+};
+/** Routes without an upload take at most a small JSON body. */
+const SMALL_BODY_LIMIT = 4096;
+/**
+ * A burst of MAX_CHALLENGE_FRAMES frames as the hosted page grabs them (640 px JPEG, well under
+ * 150 kB each) in base64: a few MB, not frames × the largest frame (80 MB) a hostile client could send.
+ */
+const LIVENESS_BODY_LIMIT = Math.ceil(MAX_CHALLENGE_FRAMES * 150_000 * 1.37) + 4096;
 const security = [{ sessionToken: [] }];
 // Raw bodies arrive as Buffers (validated by sniffing the bytes), so their schema only documents them.
 const RawImage = { description: 'The image bytes' };
-
-function bearer(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
-  const legacy = request.headers[TOKEN_HEADER];
-  if (typeof legacy === 'string' && legacy.length > 0) return legacy;
-  throw new AppError('unauthorized', 'Send the session token as `Authorization: Bearer <token>`');
-}
 
 function decodeImage(body: unknown): Buffer {
   if (Buffer.isBuffer(body)) return body;
@@ -43,6 +47,10 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { verification } = options;
   const bodyLimit = Math.ceil(options.maxImageBytes * 1.37) + 1024;
+  // Every route here takes a session token: it is checked (and the limits applied) before the body is read.
+  app.addHook('onRequest', sessionGuardHook(verification, options.limits));
+  app.addHook('onSend', challengeOutcomeHook());
+  app.addHook('onRoute', (route) => { route.bodyLimit ??= SMALL_BODY_LIMIT; });
 
   // Only JSON and image bodies: anything else is 415 before it reaches a handler.
   app.removeContentTypeParser('text/plain');
@@ -131,7 +139,7 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   });
 
   api.post('/omni/liveness/prefetch-frames', {
-    bodyLimit: Math.ceil(MAX_FRAME_BYTES * MAX_CHALLENGE_FRAMES * 1.37) + 4096,
+    bodyLimit: LIVENESS_BODY_LIMIT,
     schema: {
       tags: ['capture'],
       summary: 'Frames recorded so far, while the challenge is being performed: analysis starts now',
@@ -146,7 +154,7 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   });
 
   api.post('/omni/add/liveness-frames', {
-    bodyLimit: Math.ceil(MAX_FRAME_BYTES * MAX_CHALLENGE_FRAMES * 1.37) + 4096,
+    bodyLimit: LIVENESS_BODY_LIMIT,
     schema: {
       tags: ['capture'], summary: 'Submit the frames recorded while performing the challenge; verified on the server', security,
       body: ChallengeFramesBody, response: { 200: ChallengeResultResponse, ...errors, 404: ErrorResponse },
