@@ -34,7 +34,11 @@ export interface TestServer {
  * A real verid listening on a loopback port, with its own empty database: SQLite in a temporary
  * directory, or a fresh PostgreSQL database when `dialect` is 'postgres'.
  */
-export async function startTestServer(options: { overrides?: Partial<Config>; dialect?: 'sqlite' | 'postgres'; captureLogs?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: {
+  overrides?: Partial<Config>; dialect?: 'sqlite' | 'postgres'; captureLogs?: boolean;
+  /** Engines of the test's own (e.g. with tiny queues); the caller closes them. Default: the shared ones. */
+  engines?: Engines;
+} = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'verid-test-'));
   const pg = options.dialect === 'postgres' ? await createTestDatabaseUrl() : undefined;
   const port = await freePort();
@@ -47,7 +51,7 @@ export async function startTestServer(options: { overrides?: Partial<Config>; di
   const stream = new Writable({ write(chunk, _encoding, done) { logged += String(chunk); done(); } });
   const logger = options.captureLogs ? { stream } : false as const;
   if (options.captureLogs) config.logLevel = 'debug';
-  const app = await buildApp({ config, engines: engines(), logger });
+  const app = await buildApp({ config, engines: options.engines ?? engines(), logger });
   await app.server.listen({ host: '127.0.0.1', port });
   return {
     app,
