@@ -35,14 +35,16 @@ const RECEIVED = 'image.received';
  * uploads cannot all slip under the limit).
  */
 async function countUpload(deps: VerificationDeps, session: VerificationSession, kind: ImageKind, bytes: number): Promise<void> {
-  const over = async (pending: number): Promise<boolean> => {
-    const received = (await deps.sessions.listEvents(session.interviewId)).filter((e) => e.type === RECEIVED);
-    return received.length + pending > deps.maxUploadsPerSession
-      || received.filter((e) => e.data.kind === kind).length + pending > deps.maxUploadsPerKind;
-  };
-  const refuse = () => new AppError('too_many_uploads',
-    `This session takes at most ${deps.maxUploadsPerKind} uploads of each photo and ${deps.maxUploadsPerSession} in all; start a new verification`);
-  if (await over(1)) throw refuse();
+  await assertUploadAllowed(deps, session.interviewId, kind);
   await deps.sessions.appendEvent(session.interviewId, { type: RECEIVED, data: { kind, bytes } });
-  if (await over(0)) throw refuse();
+  await assertUploadAllowed(deps, session.interviewId, kind, 0);
+}
+
+/** Refuses (409 too_many_uploads) when `pending` more uploads of `kind` would pass a limit; also checked before an upload's body is read. */
+export async function assertUploadAllowed(deps: VerificationDeps, interviewId: string, kind: ImageKind, pending = 1): Promise<void> {
+  const received = (await deps.sessions.listEvents(interviewId)).filter((e) => e.type === RECEIVED);
+  if (received.length + pending > deps.maxUploadsPerSession || received.filter((e) => e.data.kind === kind).length + pending > deps.maxUploadsPerKind) {
+    throw new AppError('too_many_uploads',
+      `This session takes at most ${deps.maxUploadsPerKind} uploads of each photo and ${deps.maxUploadsPerSession} in all; start a new verification`);
+  }
 }

@@ -23,13 +23,13 @@ async function post(server: TestServer, path: string, token: string | null, body
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: json };
 }
 
-/** Streams `total` bytes with a bad token; resolves with the status and how much was written when it arrived. */
-function uploadWithBadToken(server: TestServer, path: string, total: number): Promise<{ status: number; written: number }> {
+/** Streams `total` bytes; resolves with the status and how much was written when it arrived. */
+function streamUpload(server: TestServer, path: string, total: number, token = 'guessed-token'): Promise<{ status: number; written: number }> {
   return new Promise((resolve, reject) => {
     let written = 0;
     let answered = false;
     const req = httpRequest(`${server.baseUrl}${path}`, {
-      method: 'POST', headers: { authorization: 'Bearer guessed-token', 'content-type': 'application/json', 'content-length': String(total) },
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg', 'content-length': String(total) },
     }, (res) => {
       answered = true;
       resolve({ status: res.statusCode ?? 0, written });
@@ -65,7 +65,7 @@ describe('abuse limits of the capture API', () => {
     const server = await start();
     const total = 50 * 1024 * 1024;
     for (const path of ['/omni/add/liveness-frames', '/omni/add/front-id']) {
-      const { status, written } = await uploadWithBadToken(server, path, total);
+      const { status, written } = await streamUpload(server, path, total);
       assert.equal(status, 401, path);
       assert.ok(written < 8 * 1024 * 1024, `${path}: the answer came after ${written} bytes of ${total}`);
     }
@@ -84,6 +84,9 @@ describe('abuse limits of the capture API', () => {
     assert.equal(sixth.body.error?.code, 'too_many_uploads', 'five uploads in all');
     const flood = await Promise.all(Array.from({ length: 10 }, () => post(server, '/omni/add/back-id', token, image)));
     assert.ok(flood.every((r) => r.status === 409), 'concurrent uploads cannot slip under the cap');
+    const unread = await streamUpload(server, '/omni/add/face', 50 * 1024 * 1024, token);
+    assert.equal(unread.status, 409);
+    assert.ok(unread.written < 8 * 1024 * 1024, `an upload past the cap is refused before its body is read (${unread.written} bytes sent)`);
   });
 
   test('guessing capture tokens meets 429 with Retry-After; so does one session flooding the API', async () => {

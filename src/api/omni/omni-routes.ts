@@ -48,7 +48,8 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   const { verification } = options;
   const bodyLimit = Math.ceil(options.maxImageBytes * 1.37) + 1024;
   // Every route here takes a session token: it is checked (and the limits applied) before the body is read.
-  app.addHook('onRequest', sessionGuardHook(verification, options.limits));
+  const uploadKinds = new Map<string, ImageKind>();
+  app.addHook('onRequest', sessionGuardHook(verification, options.limits, uploadKinds));
   app.addHook('onSend', challengeOutcomeHook());
   app.addHook('onRoute', (route) => { route.bodyLimit ??= SMALL_BODY_LIMIT; });
 
@@ -62,7 +63,7 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
     return verification.authenticate(bearer(request));
   }
 
-  const addImage = (path: string, kind: ImageKind, summary: string) => api.post(path, {
+  const addImage = (path: string, kind: ImageKind, summary: string) => uploadKinds.set(path, kind) && api.post(path, {
     bodyLimit,
     schema: {
       tags: ['capture'], summary, security,

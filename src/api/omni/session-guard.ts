@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { RateLimiters } from '../../abuse/rate-limiters.ts';
 import { logSecurityEvent } from '../../abuse/security-log.ts';
 import { AppError } from '../../errors/index.ts';
-import type { VerificationService } from '../../verification/index.ts';
+import type { ImageKind, VerificationService } from '../../verification/index.ts';
 
 const TOKEN_HEADER = 'x-incode-hardware-id';
 const LIVENESS_ROUTES = ['/omni/liveness/', '/omni/add/liveness-frames'];
@@ -33,9 +33,10 @@ const routeOf = (request: FastifyRequest): string => request.routeOptions.url ??
  * onRequest for every session-token route: limits, then the token, before a byte of the body is
  * read. Per IP first (it also bounds token guessing), then the failed-token budget of the IP, then
  * whether the token exists at all (one indexed lookup; the handler still resolves the session and
- * answers expired or closed sessions exactly as before), then the per-session limits.
+ * answers expired or closed sessions exactly as before), then the per-session limits and, for an
+ * upload, the session's upload cap.
  */
-export function sessionGuardHook(verification: VerificationService, limits: RateLimiters) {
+export function sessionGuardHook(verification: VerificationService, limits: RateLimiters, uploadKinds: ReadonlyMap<string, ImageKind>) {
   return async function guardSession(request: FastifyRequest): Promise<void> {
     const perIp = await limits.capturePerIp.hit(request.ip);
     if (perIp.limited) refuse(request, limits.capturePerIp.name, perIp.retryAfterSeconds);
@@ -55,6 +56,9 @@ export function sessionGuardHook(verification: VerificationService, limits: Rate
       const challenge = await limits.challengePerSession.hit(session);
       if (challenge.limited) refuse(request, limits.challengePerSession.name, challenge.retryAfterSeconds);
     }
+    // A session out of uploads gets its 409 before the (up to 14 MB) body is read.
+    const kind = uploadKinds.get(routeOf(request));
+    if (kind) await verification.assertMayUpload(token, kind);
   };
 }
 
