@@ -1,38 +1,36 @@
 // Abuse limits under load (docs/security.md "Abuse limits"): a real verid on loopback with its real
 // engines and default limits. A legitimate verification (document + selfie over the Omni API) is
 // timed idle, then again while three floods run: full-speed 9.6 MB uploads to one session, 79 MB
-// bodies without a token, and wrong client secrets. RSS is sampled throughout (the floods stream
-// from small buffers, so it is the server's). Clients come through a trusted proxy with their own
+// bodies without a token, and wrong client secrets. The server runs in a child process
+// (support/abuse-server.ts) that samples its own RSS every 50 ms. Clients come through a trusted proxy with their own
 // X-Forwarded-For, as they would in production, so the attackers' per-IP limits are theirs alone.
 // Run: npm run bench:abuse [-- --runs 5]
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config/index.ts';
-import { registerClient } from '../src/oidc/client-registration.ts';
-import { flood, streamBody } from './support/flood.ts';
+import type { BenchMessage, ServerMessage } from './support/abuse-server.ts';
+import { flood, postBuffer, streamBody } from './support/flood.ts';
 import { makeInput, omniPost, percentile } from './support/omni-client.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'max-flood-seconds': { type: 'string', default: '180' } } });
 const runs = Number(values.runs);
-const dataDir = await mkdtemp(path.join(tmpdir(), 'verid-bench-abuse-'));
-const config = loadConfig({
-  VERID_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', VERID_REQUIRE_LIVENESS: 'false', VERID_TRUST_PROXY: '127.0.0.1',
-});
-const app = await buildApp({ config, logger: false });
-const address = await app.server.listen({ host: '127.0.0.1', port: 0 });
-
-let rssPeak = 0;
-const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 50);
+const server = fork(new URL('./support/abuse-server.ts', import.meta.url));
+const [ready] = await once(server, 'message') as [Extract<ServerMessage, { type: 'ready' }>];
+const { address } = ready;
+const ask = (message: BenchMessage) => server.send(message);
+let asked = 0;
+async function start(): Promise<{ token: string }> {
+  const id = ++asked;
+  ask({ type: 'start', id });
+  for (;;) {
+    const [reply] = await once(server, 'message') as [ServerMessage];
+    if (reply.type === 'token' && reply.id === id) return { token: reply.token };
+  }
+}
 
 const LEGIT = { 'x-forwarded-for': '192.0.2.10' };
-const start = () => app.verification.start({
-  origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
-});
 const inputs = await Promise.all(Array.from({ length: 2 * runs + 1 }, (_, i) => makeInput(i, 0)));
 let used = 0;
 let legitBusy = 0;
@@ -75,23 +73,19 @@ async function timed(n: number): Promise<number[]> {
 // The attackers' material: a real 9.6 MB JPEG (noise does not compress) and a confidential client.
 const side = 2600;
 const big = await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 100 }).toBuffer();
-const client = await registerClient(app.clients, {
-  name: 'Attacked RP', redirectUris: ['https://rp.example.com/cb'], postLogoutRedirectUris: [], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_basic',
-}, async () => {});
 const victimSession = (await start()).token;
 
 await verifyOnce(); // warm the models in both pools
 const idle = await timed(runs);
 
+ask({ type: 'mark' });
+const [idlePeak] = await once(server, 'message') as [Extract<ServerMessage, { type: 'peak' }>];
+
 const maxMs = Number(values['max-flood-seconds']) * 1000;
 const attacker = (n: number) => ({ 'x-forwarded-for': `203.0.113.${n}` });
-const uploads = flood(async () => {
-  const response = await fetch(`${address}/omni/add/front-id`, {
-    method: 'POST', headers: { authorization: `Bearer ${victimSession}`, 'content-type': 'image/jpeg', ...attacker(1) }, body: new Uint8Array(big),
-  });
-  await response.arrayBuffer();
-  return response.status;
-}, { concurrency: 6, maxRequests: 5000, maxMs });
+const uploads = flood(() => postBuffer(`${address}/omni/add/front-id`, {
+  authorization: `Bearer ${victimSession}`, 'content-type': 'image/jpeg', ...attacker(1),
+}, big), { concurrency: 6, maxRequests: 5000, maxMs });
 const bigBodies = flood(() => streamBody(`${address}/omni/add/liveness-frames`, {
   authorization: 'Bearer not-a-token', 'content-type': 'application/json', ...attacker(2),
 }, 79 * 1024 * 1024), { concurrency: 4, maxRequests: 2000, maxMs });
@@ -99,7 +93,7 @@ const secrets = flood(async () => {
   const response = await fetch(`${address}/oauth2/token`, {
     method: 'POST',
     headers: {
-      authorization: `Basic ${Buffer.from(`${client.clientId}:guess-${randomBytes(6).toString('hex')}`).toString('base64')}`,
+      authorization: `Basic ${Buffer.from(`${ready.clientId}:guess-${randomBytes(6).toString('hex')}`).toString('base64')}`,
       'content-type': 'application/x-www-form-urlencoded', ...attacker(3),
     },
     body: 'grant_type=client_credentials',
@@ -113,12 +107,13 @@ await new Promise((resolve) => setTimeout(resolve, 500));
 const underFlood = await timed(runs);
 for (const f of Object.values(floods)) f.stop();
 await Promise.all(Object.values(floods).map((f) => f.done));
-clearInterval(sampler);
+ask({ type: 'stop' });
+const [peak] = await once(server, 'message') as [Extract<ServerMessage, { type: 'peak' }>];
 
 const count = (status: number) => Object.values(floods).reduce((sum, f) => sum + (f.counts.byStatus[status] ?? 0), 0);
 const legitP50 = percentile(underFlood, 50);
 const idleP50 = percentile(idle, 50);
-const rssPeakMb = Math.round(rssPeak / 1e6);
+const rssPeakMb = peak.rssMb;
 console.log('abuse: a legitimate verification (document + selfie) idle and under flood; default limits, 1 engine thread per pool, MALLOC_ARENA_MAX=%s',
   process.env.MALLOC_ARENA_MAX ?? 'unset');
 console.log('| flood | requests | answers |\n|---|---|---|');
@@ -128,9 +123,9 @@ console.log(`| legit p50 idle | ${idleP50.toFixed(0)} ms |`);
 console.log(`| legit p50 under flood | ${legitP50.toFixed(0)} ms (${(legitP50 / idleP50).toFixed(2)}x; target <= 2x) |`);
 console.log(`| legit 503 retries under flood | ${legitBusy} |`);
 console.log(`| legit outcomes | ${JSON.stringify(outcomes)} (first: ${JSON.stringify(firstReasons[0])}) |`);
-console.log(`| RSS peak | ${rssPeakMb} MB (target < 1500) |`);
-await app.server.close();
-await rm(dataDir, { recursive: true, force: true });
+console.log(`| server RSS peak, idle verifications | ${idlePeak.rssMb} MB |`);
+console.log(`| server RSS peak under flood | ${rssPeakMb} MB (target < 1500) |`);
+await once(server, 'exit');
 console.log(JSON.stringify({
   legit_p50_ms: Math.round(legitP50), legit_idle_p50_ms: Math.round(idleP50), rss_peak_mb: rssPeakMb, rejected_429: count(429), rejected_503: count(503),
 }));

@@ -55,3 +55,15 @@ export function streamBody(url: string, headers: Record<string, string>, total: 
     pump();
   });
 }
+
+/** POSTs `body` as is (no copy per request, unlike fetch) and resolves with the status. */
+export function postBuffer(url: string, headers: Record<string, string>, body: Buffer): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}

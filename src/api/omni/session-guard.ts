@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiters } from '../../abuse/rate-limiters.ts';
 import { logSecurityEvent } from '../../abuse/security-log.ts';
 import { AppError } from '../../errors/index.ts';
@@ -37,7 +37,10 @@ const routeOf = (request: FastifyRequest): string => request.routeOptions.url ??
  * upload, the session's upload cap.
  */
 export function sessionGuardHook(verification: VerificationService, limits: RateLimiters, uploadKinds: ReadonlyMap<string, ImageKind>) {
-  return async function guardSession(request: FastifyRequest): Promise<void> {
+  return async function guardSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // A refusal here leaves the body unread: closing the connection stops it instead of draining it.
+    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    if (hasBody) reply.header('connection', 'close');
     const perIp = await limits.capturePerIp.hit(request.ip);
     if (perIp.limited) refuse(request, limits.capturePerIp.name, perIp.retryAfterSeconds);
     const failures = await limits.captureAuthFailures.peek(request.ip);
@@ -59,6 +62,7 @@ export function sessionGuardHook(verification: VerificationService, limits: Rate
     // A session out of uploads gets its 409 before the (up to 14 MB) body is read.
     const kind = uploadKinds.get(routeOf(request));
     if (kind) await verification.assertMayUpload(token, kind);
+    reply.removeHeader('connection');
   };
 }
 
