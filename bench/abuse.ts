@@ -85,10 +85,10 @@ const maxMs = Number(values['max-flood-seconds']) * 1000;
 const attacker = (n: number) => ({ 'x-forwarded-for': `203.0.113.${n}` });
 const uploads = flood(() => postBuffer(`${address}/omni/add/front-id`, {
   authorization: `Bearer ${victimSession}`, 'content-type': 'image/jpeg', ...attacker(1),
-}, big), { concurrency: 6, maxRequests: 5000, maxMs });
+}, big), { concurrency: 6, maxRequests: 1_000_000, maxMs });
 const bigBodies = flood(() => streamBody(`${address}/omni/add/liveness-frames`, {
   authorization: 'Bearer not-a-token', 'content-type': 'application/json', ...attacker(2),
-}, 79 * 1024 * 1024), { concurrency: 4, maxRequests: 2000, maxMs });
+}, 79 * 1024 * 1024), { concurrency: 4, maxRequests: 1_000_000, maxMs });
 const secrets = flood(async () => {
   const response = await fetch(`${address}/oauth2/token`, {
     method: 'POST',
@@ -100,7 +100,7 @@ const secrets = flood(async () => {
   });
   await response.arrayBuffer();
   return response.status;
-}, { concurrency: 4, maxRequests: 20_000, maxMs });
+}, { concurrency: 4, maxRequests: 1_000_000, maxMs });
 const floods = { uploads, bigBodies, secrets };
 
 await new Promise((resolve) => setTimeout(resolve, 500));
@@ -116,7 +116,7 @@ const idleP50 = percentile(idle, 50);
 const rssPeakMb = peak.rssMb;
 console.log('abuse: a legitimate verification (document + selfie) idle and under flood; default limits, 1 engine thread per pool, MALLOC_ARENA_MAX=%s',
   process.env.MALLOC_ARENA_MAX ?? 'unset');
-console.log('| flood | requests | answers |\n|---|---|---|');
+console.log('| flood | requests | answers (status: count; 0 = connection closed by verid before the body was sent) |\n|---|---|---|');
 for (const [name, f] of Object.entries(floods)) console.log(`| ${name} | ${f.counts.sent} | ${JSON.stringify(f.counts.byStatus)} |`);
 console.log('| measure | value |\n|---|---|');
 console.log(`| legit p50 idle | ${idleP50.toFixed(0)} ms |`);
