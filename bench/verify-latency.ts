@@ -9,12 +9,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { createEngines } from '../src/engines.ts';
-import { face } from '../test/helpers/fixtures.ts';
-import { generatePassport } from '../test/support/synthetic-document.ts';
+import { makeInput, omniPost, percentile } from './support/omni-client.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,36 +35,10 @@ const engines = createEngines(config);
 const app = await buildApp({ config, engines, logger: false });
 const address = await app.server.listen({ host: '127.0.0.1', port: 0 });
 
-const people = ['london_001', 'london_002', 'london_003', 'london_005'];
-// Every verification gets its own images: verid reuses engine results by image content, and a
-// benchmark that repeated images would measure the cache, not the engines.
-async function makeInput(i: number) {
-  const person = people[i % people.length]!;
-  const selfie = await sharp(await face(`genuine/${person}/2.jpg`)).modulate({ brightness: 1 + i / 1000 }).jpeg({ quality: 90 }).toBuffer();
-  return {
-    front: await generatePassport({
-      issuingCountry: 'GBR', surname: 'BENCH', givenNames: `PERSON ${'ABCD'[i % 4]}`, documentNumber: `B${1000000 + i}`,
-      birthDate: '1990-01-01', expiryDate: '2034-01-01', sex: 'F', portrait: await face(`genuine/${person}/1.jpg`),
-    }),
-    selfie,
-    // Small frames for the liveness burst (320 px wide, like the page's), each one different, as a
-    // camera's are (identical frames would be analysed once).
-    frames: await Promise.all(Array.from({ length: FRAMES }, async (_, k) =>
-      (await sharp(selfie).resize({ width: 320 }).modulate({ brightness: 1 + k / 500 }).jpeg({ quality: 80 }).toBuffer()).toString('base64'))),
-  };
-}
-const inputs = await Promise.all(Array.from({ length: 2 * n + 2 + 6 }, (_, i) => makeInput(i)));
+const inputs = await Promise.all(Array.from({ length: 2 * n + 2 + 6 }, (_, i) => makeInput(i, FRAMES)));
 let used = 0;
 
-async function post(token: string, route: string, body?: unknown, type = 'image/jpeg') {
-  const response = await fetch(`${address}${route}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': type } : {}) },
-    body: body === undefined ? undefined : body instanceof Buffer ? new Uint8Array(body) : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${route}: ${response.status} ${await response.text()}`);
-  return response.json() as Promise<Record<string, unknown>>;
-}
+const post = (token: string, route: string, body?: unknown, type?: string) => omniPost(address, token, route, body, type);
 
 const FRAME_MS = 100;
 const CHUNK = 5;
@@ -112,10 +84,6 @@ async function verifyOnce(): Promise<{ ms: number; state: unknown }> {
   const t1 = performance.now();
   const result = await post(token, '/omni/process/face');
   return { ms: documentMs + waited + performance.now() - t1, state: result.state };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 await verifyOnce(); // warm the models in every pool

@@ -2,11 +2,16 @@ import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import middie from '@fastify/middie';
 import swagger from '@fastify/swagger';
+import { Redis } from 'ioredis';
+import { forwardedHeadersHook } from './abuse/forwarded-headers.ts';
+import { oauthLimitsHook } from './abuse/oauth-limits.ts';
+import { createRateLimiters } from './abuse/rate-limiters.ts';
+import { logSecurityEvent } from './abuse/security-log.ts';
 import { omniRoutes } from './api/omni/omni-routes.ts';
-import type { Config } from './config/index.ts';
+import { parseTrustProxy, type Config } from './config/index.ts';
 import { createEngines, type Engines } from './engines.ts';
 import { serializeError, toAppError } from './errors/index.ts';
-import { createProvider, isProviderPath } from './oidc/create-provider.ts';
+import { createProvider, isProviderPath, ROUTES } from './oidc/create-provider.ts';
 import { interactionRoutes } from './oidc/interaction-routes.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
 import { ensureSigningKeys } from './oidc/signing-keys.ts';
@@ -49,7 +54,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const identities = new IdentityRepository(database.db, cipher);
   const engines = options.engines ?? createEngines(config);
 
-  const { documents, faces, prefetch } = cacheEngines(engines.documents, engines.faces);
+  const { documents, faces, prefetch } = cacheEngines(engines.documents, engines.faces, { max: 64, ttlMs: 10 * 60_000, spare: engines.spareCapacity });
   const verification = new VerificationService({
     sessions: new SessionRepository(database.db, cipher),
     identities,
@@ -62,6 +67,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     blindIndex: (value, purpose) => cipher.blindIndex(value, purpose),
     sessionTtlSeconds: config.sessionTtlSeconds,
     maxImageBytes: config.maxImageBytes,
+    maxUploadsPerKind: config.maxUploadsPerKind,
+    maxUploadsPerSession: config.maxUploadsPerSession,
     maxCaptureAttempts: config.maxCaptureAttempts,
     requireLiveness: config.requireLiveness,
     challengeTtlSeconds: config.challengeTtlSeconds,
@@ -69,7 +76,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     maxChallengesPerHour: config.maxChallengesPerHour,
   });
   const payloads = new OidcPayloadRepository(database.db, cipher);
-  const oidc = await ProviderHost.create(keys, (jwks) => createProvider({ config, payloads, clients, identities, jwks }));
+  const trustedProxies = parseTrustProxy(config.trustProxy);
 
   const server = Fastify({
     logger: options.logger === false ? false : {
@@ -79,13 +86,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
       serializers: { req: (req) => ({ method: req.method, path: req.url.split('?')[0] }) },
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-    trustProxy: true,
+    // Forwarded headers count only from configured proxies (VERID_TRUST_PROXY); see abuse/forwarded-headers.ts.
+    trustProxy: trustedProxies.enabled ? (address: string) => trustedProxies.isTrusted(address) : false,
   });
 
   server.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (appError.code === 'engine_busy' || appError.code === 'too_many_uploads') {
+      logSecurityEvent(request.log, {
+        event: appError.code === 'engine_busy' ? 'engine_busy' : 'upload_refused', route: request.routeOptions.url ?? '', ip: request.ip, outcome: appError.code,
+      });
+    } else if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: appError.code }, 'request rejected');
+    if (appError.retryAfterSeconds !== undefined) reply.header('retry-after', String(appError.retryAfterSeconds));
     return reply.code(appError.status).send(serializeError(appError));
   });
   server.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'No such endpoint' } }));
@@ -96,6 +109,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
       components: { securitySchemes: { sessionToken: { type: 'http', scheme: 'bearer', description: 'The session token from /omni/start or the hosted page' } } },
     },
   });
+  // Rate-limit counters in Redis when configured (shared by every instance), else in this process.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }) : null;
+  redis?.on('error', (error: unknown) => server.log.error({ err: error }, 'redis error'));
+  const limits = await createRateLimiters(server, config, redis);
+  const oidc = await ProviderHost.create(keys, (jwks) => createProvider({
+    config, payloads, clients, identities, jwks, trustProxy: trustedProxies.enabled, clientAuth: { failures: limits.clientAuthFailures, log: server.log },
+  }));
+  // Both run before middie hands /oauth2/* to oidc-provider (hooks run in the order they are added).
+  server.addHook('onRequest', forwardedHeadersHook(trustedProxies));
+  server.addHook('onRequest', oauthLimitsHook(limits, ROUTES));
   await server.register(middie);
   server.use((req, res, next) => (isProviderPath(req.url ?? '') ? oidc.handle(req, res) : next()));
 
@@ -105,7 +128,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   server.get('/static/capture.js', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(captureScript));
 
-  await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes });
+  await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes, limits });
   await server.register(interactionRoutes, { oidc, verification, clients, requireLiveness: config.requireLiveness });
 
   server.addHook('onSend', async (_request, reply) => {
@@ -121,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   server.addHook('onClose', async () => {
     clearInterval(keyRefresh);
     if (!options.engines) await engines.close();
+    await redis?.quit();
     await database.close();
   });
   return { server, database, verification, clients, oidc };

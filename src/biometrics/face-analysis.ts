@@ -76,5 +76,7 @@ export interface FaceMatcher {
    * then reuses them (by content, for a few minutes, in this process).
    */
   prefetchFrames(frames: readonly Uint8Array[]): void;
+  /** Whether work nobody waits for (prefetch) may be queued now; it never takes the last half of the queue. */
+  hasSpareCapacity(): boolean;
   close(): Promise<void>;
 }

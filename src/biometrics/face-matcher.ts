@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Piscina } from 'piscina';
+import { asEngineBusy } from '../errors/index.ts';
 import type { FaceAnalysis, FaceImageKind, FaceMatcher, FrameAnalysis } from './face-analysis.ts';
 import type { FaceTask } from './face-worker.ts';
 
 export interface FaceMatcherOptions {
   /** Worker threads; each holds its own copy of the models (~250 MB). */
   maxThreads: number;
+  /**
+   * Tasks (an image or one liveness frame) allowed to wait; beyond it a task fails with 503
+   * engine_busy. Unbounded by default (command-line tools, benchmarks); the server always sets it.
+   */
+  maxQueue?: number;
 }
 
 /**
@@ -27,6 +33,7 @@ export const WORKER_HEAP_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerat
 
 /** A pool of face workers; models are loaded once per worker, lazily on first use. */
 export function createFaceMatcher(options: FaceMatcherOptions): FaceMatcher {
+  const maxQueue = options.maxQueue ?? Infinity;
   const pool = new Piscina<FaceTask, FaceAnalysis | FrameAnalysis>({
     filename: new URL('./face-worker.ts', import.meta.url).href,
     minThreads: 0,
@@ -34,8 +41,12 @@ export function createFaceMatcher(options: FaceMatcherOptions): FaceMatcher {
     // Keep warm workers: loading the models costs about a second.
     idleTimeout: 10 * 60_000,
     resourceLimits: WORKER_HEAP_LIMITS,
+    maxQueue,
   });
-  const run = (task: FaceTask): Promise<FaceAnalysis | FrameAnalysis> => pool.run(task, { transferList: [task.image.buffer as ArrayBuffer] });
+  const run = (task: FaceTask): Promise<FaceAnalysis | FrameAnalysis> => pool.run(task, { transferList: [task.image.buffer as ArrayBuffer] })
+    .catch((error: unknown) => { throw asEngineBusy(error); });
+  // Work nobody waits for (prefetch) only uses the first half of the queue: the rest stays for requests.
+  const hasSpareCapacity = (): boolean => pool.queueSize < maxQueue / 2;
   // In memory only: frame templates never leave the process this way.
   const frameCache = new Map<string, { analysis: Promise<FrameAnalysis>; at: number }>();
   const analyzeFrame = (frame: Uint8Array, passive: boolean | null): Promise<FrameAnalysis> => {
@@ -66,8 +77,12 @@ export function createFaceMatcher(options: FaceMatcherOptions): FaceMatcher {
       return Promise.all(frames.map((frame) => analyzeFrame(frame, short ? true : null)));
     },
     prefetchFrames(frames: readonly Uint8Array[]): void {
-      for (const frame of frames) analyzeFrame(frame, null).catch(() => undefined);
+      for (const frame of frames) {
+        if (!hasSpareCapacity()) return;
+        analyzeFrame(frame, null).catch(() => undefined);
+      }
     },
+    hasSpareCapacity,
     async close(): Promise<void> {
       await pool.destroy();
     },

@@ -78,6 +78,66 @@ export const CONFIG_KEYS = {
     env: 'VERID_MAX_IMAGE_BYTES', type: 'integer', default: 10_000_000,
     description: 'Largest accepted image upload, in bytes.',
   },
+  documentMaxQueue: {
+    env: 'VERID_DOCUMENT_MAX_QUEUE', type: 'integer', default: 16,
+    description: 'Document reads allowed to wait for a worker; beyond it requests get `503 engine_busy` with `Retry-After` instead of holding more images in memory.',
+  },
+  faceMaxQueue: {
+    env: 'VERID_FACE_MAX_QUEUE', type: 'integer', default: 160,
+    description: 'Face analyses (an image or one liveness frame; a challenge sends up to 60 frames) allowed to wait for a worker; beyond it `503 engine_busy`.',
+  },
+  maxUploadsPerKind: {
+    env: 'VERID_MAX_UPLOADS_PER_KIND', type: 'integer', default: 10,
+    description: 'Uploads of one image kind (front, back, face) a session accepts; more are `409 too_many_uploads`.',
+  },
+  maxUploadsPerSession: {
+    env: 'VERID_MAX_UPLOADS_PER_SESSION', type: 'integer', default: 24,
+    description: 'Image uploads of all kinds a session accepts; more are `409 too_many_uploads`.',
+  },
+  trustProxy: {
+    env: 'VERID_TRUST_PROXY', type: 'string', default: null,
+    description: 'Reverse proxies whose `X-Forwarded-*` headers are believed (client IP, host, scheme): `true` (any), or a comma-separated list of addresses and CIDRs (`10.0.0.0/8,127.0.0.1`). Unset: forwarded headers are ignored.',
+  },
+  redisUrl: {
+    env: 'REDIS_URL', type: 'string', default: null,
+    description: 'Redis for rate-limit counters shared by every instance (`redis://host:6379`). Unset: counters live in this process.',
+  },
+  rateLimitWindowSeconds: {
+    env: 'VERID_RATE_LIMIT_WINDOW_SECONDS', type: 'integer', default: 60,
+    description: 'Length of the window every `VERID_RATE_LIMIT_*` count applies to.',
+  },
+  rateLimitAuthorizePerIp: {
+    env: 'VERID_RATE_LIMIT_AUTHORIZE_PER_IP', type: 'integer', default: 30,
+    description: 'Authorization requests (`/oauth2/authorize`) per client IP per window.',
+  },
+  rateLimitAuthorizePerClient: {
+    env: 'VERID_RATE_LIMIT_AUTHORIZE_PER_CLIENT', type: 'integer', default: 600,
+    description: 'Authorization requests per `client_id` per window (all users of one application).',
+  },
+  rateLimitTokenPerClient: {
+    env: 'VERID_RATE_LIMIT_TOKEN_PER_CLIENT', type: 'integer', default: 300,
+    description: 'Token requests (`/oauth2/token`) per client (HTTP Basic `client_id`, else per client IP) per window.',
+  },
+  rateLimitClientAuthFailures: {
+    env: 'VERID_RATE_LIMIT_CLIENT_AUTH_FAILURES', type: 'integer', default: 10,
+    description: 'Wrong client secrets per client and IP per window; after that the client is refused from that IP (`429`) until the window ends.',
+  },
+  rateLimitCapturePerSession: {
+    env: 'VERID_RATE_LIMIT_CAPTURE_PER_SESSION', type: 'integer', default: 120,
+    description: 'Capture API requests (`/omni/*`) per session token per window.',
+  },
+  rateLimitCapturePerIp: {
+    env: 'VERID_RATE_LIMIT_CAPTURE_PER_IP', type: 'integer', default: 600,
+    description: 'Capture API requests per client IP per window (all sessions behind one address).',
+  },
+  rateLimitCaptureAuthFailures: {
+    env: 'VERID_RATE_LIMIT_CAPTURE_AUTH_FAILURES', type: 'integer', default: 20,
+    description: 'Capture API requests with a missing or unknown session token per client IP per window; after that the IP gets `429`.',
+  },
+  rateLimitChallengePerSession: {
+    env: 'VERID_RATE_LIMIT_CHALLENGE_PER_SESSION', type: 'integer', default: 100,
+    description: 'Liveness requests (`/omni/liveness/*`, `/omni/add/liveness-frames`) per session token per window; one challenge takes about 25 (a chunk of frames every half second).',
+  },
   clientSecretGraceSeconds: {
     env: 'VERID_CLIENT_SECRET_GRACE_SECONDS', type: 'integer', default: 86_400,
     description: 'After `verid clients rotate-secret`, how long the previous secret keeps working.',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConfigError } from '../errors/app-error.ts';
 import { CONFIG_KEYS, type ConfigKey, type ConfigName } from './config-schema.ts';
+import { parseTrustProxy } from './trust-proxy.ts';
 
 export interface Config {
   mode: 'development' | 'production' | 'test';
@@ -20,6 +21,21 @@ export interface Config {
   maxChallengesPerHour: number;
   engineThreads: number;
   maxImageBytes: number;
+  documentMaxQueue: number;
+  faceMaxQueue: number;
+  maxUploadsPerKind: number;
+  maxUploadsPerSession: number;
+  trustProxy: string | null;
+  redisUrl: string | null;
+  rateLimitWindowSeconds: number;
+  rateLimitAuthorizePerIp: number;
+  rateLimitAuthorizePerClient: number;
+  rateLimitTokenPerClient: number;
+  rateLimitClientAuthFailures: number;
+  rateLimitCapturePerSession: number;
+  rateLimitCapturePerIp: number;
+  rateLimitCaptureAuthFailures: number;
+  rateLimitChallengePerSession: number;
   clientSecretGraceSeconds: number;
   idTokenTtlSeconds: number;
   accessTokenTtlSeconds: number;
@@ -98,6 +114,10 @@ function validate(config: Config): void {
   // src/biometrics/challenge.ts: MIN_CHALLENGE_LENGTH .. MAX_CHALLENGE_LENGTH
   if (config.livenessSteps < 3 || config.livenessSteps > 8) throw new ConfigError('VERID_LIVENESS_STEPS must be between 3 and 8');
   if (config.maxChallengesPerHour < 1) throw new ConfigError('VERID_MAX_CHALLENGES_PER_HOUR must be at least 1');
+  for (const name of ['documentMaxQueue', 'faceMaxQueue', 'maxUploadsPerKind', 'maxUploadsPerSession', 'rateLimitWindowSeconds'] as const) {
+    if (config[name] < 1) throw new ConfigError(`${CONFIG_KEYS[name].env} must be at least 1`);
+  }
+  parseTrustProxy(config.trustProxy);
   if (config.mode === 'production') {
     if (config.devDefaults.length > 0) {
       throw new ConfigError(`production mode refuses development defaults; set ${config.devDefaults.join(', ')}`);

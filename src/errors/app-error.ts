@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'invalid_state'
   | 'attempts_exhausted'
   | 'rate_limited'
+  | 'too_many_uploads'
+  | 'engine_busy'
   | 'config_invalid'
   | 'internal_error';
 
@@ -35,6 +37,9 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_state: 409,
   attempts_exhausted: 409,
   rate_limited: 429,
+  // The cap is per session and does not reset: waiting does not help, so 409 and not 429.
+  too_many_uploads: 409,
+  engine_busy: 503,
   config_invalid: 500,
   internal_error: 500,
 };
@@ -45,14 +50,18 @@ export class AppError extends Error {
   /** Whether `message` may be sent to the client. */
   readonly expose: boolean;
   readonly details: Record<string, unknown> | undefined;
+  /** Sent as `Retry-After` (429 rate_limited, 503 engine_busy). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown>; retryAfterSeconds?: number } = {}) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = STATUS[code];
-    this.expose = this.status < 500;
+    // engine_busy is a 503 whose message is written for the person waiting.
+    this.expose = this.status < 500 || code === 'engine_busy';
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

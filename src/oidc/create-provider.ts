@@ -5,6 +5,7 @@ import type { ClientRepository, OidcPayloadRepository } from '../storage/index.t
 import type { IdentityStore } from '../verification/index.ts';
 import { html, page, SafeHtml } from '../web/html.ts';
 import { standardClaims, verifiedClaims } from './account-claims.ts';
+import { guardClientAuthentication, type ClientAuthGuard } from './client-auth-guard.ts';
 import { createStorageAdapter } from './storage-adapter.ts';
 import { bindClientSecretVerification } from './verify-client-secret.ts';
 
@@ -17,6 +18,10 @@ export interface ProviderDependencies {
   clients: ClientRepository;
   identities: IdentityStore;
   jwks: { keys: object[] };
+  /** Believe X-Forwarded-Host/-Proto: only when VERID_TRUST_PROXY is set (untrusted peers' headers are removed first). */
+  trustProxy?: boolean;
+  /** Failure budget and logger for client secrets; the server always sets it (the CLI only validates metadata). */
+  clientAuth?: ClientAuthGuard;
 }
 
 export const ROUTES = {
@@ -127,7 +132,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
   };
 
   const provider = new Provider(config.issuer, configuration);
-  provider.proxy = true;
+  provider.proxy = deps.trustProxy ?? false;
   bindClientSecretVerification(provider, deps.clients);
+  if (deps.clientAuth) guardClientAuthentication(provider, deps.clientAuth);
   return provider;
 }

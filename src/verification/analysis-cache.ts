@@ -46,7 +46,20 @@ export interface CachedEngines {
   prefetch(kind: 'front' | 'back' | 'face', image: Uint8Array): void;
 }
 
-export function cacheEngines(documents: DocumentEngine, faces: FaceEngine, options = { max: 64, ttlMs: 10 * 60_000 }): CachedEngines {
+export interface CacheOptions {
+  max: number;
+  ttlMs: number;
+  /**
+   * Whether each engine may take work nobody waits for yet. Prefetch is dropped otherwise, so a
+   * flood of uploads cannot fill the engine queues ahead of the people waiting for a result.
+   */
+  spare?: { documents(): boolean; faces(): boolean };
+}
+
+const ALWAYS = { documents: () => true, faces: () => true };
+
+export function cacheEngines(documents: DocumentEngine, faces: FaceEngine, options: CacheOptions = { max: 64, ttlMs: 10 * 60_000 }): CachedEngines {
+  const spare = options.spare ?? ALWAYS;
   const readings = new ContentCache<DocumentReading>(options.max, options.ttlMs);
   const analyses = new ContentCache<FaceAnalysis>(options.max, options.ttlMs);
   const cached: CachedEngines = {
@@ -62,9 +75,10 @@ export function cacheEngines(documents: DocumentEngine, faces: FaceEngine, optio
       threshold: faces.threshold,
     },
     prefetch(kind, image) {
-      const started: Array<Promise<unknown>> = kind === 'front'
-        ? [cached.documents.read(image), cached.faces.analyze(image, 'document')]
-        : kind === 'face' ? [cached.faces.analyze(image, 'selfie')] : [];
+      const started: Array<Promise<unknown>> = [];
+      if (kind === 'front' && spare.documents()) started.push(cached.documents.read(image));
+      if (kind === 'front' && spare.faces()) started.push(cached.faces.analyze(image, 'document'));
+      if (kind === 'face' && spare.faces()) started.push(cached.faces.analyze(image, 'selfie'));
       for (const work of started) work.catch(() => undefined);
     },
   };

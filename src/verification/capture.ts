@@ -15,6 +15,7 @@ export async function addImage(deps: VerificationDeps, session: VerificationSess
   if (session.mode === 'reverify' && kind !== 'face') {
     throw new AppError('invalid_request', 'A re-verification takes a selfie only, no document');
   }
+  await countUpload(deps, session, kind, data.length);
   await deps.sessions.saveImage(session.interviewId, kind, contentType, data);
   deps.prefetch(kind, data);
   const kinds = new Set(await deps.sessions.listImageKinds(session.interviewId));
@@ -23,4 +24,27 @@ export async function addImage(deps: VerificationDeps, session: VerificationSess
   const to = canTransition(session.state, next) ? next : session.state;
   await transition(deps, session, to, { type: 'image.added', data: { kind, contentType, bytes: data.length } });
   return reload(deps, session);
+}
+
+const RECEIVED = 'image.received';
+
+/**
+ * Each upload costs engine time (prefetch) and storage, so a session takes a bounded number: per
+ * kind and in all. Counted in the session's own event log (`image.received`), no extra table.
+ * Checked before recording (so a refused upload adds nothing) and again after (so concurrent
+ * uploads cannot all slip under the limit).
+ */
+async function countUpload(deps: VerificationDeps, session: VerificationSession, kind: ImageKind, bytes: number): Promise<void> {
+  await assertUploadAllowed(deps, session.interviewId, kind);
+  await deps.sessions.appendEvent(session.interviewId, { type: RECEIVED, data: { kind, bytes } });
+  await assertUploadAllowed(deps, session.interviewId, kind, 0);
+}
+
+/** Refuses (409 too_many_uploads) when `pending` more uploads of `kind` would pass a limit; also checked before an upload's body is read. */
+export async function assertUploadAllowed(deps: VerificationDeps, interviewId: string, kind: ImageKind, pending = 1): Promise<void> {
+  const received = (await deps.sessions.listEvents(interviewId)).filter((e) => e.type === RECEIVED);
+  if (received.length + pending > deps.maxUploadsPerSession || received.filter((e) => e.data.kind === kind).length + pending > deps.maxUploadsPerKind) {
+    throw new AppError('too_many_uploads',
+      `This session takes at most ${deps.maxUploadsPerKind} uploads of each photo and ${deps.maxUploadsPerSession} in all; start a new verification`);
+  }
 }

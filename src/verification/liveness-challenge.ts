@@ -9,9 +9,12 @@ import type { VerificationSession } from './session.ts';
 import { assertCapturing } from './session-lifecycle.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
-/** Frames one request may carry, and the largest frame (the page sends ~20 KB frames, 320 px wide). */
+/**
+ * Frames one request may carry, and the largest frame: the page sends ~20 kB frames, 320 px wide;
+ * a 640 px JPEG stays well under 150 kB. A chunk is then at most ~8 MB of base64.
+ */
 export const MAX_CHUNK_FRAMES = 40;
-export const MAX_FRAME_BYTES = 300_000;
+export const MAX_FRAME_BYTES = 150_000;
 /** Frames of one challenge in all (a step of 1.5 s at 10 frames/s is 15). */
 export const MAX_CHALLENGE_FRAMES = 200;
 /** A step finished sooner after it was revealed than a person can react and move is refused. */

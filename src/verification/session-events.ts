@@ -8,6 +8,7 @@ import type { Environment, ImageKind, SessionMode, SessionOrigin } from './sessi
  */
 export type SessionEvent =
   | { type: 'session.created'; data: { origin: SessionOrigin; mode: SessionMode; environment: Environment } }
+  | { type: 'image.received'; data: { kind: ImageKind; bytes: number } }
   | { type: 'image.added'; data: { kind: ImageKind; contentType: string; bytes: number } }
   | { type: 'document.processed'; data: { status: CheckStatus; reasons: string[]; attempt: number } }
   | { type: 'processing.started'; data: Record<string, never> }

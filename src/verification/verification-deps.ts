@@ -16,6 +16,9 @@ export interface VerificationDeps {
   blindIndex: (value: string, purpose: string) => string;
   sessionTtlSeconds: number;
   maxImageBytes: number;
+  /** Uploads a session accepts per image kind and in all (abuse limit: each upload costs engine time). */
+  maxUploadsPerKind: number;
+  maxUploadsPerSession: number;
   /** Processing attempts of the document and of the selfie before a capture problem fails the session. */
   maxCaptureAttempts: number;
   /** A session without a passed liveness challenge fails. */

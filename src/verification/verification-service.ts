@@ -1,6 +1,6 @@
 import { AppError } from '../errors/index.ts';
 import { hashSecret } from '../security/index.ts';
-import { addImage } from './capture.ts';
+import { addImage, assertUploadAllowed } from './capture.ts';
 import { issueChallenge, submitChallengeFrames, type FrameChunk, type IssuedChallenge, type StepResult } from './liveness-challenge.ts';
 import type { DocumentRecord } from './ports.ts';
 import { processId, type ProcessIdResult } from './process-document.ts';
@@ -24,6 +24,17 @@ export class VerificationService {
   /** Resolves a capture token to its session; an expired session is marked so and refused. */
   async authenticate(token: string): Promise<VerificationSession> {
     return expireIfDue(this.#deps, await this.#byToken(token));
+  }
+
+  /** Whether a session has this token (one indexed lookup, no state change): the check made before a body is read. */
+  async isKnownToken(token: string): Promise<boolean> {
+    return (await this.#deps.sessions.findByTokenHash(hashSecret(token))) !== undefined;
+  }
+
+  /** Refuses (409 too_many_uploads) an upload the session has no room for: checked before its body is read. */
+  async assertMayUpload(token: string, kind: ImageKind): Promise<void> {
+    const session = await this.#deps.sessions.findByTokenHash(hashSecret(token));
+    if (session) await assertUploadAllowed(this.#deps, session.interviewId, kind);
   }
 
   /** Like `authenticate`, but also returns expired sessions (for reading results). */

@@ -36,7 +36,7 @@ export interface TestServer {
  */
 export async function startTestServer(options: {
   overrides?: Partial<Config>; dialect?: 'sqlite' | 'postgres'; captureLogs?: boolean;
-  /** Replaces parts of the shared engines (e.g. the challenge draw, so a fake camera can be prepared for it). */
+  /** Replaces parts of the shared engines (the challenge draw for a fake camera, engines with tiny queues: the caller closes those). */
   engines?: Partial<Engines>;
 } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'verid-test-'));

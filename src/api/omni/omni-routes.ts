@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { RateLimiters } from '../../abuse/rate-limiters.ts';
 import { AppError } from '../../errors/index.ts';
 import {
   emptyScores, isOpen, MAX_CHUNK_FRAMES, MAX_FRAME_BYTES, reasonMessage, STEP_MIN_MS, type ImageKind, type VerificationService, type VerificationSession,
@@ -8,25 +9,25 @@ import {
   ChallengeFramesBody, ChallengeResponse, ChallengeStepResponse, ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse, ProcessFaceResponse,
   ProcessIdResponse, ScoresResponse,
 } from './omni-schemas.ts';
+import { bearer, challengeOutcomeHook, sessionGuardHook } from './session-guard.ts';
 
 export interface OmniRoutesOptions {
   verification: VerificationService;
   maxImageBytes: number;
+  limits: RateLimiters;
 }
 
-const TOKEN_HEADER = 'x-incode-hardware-id';
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 410: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse };
+const errors = {
+  400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 410: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse,
+  429: ErrorResponse, 503: ErrorResponse,
+};
+/** Routes without an upload take at most a small JSON body. */
+const SMALL_BODY_LIMIT = 4096;
+/** One chunk of liveness frames at most: MAX_CHUNK_FRAMES frames of at most MAX_FRAME_BYTES, in base64. */
+const LIVENESS_BODY_LIMIT = Math.ceil(MAX_CHUNK_FRAMES * MAX_FRAME_BYTES * 1.37) + 4096;
 const security = [{ sessionToken: [] }];
 // Raw bodies arrive as Buffers (validated by sniffing the bytes), so their schema only documents them.
 const RawImage = { description: 'The image bytes' };
-
-function bearer(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
-  const legacy = request.headers[TOKEN_HEADER];
-  if (typeof legacy === 'string' && legacy.length > 0) return legacy;
-  throw new AppError('unauthorized', 'Send the session token as `Authorization: Bearer <token>`');
-}
 
 function decodeImage(body: unknown): Buffer {
   if (Buffer.isBuffer(body)) return body;
@@ -43,6 +44,11 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { verification } = options;
   const bodyLimit = Math.ceil(options.maxImageBytes * 1.37) + 1024;
+  // Every route here takes a session token: it is checked (and the limits applied) before the body is read.
+  const uploadKinds = new Map<string, ImageKind>();
+  app.addHook('onRequest', sessionGuardHook(verification, options.limits, uploadKinds));
+  app.addHook('onSend', challengeOutcomeHook());
+  app.addHook('onRoute', (route) => { route.bodyLimit ??= SMALL_BODY_LIMIT; });
 
   // Only JSON and image bodies: anything else is 415 before it reaches a handler.
   app.removeContentTypeParser('text/plain');
@@ -54,7 +60,7 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
     return verification.authenticate(bearer(request));
   }
 
-  const addImage = (path: string, kind: ImageKind, summary: string) => api.post(path, {
+  const addImage = (path: string, kind: ImageKind, summary: string) => uploadKinds.set(path, kind) && api.post(path, {
     bodyLimit,
     schema: {
       tags: ['capture'], summary, security,
@@ -134,7 +140,7 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   });
 
   api.post('/omni/add/liveness-frames', {
-    bodyLimit: Math.ceil(MAX_FRAME_BYTES * MAX_CHUNK_FRAMES * 1.37) + 4096,
+    bodyLimit: LIVENESS_BODY_LIMIT,
     schema: {
       tags: ['capture'], summary: 'Frames recorded while performing the revealed step; the server orders and times them', security,
       description: 'Send frames as they are recorded (done: false), then done: true when the step is finished. The server '

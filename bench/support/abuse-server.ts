@@ -1,0 +1,44 @@
+// The verid under attack in bench/abuse.ts, in a process of its own so that the RSS it reports is
+// the server's (engines included), not the attackers'. Talks to the bench over the IPC channel.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import { registerClient } from '../../src/oidc/client-registration.ts';
+
+export type ServerMessage = { type: 'ready'; address: string; clientId: string } | { type: 'token'; id: number; token: string } | { type: 'peak'; rssMb: number };
+export type BenchMessage = { type: 'start'; id: number } | { type: 'mark' } | { type: 'stop' };
+
+const send = (message: ServerMessage) => process.send!(message);
+const dataDir = await mkdtemp(path.join(tmpdir(), 'verid-bench-abuse-'));
+// Default limits; clients arrive through a trusted proxy (their own X-Forwarded-For), as in production.
+const config = loadConfig({ VERID_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', VERID_REQUIRE_LIVENESS: 'false', VERID_TRUST_PROXY: '127.0.0.1' });
+const app = await buildApp({ config, logger: false });
+const address = await app.server.listen({ host: '127.0.0.1', port: 0 });
+const client = await registerClient(app.clients, {
+  name: 'Attacked RP', redirectUris: ['https://rp.example.com/cb'], postLogoutRedirectUris: [], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_basic',
+}, async () => {});
+
+let rssPeak = 0;
+const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 50);
+
+process.on('message', async (message: BenchMessage) => {
+  if (message.type === 'start') {
+    const { token } = await app.verification.start({
+      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+    });
+    send({ type: 'token', id: message.id, token });
+  } else if (message.type === 'mark') {
+    // The peak so far; the next one starts from now.
+    send({ type: 'peak', rssMb: Math.round(rssPeak / 1e6) });
+    rssPeak = process.memoryUsage().rss;
+  } else {
+    clearInterval(sampler);
+    send({ type: 'peak', rssMb: Math.round(rssPeak / 1e6) });
+    await app.server.close();
+    await rm(dataDir, { recursive: true, force: true });
+    process.disconnect();
+  }
+});
+send({ type: 'ready', address, clientId: client.clientId });
