@@ -12,8 +12,10 @@ import { parseTrustProxy, type Config } from './config/index.ts';
 import { createEngines, type Engines } from './engines.ts';
 import { serializeError, toAppError } from './errors/index.ts';
 import { createProvider, isProviderPath, ROUTES } from './oidc/create-provider.ts';
+import { InteractionCsrf } from './oidc/interaction-csrf.ts';
 import { interactionRoutes } from './oidc/interaction-routes.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
+import { securityHeaders } from './web/security-headers.ts';
 import { ensureSigningKeys } from './oidc/signing-keys.ts';
 import { DataCipher } from './security/index.ts';
 import {
@@ -116,7 +118,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const oidc = await ProviderHost.create(keys, (jwks) => createProvider({
     config, payloads, clients, identities, jwks, trustProxy: trustedProxies.enabled, clientAuth: { failures: limits.clientAuthFailures, log: server.log },
   }));
-  // Both run before middie hands /oauth2/* to oidc-provider (hooks run in the order they are added).
+  // These run before middie hands /oauth2/* to oidc-provider (hooks run in the order they are added).
+  // Security headers go on the raw response, so oidc-provider's own pages carry them too.
+  const headers = Object.entries(securityHeaders({ frameAncestors: config.frameAncestors, https: config.issuer.startsWith('https://') }));
+  server.addHook('onRequest', async (_request, reply) => {
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+  });
   server.addHook('onRequest', forwardedHeadersHook(trustedProxies));
   server.addHook('onRequest', oauthLimitsHook(limits, ROUTES));
   await server.register(middie);
@@ -129,12 +136,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(captureScript));
 
   await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes, limits });
-  await server.register(interactionRoutes, { oidc, verification, clients, requireLiveness: config.requireLiveness });
+  await server.register(interactionRoutes, { oidc, verification, clients, requireLiveness: config.requireLiveness, csrf: new InteractionCsrf(config.masterKey) });
 
-  server.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-  });
   // Pick up `verid keys rotate` (run anywhere against the same database) without a restart.
   const keyRefresh = setInterval(() => {
     oidc.refresh().then((changed) => changed && server.log.info('signing keys changed: provider reloaded'),

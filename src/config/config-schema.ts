@@ -151,6 +151,10 @@ export const CONFIG_KEYS = {
     env: 'VERID_KEY_REFRESH_SECONDS', type: 'integer', default: 60,
     description: 'How often a running server re-reads the signing key set (so `verid keys rotate` needs no restart).',
   },
+  frameAncestors: {
+    env: 'VERID_FRAME_ANCESTORS', type: 'string', default: null,
+    description: 'Origins allowed to embed verid\'s pages in a frame, space-separated (CSP `frame-ancestors`, e.g. `https://portal.example.com`). Unset: no framing.',
+  },
   trustFramework: {
     env: 'VERID_TRUST_FRAMEWORK', type: 'string', default: 'verid',
     description: 'Value of `verified_claims.verification.trust_framework` (OIDC4IDA) in tokens.',

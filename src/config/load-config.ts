@@ -42,6 +42,8 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   keyRefreshSeconds: number;
   trustFramework: string;
+  /** VERID_FRAME_ANCESTORS split on spaces; empty: no framing. */
+  frameAncestors: string[];
   /** Names of keys still on a development-only default (warned about; refused in production). */
   devDefaults: string[];
 }
@@ -97,12 +99,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     config.devDefaults.push('VERID_ISSUER');
   }
   config.dataDir = path.resolve(config.dataDir);
+  const ancestors = config.frameAncestors as unknown as string | string[] | null;
+  config.frameAncestors = typeof ancestors === 'string' ? ancestors.split(/\s+/).filter(Boolean) : (ancestors ?? []);
   validate(config);
   return config;
 }
 
 function validate(config: Config): void {
   if (config.port < 0 || config.port > 65_535) throw new ConfigError('PORT must be between 0 and 65535');
+  for (const origin of config.frameAncestors) {
+    if (origin !== "'self'" && !/^https?:\/\/[^\s/;,']+$/.test(origin)) throw new ConfigError(`VERID_FRAME_ANCESTORS: ${origin} is not an origin (https://host[:port]) or 'self'`);
+  }
   if (config.masterKey.length < 32) throw new ConfigError('VERID_MASTER_KEY must be at least 32 characters');
   if (config.faceMatchThreshold !== null && (config.faceMatchThreshold <= 0 || config.faceMatchThreshold >= 1)) {
     throw new ConfigError('VERID_FACE_MATCH_THRESHOLD must be between 0 and 1');

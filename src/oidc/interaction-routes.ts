@@ -4,6 +4,7 @@ import type { ClientRepository } from '../storage/index.ts';
 import { isCapturing, isOpen, type VerificationService, type VerificationSession } from '../verification/index.ts';
 import { capturePage, messagePage } from '../web/capture/capture-page.ts';
 import { ACR_DOCUMENT_AND_FACE } from './create-provider.ts';
+import type { InteractionCsrf } from './interaction-csrf.ts';
 import type { ProviderHost } from './provider-host.ts';
 
 export interface InteractionRoutesOptions {
@@ -12,6 +13,7 @@ export interface InteractionRoutesOptions {
   clients: ClientRepository;
   /** VERID_REQUIRE_LIVENESS: the page tells people up front that a camera is needed. */
   requireLiveness: boolean;
+  csrf: InteractionCsrf;
 }
 
 type UidParams = { Params: { uid: string } };
@@ -31,8 +33,8 @@ const BROWSER_PAGE = { hide: true };
  * (ID + selfie on the hosted capture page) and finishes the interaction with its outcome.
  */
 export async function interactionRoutes(app: FastifyInstance, options: InteractionRoutesOptions): Promise<void> {
-  const { oidc, verification, clients, requireLiveness } = options;
-  // The page's forms post application/x-www-form-urlencoded (their fields are not used).
+  const { oidc, verification, clients, requireLiveness, csrf } = options;
+  // The page's forms post application/x-www-form-urlencoded: the CSRF token only.
   await app.register(formbody);
 
   async function details(request: FastifyRequest, reply: FastifyReply) {
@@ -58,6 +60,11 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     } catch {
       return undefined;
     }
+  }
+
+  function forgedForm(reply: FastifyReply, uid: string) {
+    return reply.code(403).type('text/html').send(messagePage('Form not accepted',
+      'This form did not come from your sign-in page. Go back to the page and use its buttons.', `/interaction/${encodeURIComponent(uid)}`));
   }
 
   function expiredInteraction(reply: FastifyReply) {
@@ -102,7 +109,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     const mode = identityId ? 'reverify' as const : 'enroll' as const;
     let current: VerificationSession | undefined = await verification.findByInteraction(interaction.uid);
     if (current && !isOpen(current.state)) {
-      return reply.type('text/html').send(capturePage({ uid: interaction.uid, token: '', finished: true, mode: current.mode, livenessRequired: requireLiveness }));
+      return reply.type('text/html').send(capturePage({ uid: interaction.uid, token: '', finished: true, mode: current.mode, livenessRequired: requireLiveness, csrf: csrf.token(interaction.uid) }));
     }
     let token: string;
     if (current && current.mode === mode && isCapturing(current.state)) {
@@ -116,12 +123,13 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       current = started.session;
       token = started.token;
     }
-    return reply.type('text/html').send(capturePage({ uid: interaction.uid, token, finished: false, mode, livenessRequired: requireLiveness }));
+    return reply.type('text/html').send(capturePage({ uid: interaction.uid, token, finished: false, mode, livenessRequired: requireLiveness, csrf: csrf.token(interaction.uid) }));
   });
 
-  app.post<UidParams>('/interaction/:uid/complete', { schema: BROWSER_PAGE }, async (request, reply) => {
+  app.post<UidParams & { Body: { csrf?: string } | undefined }>('/interaction/:uid/complete', { schema: BROWSER_PAGE }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
+    if (!csrf.verify(interaction.uid, request.body?.csrf)) return forgedForm(reply, interaction.uid);
     const current = await verification.findByInteraction(interaction.uid);
     if (current?.state === 'succeeded' && current.identityId) {
       const live = current.scores?.liveness.activeChallenge === 'OK';
@@ -141,9 +149,10 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       'Upload the photo of your ID and your selfie first.', `/interaction/${encodeURIComponent(interaction.uid)}`));
   });
 
-  app.post<UidParams>('/interaction/:uid/abort', { schema: BROWSER_PAGE }, async (request, reply) => {
+  app.post<UidParams & { Body: { csrf?: string } | undefined }>('/interaction/:uid/abort', { schema: BROWSER_PAGE }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
+    if (!csrf.verify(interaction.uid, request.body?.csrf)) return forgedForm(reply, interaction.uid);
     await oidc.provider.interactionFinished(request.raw, reply.raw,
       { error: 'access_denied', error_description: 'the user cancelled the identity verification' }, { mergeWithLastSubmission: false });
     return reply.hijack();

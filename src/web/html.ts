@@ -26,7 +26,8 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
   return new SafeHtml(out);
 }
 
-const STYLE = `
+/** The one stylesheet of every page, inline: the Content-Security-Policy allows it by its hash. */
+export const PAGE_STYLE = `
 :root{color-scheme:light dark;--accent:#2457d6;--bg:#f6f7fb;--fg:#1b1f2a;--card:#fff;--muted:#5b6477;--err:#b42318}
 @media (prefers-color-scheme:dark){:root{--bg:#11141b;--fg:#e8ebf2;--card:#1a1f2b;--muted:#a3acbf;--accent:#7aa2ff;--err:#ff8a80}}
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:var(--bg);color:var(--fg)}
@@ -46,6 +47,6 @@ h2.label{font-size:1rem;margin:1rem 0 .25rem}button.secondary{background:transpa
 export function page(title: string, body: SafeHtml, options: { script?: string } = {}): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${title} · verid</title><style>${new SafeHtml(STYLE)}</style></head>
+<meta name="referrer" content="no-referrer"><title>${title} · verid</title><style>${new SafeHtml(PAGE_STYLE)}</style></head>
 <body><main>${body}</main>${options.script ? new SafeHtml(`<script type="module" src="${escapeHtml(options.script)}"></script>`) : ''}</body></html>`.value;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { Browser } from '../helpers/browser.ts';
-import { openCapturePage } from '../helpers/login-flow.ts';
+import { completeInteraction, openCapturePage } from '../helpers/login-flow.ts';
 import { authorizationRequest, testClient } from '../helpers/relying-party.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -119,7 +119,8 @@ describe('an expired verification session', () => {
     const { rp } = await testClient(server);
     const { url } = await authorizationRequest(rp, { state: 'st' });
     const browser = new Browser();
-    const { uid, token } = await openCapturePage(browser, url);
+    const opened = await openCapturePage(browser, url);
+    const { token } = opened;
     await sleep(1200);
     const response = await fetch(`${server.baseUrl}/omni/add/face`, {
       method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' }, body: new Uint8Array(await tinyJpeg()),
@@ -129,7 +130,11 @@ describe('an expired verification session', () => {
     const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${token}` } })).json();
     assert.equal(scores.state, 'expired');
     assert.deepEqual(scores.reasons, []);
-    const { url: callback } = await browser.follow(new URL(`/interaction/${uid}/complete`, server.baseUrl), { method: 'POST' });
+    // A form posted from elsewhere (no CSRF token) is refused and changes nothing.
+    const forged = await browser.request(new URL(`/interaction/${opened.uid}/complete`, server.baseUrl), { method: 'POST' });
+    assert.equal(forged.status, 403);
+    assert.match(await forged.text(), /did not come from your sign-in page/);
+    const callback = await completeInteraction(browser, server.baseUrl, opened);
     assert.equal(callback.searchParams.get('error'), 'access_denied');
     assert.match(callback.searchParams.get('error_description') ?? '', /expired/);
     assert.equal(callback.searchParams.get('state'), 'st');

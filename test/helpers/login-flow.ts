@@ -21,14 +21,23 @@ async function post(baseUrl: string, path: string, token: string, body?: Buffer)
 }
 
 /** Opens the hosted capture page of a login, reads the session token the page uses. */
-export async function openCapturePage(browser: Browser, authorizationUrl: URL): Promise<{ uid: string; token: string; page: URL }> {
+export async function openCapturePage(browser: Browser, authorizationUrl: URL): Promise<{ uid: string; token: string; csrf: string; page: URL }> {
   const { response, url } = await browser.follow(authorizationUrl);
   const html = await response.text();
   assert.equal(response.status, 200, html);
   const token = /data-token="([^"]+)"/.exec(html)?.[1];
+  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
   const uid = /^\/interaction\/([^/]+)$/.exec(url.pathname)?.[1];
-  assert.ok(token && uid, `expected the capture page, got ${url}`);
-  return { uid, token, page: url };
+  assert.ok(token && uid && csrf, `expected the capture page, got ${url}`);
+  return { uid, token, csrf, page: url };
+}
+
+/** Presses the page's "continue" (the form capture.js submits when the verification is done). */
+export async function completeInteraction(browser: Browser, baseUrl: string, page: { uid: string; csrf: string }): Promise<URL> {
+  const { url } = await browser.follow(new URL(`/interaction/${page.uid}/complete`, baseUrl), {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf: page.csrf }).toString(),
+  });
+  return url;
 }
 
 /**
@@ -36,12 +45,13 @@ export async function openCapturePage(browser: Browser, authorizationUrl: URL): 
  * Omni endpoints, processes them, then continues back to the application.
  */
 export async function verifyInBrowser(browser: Browser, authorizationUrl: URL, images: { front: Buffer; selfie: Buffer }): Promise<CaptureResult> {
-  const { uid, token, page } = await openCapturePage(browser, authorizationUrl);
+  const opened = await openCapturePage(browser, authorizationUrl);
+  const { token, page } = opened;
   const baseUrl = page.origin;
   await post(baseUrl, '/omni/add/front-id', token, images.front);
   await post(baseUrl, '/omni/add/face', token, images.selfie);
   const processId = await post(baseUrl, '/omni/process/id', token);
   const processFace = processId.documentFound ? await post(baseUrl, '/omni/process/face', token) : undefined;
-  const { url: callback } = await browser.follow(new URL(`/interaction/${uid}/complete`, baseUrl), { method: 'POST' });
+  const callback = await completeInteraction(browser, baseUrl, opened);
   return { callback, token, processId, processFace };
 }

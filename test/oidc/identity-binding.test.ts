@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { Browser } from '../helpers/browser.ts';
 import { face } from '../helpers/fixtures.ts';
-import { openCapturePage, verifyInBrowser } from '../helpers/login-flow.ts';
+import { completeInteraction, openCapturePage, verifyInBrowser } from '../helpers/login-flow.ts';
 import { authorizationRequest, testClient } from '../helpers/relying-party.ts';
 import { omniCall } from '../helpers/omni-call.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -44,14 +44,14 @@ describe('identity binding: login_hint is never an identity, id_token_hint is th
     return oidc.authorizationCodeGrant(client, result.callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
   }
 
-  /** The page's HTML with the per-request values (interaction uid, capture token) blanked. */
+  /** The page's HTML with the per-request values (interaction uid, capture token, CSRF token) blanked. */
   async function pageFor(extra: Record<string, string>) {
     const request = await authorizationRequest(rp, { prompt: 'login', ...extra });
     const browser = new Browser();
     const opened = await openCapturePage(browser, request.url);
     const html = await (await browser.request(opened.page)).text();
     const token = /data-token="([^"]+)"/.exec(html)![1]!;
-    return { ...opened, token, browser, request, html: html.replaceAll(opened.uid, 'UID').replaceAll(token, 'TOKEN') };
+    return { ...opened, token, browser, request, html: html.replaceAll(opened.uid, 'UID').replaceAll(token, 'TOKEN').replaceAll(opened.csrf, 'CSRF') };
   }
 
   let victimSub: string;
@@ -100,7 +100,7 @@ describe('identity binding: login_hint is never an identity, id_token_hint is th
     await call(again.token, '/omni/add/face', await face('genuine/london_001/1.jpg'));
     const decided = await call(again.token, '/omni/process/face');
     assert.equal(decided.body.state, 'succeeded', JSON.stringify(decided.body));
-    const { url: callback } = await again.browser.follow(new URL(`/interaction/${again.uid}/complete`, server.baseUrl), { method: 'POST' });
+    const callback = await completeInteraction(again.browser, server.baseUrl, again);
     const tokens = await oidc.authorizationCodeGrant(rp, callback, {
       pkceCodeVerifier: again.request.verifier, expectedState: again.request.state, expectedNonce: again.request.nonce,
     });

@@ -97,6 +97,7 @@ describe('camera check on the hosted page (Chromium with a fake camera)', { skip
   // The next challenge the server draws: the test prepares the camera file for it before Start, as
   // a person would see each step and do it. The server's verification is untouched.
   const drawn: string[][] = [];
+  const cspViolations: string[] = [];
 
   before(async () => {
     server = await startTestServer({
@@ -133,6 +134,7 @@ describe('camera check on the hosted page (Chromium with a fake camera)', { skip
       expiryDate: '2031-03-13', sex: 'F', portrait: Buffer.from(portrait!),
     }));
     const page = await browser.newPage();
+    page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text()); });
     await page.route('https://rp.example.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>RP</h1>' }));
     await page.goto(url.href);
     await page.locator('#camera').waitFor({ state: 'visible' });
@@ -169,6 +171,7 @@ describe('camera check on the hosted page (Chromium with a fake camera)', { skip
     assert.equal(scores.state, 'succeeded', JSON.stringify(scores.reasons));
     assert.equal(scores.liveness.activeChallenge, 'OK');
     assert.equal(scores.faceRecognition.overall.status, 'OK');
+    assert.deepEqual(cspViolations, [], 'the camera, the preview and the uploads all work under the Content-Security-Policy');
   });
 
   test('doing the steps in another order fails the check and offers another try', async () => {

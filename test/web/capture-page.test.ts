@@ -46,6 +46,9 @@ describe('hosted capture page in a real browser', { skip: existsSync(CHROMIUM) ?
     await writeFile(selfieFile, await face('genuine/london_001/2.jpg'));
 
     const page = await browser.newPage();
+    // The page runs under verid's Content-Security-Policy: anything it blocks is a bug.
+    const violations: string[] = [];
+    page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) violations.push(message.text()); });
     await page.route('https://rp.example.com/**', async (route) => {
       await route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Sample RP</h1>' });
     });
@@ -59,6 +62,7 @@ describe('hosted capture page in a real browser', { skip: existsSync(CHROMIUM) ?
     const callback = new URL((await returned).url());
     assert.equal(callback.searchParams.get('state'), 'browser-state');
     assert.ok(callback.searchParams.get('code'), `expected a code, got ${callback}`);
+    assert.deepEqual(violations, []);
   });
 
   test('an unreadable document photo shows the reason and lets the person try again', async () => {

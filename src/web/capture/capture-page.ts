@@ -10,15 +10,18 @@ export interface CapturePageInput {
   mode: 'enroll' | 'reverify' | 'auto';
   /** VERID_REQUIRE_LIVENESS: without the camera check the verification fails. */
   livenessRequired: boolean;
+  /** The CSRF token the page's forms post back (interaction-csrf.ts). */
+  csrf: string;
 }
 
 /** The hosted capture page of the login flow: a plain, accessible form; capture.js uploads via the Omni API. */
-export function capturePage({ uid, token, finished, mode, livenessRequired }: CapturePageInput): string {
+export function capturePage({ uid, token, finished, mode, livenessRequired, csrf }: CapturePageInput): string {
+  const csrfField = html`<input type="hidden" name="csrf" value="${csrf}">`;
   const completeAction = `/interaction/${encodeURIComponent(uid)}/complete`;
   const abortAction = `/interaction/${encodeURIComponent(uid)}/abort`;
   if (finished) {
     return page('Continue', html`<div class="card"><h1>Verification finished</h1>
-      <form method="post" action="${completeAction}"><button type="submit">Continue to the application</button></form></div>`);
+      <form method="post" action="${completeAction}">${csrfField}<button type="submit">Continue to the application</button></form></div>`);
   }
   const reverify = mode === 'reverify';
   const intro = reverify
@@ -45,8 +48,8 @@ export function capturePage({ uid, token, finished, mode, livenessRequired }: Ca
     <button id="submit" type="submit">Verify and continue</button>
     <div id="status" role="status" aria-live="polite"></div>
   </form>
-  <form id="complete" method="post" action="${completeAction}"></form>
-  <form method="post" action="${abortAction}"><button type="submit" class="secondary" style="background:transparent;color:inherit;border:1px solid currentColor">Cancel</button></form>
+  <form id="complete" method="post" action="${completeAction}">${csrfField}</form>
+  <form method="post" action="${abortAction}">${csrfField}<button type="submit" class="secondary">Cancel</button></form>
   ${reverify ? html`<p><a href="/interaction/${encodeURIComponent(uid)}?method=document">Use my ID document instead</a></p>` : ''}
   <p class="muted">Your images are encrypted and used only for this verification.</p>
 </div>`, { script: '/static/capture.js' });
