@@ -9,22 +9,17 @@ import { createRateLimiters } from './abuse/rate-limiters.ts';
 import { logSecurityEvent } from './abuse/security-log.ts';
 import { omniRoutes } from './api/omni/omni-routes.ts';
 import { parseTrustProxy, type Config } from './config/index.ts';
-import { createEngines, type Engines } from './engines.ts';
 import { serializeError, toAppError } from './errors/index.ts';
 import { createProvider, isProviderPath, ROUTES } from './oidc/create-provider.ts';
 import { InteractionCsrf } from './oidc/interaction-csrf.ts';
 import { interactionRoutes } from './oidc/interaction-routes.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
 import { securityHeaders } from './web/security-headers.ts';
-import { ensureSigningKeys } from './oidc/signing-keys.ts';
-import { DataCipher } from './security/index.ts';
-import {
-  ChallengeRepository, ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
-  type DatabaseHandle,
-} from './storage/index.ts';
-import { VerificationService } from './verification/index.ts';
-import { cacheEngines } from './verification/analysis-cache.ts';
-import { IndexedFaceSearch } from './verification/indexed-face-search.ts';
+import type { ClientRepository, DatabaseHandle } from './storage/index.ts';
+import type { VerificationService } from './verification/index.ts';
+import { createCore, type Core } from './core.ts';
+import { createJobs } from './jobs/start-jobs.ts';
+import type { Engines } from './engines.ts';
 
 export interface AppOptions {
   config: Config;
@@ -36,6 +31,7 @@ export interface AppOptions {
 
 export interface App {
   server: FastifyInstance;
+  core: Core;
   database: DatabaseHandle;
   verification: VerificationService;
   clients: ClientRepository;
@@ -44,40 +40,11 @@ export interface App {
 
 const CAPTURE_SCRIPT = new URL('./web/capture/capture.js', import.meta.url);
 
-/** The one composition root: wires storage, engines, OIDC and HTTP. Never listens. */
+/** The one composition root of the HTTP server: the shared core (core.ts) plus OIDC and HTTP. Never listens. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
-  const database = openDatabase(config);
-  await migrateToLatest(database.db, database.dialect);
-  const cipher = new DataCipher(config.masterKey);
-  const keys = new SigningKeyRepository(database.db, cipher);
-  await ensureSigningKeys(keys);
-  const clients = new ClientRepository(database.db, cipher);
-  const identities = new IdentityRepository(database.db, cipher);
-  const engines = options.engines ?? createEngines(config);
-
-  const { documents, faces, prefetch } = cacheEngines(engines.documents, engines.faces, { max: 64, ttlMs: 10 * 60_000, spare: engines.spareCapacity });
-  const verification = new VerificationService({
-    sessions: new SessionRepository(database.db, cipher),
-    identities,
-    challenges: new ChallengeRepository(database.db, cipher),
-    documents,
-    faces,
-    prefetch,
-    liveness: engines.liveness,
-    faceSearch: new IndexedFaceSearch(engines.createTemplateIndex(), identities, () => engines.faces.threshold),
-    blindIndex: (value, purpose) => cipher.blindIndex(value, purpose),
-    sessionTtlSeconds: config.sessionTtlSeconds,
-    maxImageBytes: config.maxImageBytes,
-    maxUploadsPerKind: config.maxUploadsPerKind,
-    maxUploadsPerSession: config.maxUploadsPerSession,
-    maxCaptureAttempts: config.maxCaptureAttempts,
-    requireLiveness: config.requireLiveness,
-    challengeTtlSeconds: config.challengeTtlSeconds,
-    livenessSteps: config.livenessSteps,
-    maxChallengesPerHour: config.maxChallengesPerHour,
-  });
-  const payloads = new OidcPayloadRepository(database.db, cipher);
+  const core = await createCore(config, { engines: options.engines });
+  const { database, keys, clients, identities, payloads, verification } = core;
   const trustedProxies = parseTrustProxy(config.trustProxy);
 
   const server = Fastify({
@@ -138,6 +105,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes, limits });
   await server.register(interactionRoutes, { oidc, verification, clients, requireLiveness: config.requireLiveness, csrf: new InteractionCsrf(config.masterKey) });
 
+  // Background jobs (sweeps) run in this process too; `verid worker` runs the same loop alone.
+  const jobs = await createJobs(core, server.log);
+  jobs.runner.start();
   // Pick up `verid keys rotate` (run anywhere against the same database) without a restart.
   const keyRefresh = setInterval(() => {
     oidc.refresh().then((changed) => changed && server.log.info('signing keys changed: provider reloaded'),
@@ -146,9 +116,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   keyRefresh.unref();
   server.addHook('onClose', async () => {
     clearInterval(keyRefresh);
-    if (!options.engines) await engines.close();
+    await jobs.runner.stop();
     await redis?.quit();
-    await database.close();
+    await core.close();
   });
-  return { server, database, verification, clients, oidc };
+  return { server, core, database, verification, clients, oidc };
 }

@@ -34,7 +34,8 @@ export function createEngines(
     },
     liveness: {
       createChallenge: (length) => createChallenge((max) => randomInt(max), length),
-      prefetch: (frames) => matcher.prefetchFrames(frames),
+      prefetch: (frames) => matcher.prefetchFrames(frames, { awaited: true }),
+      hasCapacity: () => matcher.hasSpareCapacity(),
       verify: async (input) => {
         const analyses = await matcher.analyzeFrames(input.frames.map((f) => f.image));
         return verifyChallenge({

@@ -72,13 +72,22 @@ export function createFaceMatcher(options: FaceMatcherOptions): FaceMatcher {
       return (await run({ type: 'analyze', image: new Uint8Array(image), kind })) as FaceAnalysis;
     },
     async analyzeFrames(frames: readonly Uint8Array[]): Promise<FrameAnalysis[]> {
-      // One task per frame: a burst spreads over every worker of the pool.
+      // One task per frame: a burst spreads over every worker of the pool. A person is waiting for
+      // this verdict after performing the whole challenge, so a full queue is waited out (a burst is
+      // at most a few hundred small frames) instead of failing with engine_busy.
       const short = frames.length <= 2 * PASSIVE_EVERY;
-      return Promise.all(frames.map((frame) => analyzeFrame(frame, short ? true : null)));
-    },
-    prefetchFrames(frames: readonly Uint8Array[]): void {
+      const analyses: Array<Promise<FrameAnalysis>> = [];
       for (const frame of frames) {
-        if (!hasSpareCapacity()) return;
+        while (pool.queueSize >= maxQueue) await new Promise((resolve) => setTimeout(resolve, 20));
+        analyses.push(analyzeFrame(frame, short ? true : null));
+      }
+      return Promise.all(analyses);
+    },
+    prefetchFrames(frames: readonly Uint8Array[], options: { awaited?: boolean } = {}): void {
+      for (const frame of frames) {
+        // Frames of a challenge being performed will be needed (`awaited`): they may use the whole
+        // queue; other work ahead of time only its first half. Skipped ones are analysed at the verdict.
+        if (options.awaited ? pool.queueSize >= maxQueue : !hasSpareCapacity()) return;
         analyzeFrame(frame, null).catch(() => undefined);
       }
     },

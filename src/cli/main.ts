@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import { pino } from 'pino';
+import { createCore } from '../core.ts';
+import { createJobs } from '../jobs/start-jobs.ts';
 import { CONFIG_KEYS, loadConfig, type Config } from '../config/index.ts';
 import { rotateSigningKeys } from '../oidc/signing-keys.ts';
 import { migrateToLatest, openDatabase } from '../storage/index.ts';
@@ -29,6 +32,23 @@ program.command('migrate').description('Apply pending database migrations').acti
     await database.close();
   }
 });
+
+program.command('worker')
+  .description('Run only the background jobs (sweeps): any number of workers, and servers, share one database')
+  .action(async () => {
+    const c = config();
+    const log = pino({ level: c.logLevel });
+    const core = await createCore(c);
+    const { runner } = await createJobs(core, log);
+    runner.start();
+    log.info({ worker: runner.worker }, 'verid worker running');
+    const signal = await new Promise<string>((resolve) => {
+      for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve(name));
+    });
+    log.info({ signal }, 'verid worker stopping');
+    await runner.stop();
+    await core.close();
+  });
 
 clientsCommand(program, config, output);
 compareCommand(program, config, output);

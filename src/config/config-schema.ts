@@ -151,6 +151,22 @@ export const CONFIG_KEYS = {
     env: 'VERID_KEY_REFRESH_SECONDS', type: 'integer', default: 60,
     description: 'How often a running server re-reads the signing key set (so `verid keys rotate` needs no restart).',
   },
+  jobsPollSeconds: {
+    env: 'VERID_JOBS_POLL_SECONDS', type: 'integer', default: 5,
+    description: 'How often an idle jobs runner (in `npm start` and `verid worker`) looks for due jobs.',
+  },
+  jobsLeaseSeconds: {
+    env: 'VERID_JOBS_LEASE_SECONDS', type: 'integer', default: 300,
+    description: 'How long a claimed job is held; a runner killed mid-job frees it after this and another runs it again.',
+  },
+  sweepIntervalSeconds: {
+    env: 'VERID_SWEEP_INTERVAL_SECONDS', type: 'integer', default: 60,
+    description: 'How often the sweeps run: expire abandoned sessions, recover sessions stuck in processing, purge expired OIDC rows.',
+  },
+  processingTimeoutSeconds: {
+    env: 'VERID_PROCESSING_TIMEOUT_SECONDS', type: 'integer', default: 300,
+    description: 'A session `processing` for longer than this (its process died) returns to capturing with reason `processing_interrupted`.',
+  },
   frameAncestors: {
     env: 'VERID_FRAME_ANCESTORS', type: 'string', default: null,
     description: 'Origins allowed to embed verid\'s pages in a frame, space-separated (CSP `frame-ancestors`, e.g. `https://portal.example.com`). Unset: no framing.',

@@ -42,6 +42,10 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   keyRefreshSeconds: number;
   trustFramework: string;
+  jobsPollSeconds: number;
+  jobsLeaseSeconds: number;
+  sweepIntervalSeconds: number;
+  processingTimeoutSeconds: number;
   /** VERID_FRAME_ANCESTORS split on spaces; empty: no framing. */
   frameAncestors: string[];
   /** Names of keys still on a development-only default (warned about; refused in production). */
@@ -118,6 +122,9 @@ function validate(config: Config): void {
   if (config.maxCaptureAttempts < 1) throw new ConfigError('VERID_MAX_CAPTURE_ATTEMPTS must be at least 1');
   if (config.challengeTtlSeconds < 5) throw new ConfigError('VERID_CHALLENGE_TTL_SECONDS must be at least 5');
   if (config.engineThreads < 1) throw new ConfigError('VERID_ENGINE_THREADS must be at least 1');
+  for (const name of ['jobsPollSeconds', 'jobsLeaseSeconds', 'sweepIntervalSeconds', 'processingTimeoutSeconds'] as const) {
+    if (config[name] < 1) throw new ConfigError(`${CONFIG_KEYS[name].env} must be at least 1`);
+  }
   // src/biometrics/challenge.ts: MIN_CHALLENGE_LENGTH .. MAX_CHALLENGE_LENGTH
   if (config.livenessSteps < 3 || config.livenessSteps > 8) throw new ConfigError('VERID_LIVENESS_STEPS must be between 3 and 8');
   if (config.maxChallengesPerHour < 1) throw new ConfigError('VERID_MAX_CHALLENGES_PER_HOUR must be at least 1');

@@ -16,3 +16,8 @@ export function asEngineBusy(error: unknown): unknown {
   }
   return error;
 }
+
+/** `503 engine_busy` before any work is queued (admission control, e.g. a new liveness challenge). */
+export function engineBusy(): AppError {
+  return new AppError('engine_busy', 'verid is busy, try again in a few seconds', { retryAfterSeconds: ENGINE_BUSY_RETRY_SECONDS });
+}

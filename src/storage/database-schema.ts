@@ -140,6 +140,22 @@ export interface WebhookOutboxTable {
   delivered_at: number | null;
 }
 
+export interface JobTable {
+  id: string;
+  kind: string;
+  payload: string;
+  status: 'queued' | 'running' | 'dead';
+  unique_key: string | null;
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   oidc_payloads: OidcPayloadTable;
   oidc_clients: OidcClientTable;
@@ -152,4 +168,5 @@ export interface Database {
   liveness_challenges: LivenessChallengeTable;
   liveness_frames: LivenessFrameTable;
   liveness_frame_digests: LivenessFrameDigestTable;
+  jobs: JobTable;
 }

@@ -8,6 +8,7 @@ import * as noLoginHintIdentity from './migrations/0004-no-login-hint-identity.t
 import * as livenessSteps from './migrations/0005-liveness-steps.ts';
 import * as outboxSession from './migrations/0006-outbox-session.ts';
 import * as oidcPayloadsHashed from './migrations/0007-oidc-payloads-hashed.ts';
+import * as jobs from './migrations/0008-jobs.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0005-liveness-steps': livenessSteps,
   '0006-outbox-session': outboxSession,
   '0007-oidc-payloads-hashed': oidcPayloadsHashed,
+  '0008-jobs': jobs,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

@@ -198,4 +198,17 @@ export class SessionRepository implements SessionStore {
     if (!row?.expected_name_encrypted) return null;
     return this.#cipher.decrypt(row.expected_name_encrypted, `session:${interviewId}:expected_name`).toString('utf8');
   }
+
+  async listExpiredOpen(now: number, limit: number): Promise<VerificationSession[]> {
+    const rows = await this.#db.selectFrom('verification_sessions').select(SESSION_COLUMNS)
+      .where('state', 'in', ['created', 'started', 'id_captured', 'face_captured', 'processing']).where('expires_at', '<=', now)
+      .orderBy('expires_at').limit(limit).execute();
+    return rows.map((row) => toSession(row as Row));
+  }
+
+  async listStuckProcessing(before: number, limit: number): Promise<VerificationSession[]> {
+    const rows = await this.#db.selectFrom('verification_sessions').select(SESSION_COLUMNS)
+      .where('state', '=', 'processing').where('updated_at', '<', before).orderBy('updated_at').limit(limit).execute();
+    return rows.map((row) => toSession(row as Row));
+  }
 }

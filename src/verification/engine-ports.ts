@@ -49,6 +49,8 @@ export interface LivenessEngine {
   createChallenge(length: number): ChallengeStep[];
   /** Starts the analysis of frames received so far; `verify` reuses it. Fire and forget. */
   prefetch(frames: Uint8Array[]): void;
+  /** Room for a new challenge's frames now (a person should hear "busy" before, not after, performing it). */
+  hasCapacity(): boolean;
   verify(input: {
     steps: ChallengeStep[];
     /** In the order the server received them; `step`: the step revealed when the frame arrived. */

@@ -1,4 +1,4 @@
-import { AppError } from '../errors/index.ts';
+import { AppError, engineBusy } from '../errors/index.ts';
 import { randomId } from '../security/index.ts';
 import { contentDigest } from './content-digest.ts';
 import type { ChallengeVerdict } from './engine-ports.ts';
@@ -72,6 +72,7 @@ export async function issueChallenge(deps: VerificationDeps, session: Verificati
   if (await deps.challenges.countIssued(session.interviewId) >= deps.maxCaptureAttempts) {
     throw new AppError('attempts_exhausted', `The liveness check was already tried ${deps.maxCaptureAttempts} times in this session`);
   }
+  if (!deps.liveness.hasCapacity()) throw engineBusy();
   const issuedAt = Date.now();
   const subjectKey = await subjectOf(deps, session);
   if (subjectKey && await deps.challenges.countIssuedForSubject(subjectKey, issuedAt - HOUR_MS) >= deps.maxChallengesPerHour) {

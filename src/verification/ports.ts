@@ -74,6 +74,10 @@ export interface SessionStore {
   saveDocument(interviewId: string, document: DocumentRecord): Promise<void>;
   loadDocument(interviewId: string): Promise<DocumentRecord | undefined>;
   loadExpectedName(interviewId: string): Promise<string | null>;
+  /** Open sessions whose expiry has passed (for the expiry sweep), oldest first. */
+  listExpiredOpen(now: number, limit: number): Promise<VerificationSession[]>;
+  /** Sessions left `processing` since before `before` (their process died), oldest first. */
+  listStuckProcessing(before: number, limit: number): Promise<VerificationSession[]>;
 }
 
 export interface IdentityClaims {

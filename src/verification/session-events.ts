@@ -13,6 +13,7 @@ export type SessionEvent =
   | { type: 'document.processed'; data: { status: CheckStatus; reasons: string[]; attempt: number } }
   | { type: 'processing.started'; data: Record<string, never> }
   | { type: 'processing.aborted'; data: Record<string, never> }
+  | { type: 'processing.recovered'; data: { stuckSeconds: number } }
   | { type: 'face.retry'; data: { reasons: string[]; attempt: number } }
   | { type: 'liveness.challenge_issued'; data: { challengeId: string; totalSteps: number } }
   | { type: 'liveness.checked'; data: { challengeId: string; status: 'OK' | 'FAIL'; reasons: string[]; livenessScore: number | null } }

@@ -80,9 +80,9 @@ export async function transition(
 }
 
 /** Marks an open session past its expiry as expired (and tells the outbox). */
-export async function expireIfDue(deps: VerificationDeps, session: VerificationSession, throwIfExpired = true): Promise<VerificationSession> {
-  if (isOpen(session.state) && session.expiresAt <= Date.now()) {
-    await transitionGate(deps.sessions, session, 'expired', { type: 'session.expired', data: {} }, { reasons: ['session_expired'], completedAt: Date.now() });
+export async function expireIfDue(deps: VerificationDeps, session: VerificationSession, throwIfExpired = true, now = Date.now()): Promise<VerificationSession> {
+  if (isOpen(session.state) && session.expiresAt <= now) {
+    await transitionGate(deps.sessions, session, 'expired', { type: 'session.expired', data: {} }, { reasons: ['session_expired'], completedAt: now });
     session = await reload(deps, session);
   }
   if (throwIfExpired && session.state === 'expired') throw new AppError('session_expired', 'The verification session has expired');

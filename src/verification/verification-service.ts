@@ -7,6 +7,7 @@ import { processId, type ProcessIdResult } from './process-document.ts';
 import { processFace, type ProcessFaceResult } from './process-face.ts';
 import type { ImageKind, VerificationSession } from './session.ts';
 import { expireIfDue, newCaptureToken, startSession, type StartInput } from './session-lifecycle.ts';
+import { expireDueSessions, recoverStuckProcessing } from './session-sweeps.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 /** The verification session use cases shared by the OIDC login, the Omni API and the B2B API. */
@@ -91,6 +92,16 @@ export class VerificationService {
 
   submitChallengeFrames(session: VerificationSession, chunk: FrameChunk): Promise<StepResult> {
     return submitChallengeFrames(this.#deps, session, chunk);
+  }
+
+  /** Expires the open sessions past their expiry (the jobs runner's sweep). */
+  expireDue(now = Date.now()): Promise<number> {
+    return expireDueSessions(this.#deps, now);
+  }
+
+  /** Returns sessions left `processing` longer than `timeoutMs` (their process died) to capturing. */
+  recoverStuck(timeoutMs: number, now = Date.now()): Promise<number> {
+    return recoverStuckProcessing(this.#deps, timeoutMs, now);
   }
 
   loadDocument(session: VerificationSession): Promise<DocumentRecord | undefined> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataCipher, hashSecret } from '../../src/security/index.ts';
 import {
-  ChallengeRepository, ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
+  ChallengeRepository, ClientRepository, JobRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
   type DatabaseHandle,
 } from '../../src/storage/index.ts';
 import type { IdentityClaims, PublicEventPayload } from '../../src/verification/index.ts';
@@ -202,6 +202,45 @@ for (const backend of backends) {
       assert.equal((await repo.findClaims(first))?.givenName, 'Augusta Ada', 'the latest enrolment\'s claims');
       const raw = await handle.db.selectFrom('identities').select('claims_encrypted').where('id', '=', first).executeTakeFirstOrThrow();
       assert.ok(!Buffer.from(raw.claims_encrypted).includes(Buffer.from('Lovelace')));
+    });
+
+    test('jobs: due ones are claimed once, a lapsed lease is reclaimed, failures retry then die, one queued per key', async () => {
+      const jobs = new JobRepository(handle.db, handle.dialect);
+      await jobs.enqueue({ kind: 'k', payload: { n: 1 }, runAt: 100, maxAttempts: 2 });
+      await jobs.enqueue({ kind: 'k', payload: { n: 2 }, runAt: 100_000 });
+      await jobs.enqueue({ kind: 'sweep', uniqueKey: 'sweep', runAt: 100 });
+      await jobs.enqueue({ kind: 'sweep', uniqueKey: 'sweep', runAt: 50 });
+      assert.deepEqual(await jobs.counts(), { queued: 3 }, 'one queued job per unique key');
+
+      const claimed = await jobs.claim('w1', 10, 1_000, 200);
+      assert.deepEqual(claimed.map((j) => [j.kind, j.attempts]).sort(), [['k', 1], ['sweep', 1]], 'only due jobs');
+      assert.deepEqual(await jobs.claim('w2', 10, 1_000, 300), [], 'claimed jobs are held by their lease');
+      await jobs.enqueue({ kind: 'sweep', uniqueKey: 'sweep', runAt: 5_000 });
+      assert.equal((await jobs.counts()).queued, 2, 'the next run of a running sweep can be queued');
+
+      const k = claimed.find((j) => j.kind === 'k')!;
+      const again = await jobs.claim('w2', 10, 1_000, 1_500);
+      assert.deepEqual(again.map((j) => [j.id, j.attempts]).filter(([id]) => id === k.id), [[k.id, 2]], 'a lapsed lease is reclaimed (its runner died)');
+      await jobs.complete(k.id, 'w1');
+      assert.ok((await jobs.counts()).running, 'the old holder cannot complete a job it lost');
+      await jobs.fail(k.id, 'w2', 'boom', null);
+      assert.equal((await jobs.counts()).dead, 1, 'out of attempts: dead');
+
+      const sweep = again.find((j) => j.kind === 'sweep')!;
+      await jobs.fail(sweep.id, 'w2', 'transient', 9_000);
+      assert.deepEqual(await jobs.counts(), { queued: 2, dead: 1 }, 'a keyed retry whose next run is queued is dropped');
+      const next = await jobs.claim('w3', 10, 1_000, 5_000);
+      assert.deepEqual(next.map((j) => j.kind), ['sweep']);
+      await jobs.fail(next[0]!.id, 'w3', 'transient', 9_000);
+      assert.deepEqual(await jobs.claim('w3', 10, 1_000, 8_000), [], 'a retry waits for its time');
+      await jobs.complete((await jobs.claim('w3', 1, 1_000, 9_000))[0]!.id, 'w3');
+
+      // Two runners at once never take the same job.
+      for (let n = 0; n < 6; n++) await jobs.enqueue({ kind: 'many', payload: { n }, runAt: 0 });
+      const [a, b] = await Promise.all([jobs.claim('x', 4, 1_000, 10_000), jobs.claim('y', 4, 1_000, 10_000)]);
+      const ids = [...a, ...b].map((j) => j.id);
+      assert.equal(new Set(ids).size, ids.length, 'disjoint claims');
+      assert.ok(ids.length >= 4);
     });
 
     test('liveness challenges: issuing supersedes open ones; steps are revealed in turn; each is used once', async () => {

@@ -97,6 +97,17 @@ describe('verification flows: retries, re-verification, duplicates', () => {
     }
   });
 
+  test('an abandoned session is expired by the sweep, without anyone reading it, and the outbox says so', async () => {
+    const { session } = await start();
+    const later = Date.now() + server.config.sessionTtlSeconds * 1000 + 1000;
+    assert.ok(await server.app.verification.expireDue(later) >= 1);
+    const row = await server.app.database.db.selectFrom('verification_sessions').select(['state', 'reasons']).where('id', '=', session.interviewId).executeTakeFirstOrThrow();
+    assert.deepEqual([row.state, JSON.parse(row.reasons)], ['expired', ['session_expired']]);
+    const outbox = await server.app.database.db.selectFrom('webhook_outbox').select(['event_type', 'client_id']).where('session_id', '=', session.interviewId).execute();
+    assert.deepEqual(outbox.map((o) => o.event_type), ['session.expired']);
+    assert.equal(await server.app.verification.expireDue(later), 0, 'once');
+  });
+
   test('mode auto re-verifies when an identity is bound and enrols otherwise', async () => {
     const base = { origin: 'omni', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null } as const;
     assert.equal((await server.app.verification.start({ ...base, mode: 'auto' })).session.mode, 'enroll');

@@ -1,0 +1,72 @@
+import type { Config } from './config/index.ts';
+import { createEngines, type Engines } from './engines.ts';
+import { ensureSigningKeys } from './oidc/signing-keys.ts';
+import { DataCipher } from './security/index.ts';
+import {
+  ChallengeRepository, ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
+  type DatabaseHandle,
+} from './storage/index.ts';
+import { VerificationService } from './verification/index.ts';
+import { cacheEngines } from './verification/analysis-cache.ts';
+import { IndexedFaceSearch } from './verification/indexed-face-search.ts';
+
+/** What the server, the CLI and `verid worker` share: storage, keys, engines and the verification use cases. */
+export interface Core {
+  config: Config;
+  database: DatabaseHandle;
+  cipher: DataCipher;
+  keys: SigningKeyRepository;
+  clients: ClientRepository;
+  identities: IdentityRepository;
+  sessions: SessionRepository;
+  payloads: OidcPayloadRepository;
+  engines: Engines;
+  verification: VerificationService;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (migrated), the key set and the engines (their worker pools start lazily) and
+ * wires the verification service. `engines`: share already-started ones (tests); the caller closes them.
+ */
+export async function createCore(config: Config, options: { engines?: Engines } = {}): Promise<Core> {
+  const database = openDatabase(config);
+  await migrateToLatest(database.db, database.dialect);
+  const cipher = new DataCipher(config.masterKey);
+  const keys = new SigningKeyRepository(database.db, cipher);
+  await ensureSigningKeys(keys);
+  const clients = new ClientRepository(database.db, cipher);
+  const identities = new IdentityRepository(database.db, cipher);
+  const sessions = new SessionRepository(database.db, cipher);
+  const engines = options.engines ?? createEngines(config);
+
+  const { documents, faces, prefetch } = cacheEngines(engines.documents, engines.faces, { max: 64, ttlMs: 10 * 60_000, spare: engines.spareCapacity });
+  const verification = new VerificationService({
+    sessions,
+    identities,
+    challenges: new ChallengeRepository(database.db, cipher),
+    documents,
+    faces,
+    prefetch,
+    liveness: engines.liveness,
+    faceSearch: new IndexedFaceSearch(engines.createTemplateIndex(), identities, () => engines.faces.threshold),
+    blindIndex: (value, purpose) => cipher.blindIndex(value, purpose),
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    maxImageBytes: config.maxImageBytes,
+    maxUploadsPerKind: config.maxUploadsPerKind,
+    maxUploadsPerSession: config.maxUploadsPerSession,
+    maxCaptureAttempts: config.maxCaptureAttempts,
+    requireLiveness: config.requireLiveness,
+    challengeTtlSeconds: config.challengeTtlSeconds,
+    livenessSteps: config.livenessSteps,
+    maxChallengesPerHour: config.maxChallengesPerHour,
+  });
+  return {
+    config, database, cipher, keys, clients, identities, sessions, engines, verification,
+    payloads: new OidcPayloadRepository(database.db, cipher),
+    async close() {
+      if (!options.engines) await engines.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { Core } from '../core.ts';
+import { JobRepository } from '../storage/index.ts';
+import { JobRunner } from './job-runner.ts';
+import { installSweeps } from './sweeps.ts';
+
+type Log = { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+
+/** The jobs runner over the core's database, with the sweeps installed. Call `start()` to run the loop. */
+export async function createJobs(core: Core, log: Log): Promise<{ runner: JobRunner; store: JobRepository }> {
+  const { config } = core;
+  const store = new JobRepository(core.database.db, core.database.dialect);
+  const runner = new JobRunner(store, {
+    pollMs: config.jobsPollSeconds * 1000, leaseMs: config.jobsLeaseSeconds * 1000, batch: 10,
+    baseBackoffMs: 5_000, maxBackoffMs: 10 * 60_000, log,
+  });
+  await installSweeps(runner, store, { verification: core.verification, payloads: core.payloads }, {
+    intervalMs: config.sweepIntervalSeconds * 1000, processingTimeoutMs: config.processingTimeoutSeconds * 1000, log,
+  });
+  return { runner, store };
+}

@@ -1,0 +1,33 @@
+import type { JobRunner } from './job-runner.ts';
+import type { JobStore } from './job-store.ts';
+
+/** What the sweeps act on (the core provides it). */
+export interface SweepTargets {
+  verification: { expireDue(now?: number): Promise<number>; recoverStuck(timeoutMs: number, now?: number): Promise<number> };
+  payloads: { purgeExpired(now?: number): Promise<number> };
+}
+
+export interface SweepSettings {
+  intervalMs: number;
+  processingTimeoutMs: number;
+  log: { info(obj: object, msg: string): void };
+}
+
+/** The recurring jobs: each runs, then queues its next run (one queued at a time, by its unique key). */
+export const SWEEPS = {
+  'sessions.expire': (t: SweepTargets) => t.verification.expireDue(),
+  'sessions.recover_processing': (t: SweepTargets, s: SweepSettings) => t.verification.recoverStuck(s.processingTimeoutMs),
+  'oidc.purge_expired': (t: SweepTargets) => t.payloads.purgeExpired(),
+} as const satisfies Record<string, (t: SweepTargets, s: SweepSettings) => Promise<number>>;
+
+/** Registers the sweeps' handlers and queues each one that is not queued yet (safe on every start, on every instance). */
+export async function installSweeps(runner: JobRunner, store: JobStore, targets: SweepTargets, settings: SweepSettings): Promise<void> {
+  for (const [kind, sweep] of Object.entries(SWEEPS)) {
+    runner.handle(kind, async () => {
+      const count = await sweep(targets, settings);
+      if (count > 0) settings.log.info({ job: kind, count }, 'sweep');
+      await store.enqueue({ kind, uniqueKey: kind, runAt: Date.now() + settings.intervalMs });
+    });
+    await store.enqueue({ kind, uniqueKey: kind, runAt: Date.now() });
+  }
+}
