@@ -61,3 +61,14 @@ test('entries expire and the cache stays bounded', async () => {
   await short.faces.analyze(Buffer.from('z'), 'selfie');
   assert.equal(engines.calls.analyze, 6);
 });
+
+test('a session flooding uploads gets one prefetch per kind in flight; other sessions are not affected', async () => {
+  const engines = counting();
+  const cached = cacheEngines(engines.documents, engines.faces);
+  for (let i = 0; i < 20; i++) cached.prefetch('face', Buffer.from(`flood ${i}`), 'attacker');
+  cached.prefetch('face', Buffer.from('a real selfie'), 'someone-else');
+  assert.equal(engines.calls.analyze, 2, 'one for the flooding session, one for the other');
+  await new Promise((resolve) => setImmediate(resolve));
+  cached.prefetch('face', Buffer.from('flood after'), 'attacker');
+  assert.equal(engines.calls.analyze, 3, 'the next upload is prefetched once the first is done');
+});

@@ -42,8 +42,12 @@ function digest(...images: Array<Uint8Array | undefined>): string {
 export interface CachedEngines {
   documents: DocumentEngine;
   faces: FaceEngine;
-  /** Starts the work an uploaded image will need, without waiting for it. */
-  prefetch(kind: 'front' | 'back' | 'face', image: Uint8Array): void;
+  /**
+   * Starts the work an uploaded image will need, without waiting for it. At most one prefetch per
+   * session and kind is in flight: uploads sent faster than the engines answer are not queued
+   * (the image that is finally processed is read then), so one session cannot fill the queue.
+   */
+  prefetch(kind: 'front' | 'back' | 'face', image: Uint8Array, sessionKey?: string): void;
 }
 
 export interface CacheOptions {
@@ -62,6 +66,7 @@ export function cacheEngines(documents: DocumentEngine, faces: FaceEngine, optio
   const spare = options.spare ?? ALWAYS;
   const readings = new ContentCache<DocumentReading>(options.max, options.ttlMs);
   const analyses = new ContentCache<FaceAnalysis>(options.max, options.ttlMs);
+  const inFlight = new Set<string>();
   const cached: CachedEngines = {
     documents: {
       read: (front, back, readOptions) => (readOptions?.expectedName
@@ -74,11 +79,17 @@ export function cacheEngines(documents: DocumentEngine, faces: FaceEngine, optio
       similarity: (a, b) => faces.similarity(a, b),
       threshold: faces.threshold,
     },
-    prefetch(kind, image) {
+    prefetch(kind, image, sessionKey) {
+      const key = sessionKey && `${sessionKey}:${kind}`;
+      if (key && inFlight.has(key)) return;
       const started: Array<Promise<unknown>> = [];
       if (kind === 'front' && spare.documents()) started.push(cached.documents.read(image));
       if (kind === 'front' && spare.faces()) started.push(cached.faces.analyze(image, 'document'));
       if (kind === 'face' && spare.faces()) started.push(cached.faces.analyze(image, 'selfie'));
+      if (key && started.length > 0) {
+        inFlight.add(key);
+        void Promise.allSettled(started).then(() => inFlight.delete(key));
+      }
       for (const work of started) work.catch(() => undefined);
     },
   };

@@ -17,7 +17,7 @@ export async function addImage(deps: VerificationDeps, session: VerificationSess
   }
   await countUpload(deps, session, kind, data.length);
   await deps.sessions.saveImage(session.interviewId, kind, contentType, data);
-  deps.prefetch(kind, data);
+  deps.prefetch(kind, data, session.interviewId);
   const kinds = new Set(await deps.sessions.listImageKinds(session.interviewId));
   const ready = session.mode === 'reverify' ? kinds.has('face') : kinds.has('front') && kinds.has('face');
   const next: SessionState = ready ? 'face_captured' : kinds.has('front') ? 'id_captured' : 'started';

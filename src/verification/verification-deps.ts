@@ -9,7 +9,7 @@ export interface VerificationDeps {
   documents: DocumentEngine;
   faces: FaceEngine;
   /** Starts engine work for an uploaded image early (see analysis-cache.ts); results are reused by content. */
-  prefetch: (kind: 'front' | 'back' | 'face', image: Uint8Array) => void;
+  prefetch: (kind: 'front' | 'back' | 'face', image: Uint8Array, sessionKey?: string) => void;
   liveness: LivenessEngine;
   faceSearch: FaceSearch;
   /** Keyed hash used to recognise a document or an e-mail again without storing it in clear. */
