@@ -43,6 +43,7 @@ const post = (token: string, route: string, body?: unknown, type?: string) => om
 const FRAME_MS = 100;
 const CHUNK = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let busyRetries = 0;
 
 /** The person's wait: document upload to its answer, plus the end of the recording to the decision. */
 async function verifyOnce(): Promise<{ ms: number; state: unknown }> {
@@ -54,9 +55,21 @@ async function verifyOnce(): Promise<{ ms: number; state: unknown }> {
   await post(token, '/omni/add/front-id', input.front);
   await post(token, '/omni/process/id');
   const documentMs = performance.now() - t0;
-  const challenge = await post(token, '/omni/liveness/challenge', {}, 'application/json') as { challengeId: string; totalSteps: number };
-  // The recording: a frame every 100 ms, the selfie after the lead-in, chunks sent in order as they fill.
+  // A busy face engine refuses a new challenge (503 engine_busy, Retry-After: 5): the person waits and presses Start again.
   let waited = 0;
+  let challenge: { challengeId: string; totalSteps: number } | undefined;
+  while (!challenge) {
+    const asked = performance.now();
+    try {
+      challenge = await post(token, '/omni/liveness/challenge', {}, 'application/json') as { challengeId: string; totalSteps: number };
+    } catch (error) {
+      if (!/: 503 /.test((error as Error).message)) throw error;
+      busyRetries++;
+      await sleep(5_000);
+      waited += performance.now() - asked;
+    }
+  }
+  // The recording: a frame every 100 ms, the selfie after the lead-in, chunks sent in order as they fill.
   let k = 0;
   let queue: Promise<unknown> = Promise.resolve();
   let selfie: Promise<unknown> = Promise.resolve();
@@ -122,6 +135,7 @@ console.log(`| baseline: engines only (document + 2 faces, no HTTP/DB/frames) p5
 console.log(`| ratio full / baseline (p50) | ${(p50 / base50).toFixed(2)} |`);
 console.log(`| throughput, ${concurrency} concurrent sessions | ${((n / wall) * 60_000).toFixed(1)} verifications/min |`);
 console.log(`| RSS | ${rssMb} MB |`);
+console.log(`| challenges refused busy (503) and retried after 5 s | ${busyRetries} |`);
 await app.server.close();
 await engines.close();
 await rm(dataDir, { recursive: true, force: true });

@@ -3,7 +3,8 @@ import { createEngines, type Engines } from './engines.ts';
 import { ensureSigningKeys } from './oidc/signing-keys.ts';
 import { DataCipher } from './security/index.ts';
 import {
-  ChallengeRepository, ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
+  ChallengeRepository, ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, RetentionRepository, SessionRepository,
+  SigningKeyRepository,
   type DatabaseHandle,
 } from './storage/index.ts';
 import { VerificationService } from './verification/index.ts';
@@ -45,6 +46,8 @@ export async function createCore(config: Config, options: { engines?: Engines } 
     sessions,
     identities,
     challenges: new ChallengeRepository(database.db, cipher),
+    retention: new RetentionRepository(database.db),
+    retentionPolicy: { mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays, sessionRecordDays: config.retentionSessionDays },
     documents,
     faces,
     prefetch,

@@ -50,6 +50,44 @@ program.command('worker')
     await core.close();
   });
 
+/** Runs `work` on a core (database, keys, verification) and closes it. */
+async function withCore<T>(work: (core: Awaited<ReturnType<typeof createCore>>) => Promise<T>): Promise<T> {
+  const core = await createCore(config());
+  try {
+    return await work(core);
+  } finally {
+    await core.close();
+  }
+}
+
+const sessions = program.command('sessions').description('Verification sessions');
+sessions.command('delete <interviewId>')
+  .description('Erase a session\'s personal data now (images, frames, document data, names); its non-PII record stays')
+  .action(async (interviewId: string) => {
+    await withCore((core) => core.verification.eraseSession(interviewId));
+    print(output(), { interview_id: interviewId, erased: true });
+  });
+for (const [name, decision] of [['approve', 'approved'], ['reject', 'rejected']] as const) {
+  sessions.command(`${name} <interviewId>`)
+    .description(`Decide a session waiting for review: ${decision}${decision === 'approved' ? ' (an enrolment enrols the identity)' : ''}`)
+    .requiredOption('--reason <code>', 'why, as a code (e.g. document_checked_by_hand); never personal data')
+    .action(async (interviewId: string, options: { reason: string }) => {
+      const session = await withCore((core) => core.verification.review(interviewId, decision, options.reason));
+      print(output(), { interview_id: session.interviewId, state: session.state, identity_id: session.identityId, reasons: session.reasons });
+    });
+}
+sessions.command('close <interviewId>').description('Freeze a decided session\'s result').action(async (interviewId: string) => {
+  const session = await withCore((core) => core.verification.close(interviewId));
+  print(output(), { interview_id: session.interviewId, state: session.state });
+});
+const identities = program.command('identities').description('Enrolled identities');
+identities.command('delete <identityId>')
+  .description('Erase an identity (claims, face template) and the personal data of all its sessions; a stub with its id stays')
+  .action(async (identityId: string) => {
+    await withCore((core) => core.verification.eraseIdentity(identityId));
+    print(output(), { identity_id: identityId, erased: true });
+  });
+
 clientsCommand(program, config, output);
 compareCommand(program, config, output);
 inspectDocumentCommand(program, config, output);

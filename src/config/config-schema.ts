@@ -151,6 +151,18 @@ export const CONFIG_KEYS = {
     env: 'VERID_KEY_REFRESH_SECONDS', type: 'integer', default: 60,
     description: 'How often a running server re-reads the signing key set (so `verid keys rotate` needs no restart).',
   },
+  retentionMediaDays: {
+    env: 'VERID_RETENTION_MEDIA_DAYS', type: 'integer', default: 30,
+    description: 'Days a decided (or expired) session keeps its images, liveness frames, document data and names; then they are erased and its non-PII record stays.',
+  },
+  retentionIdentityDays: {
+    env: 'VERID_RETENTION_IDENTITY_DAYS', type: 'integer', default: 1095,
+    description: 'Days an enrolled identity (claims and face template) lives without being verified again (3 years: the BIPA maximum); then it is erased.',
+  },
+  retentionSessionDays: {
+    env: 'VERID_RETENTION_SESSION_DAYS', type: 'integer', default: 365,
+    description: 'Days a decided session\'s non-PII record (ids, states, timestamps, reason codes, events) is kept; then it is deleted.',
+  },
   jobsPollSeconds: {
     env: 'VERID_JOBS_POLL_SECONDS', type: 'integer', default: 5,
     description: 'How often an idle jobs runner (in `npm start` and `verid worker`) looks for due jobs.',

@@ -42,6 +42,9 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   keyRefreshSeconds: number;
   trustFramework: string;
+  retentionMediaDays: number;
+  retentionIdentityDays: number;
+  retentionSessionDays: number;
   jobsPollSeconds: number;
   jobsLeaseSeconds: number;
   sweepIntervalSeconds: number;
@@ -122,7 +125,7 @@ function validate(config: Config): void {
   if (config.maxCaptureAttempts < 1) throw new ConfigError('VERID_MAX_CAPTURE_ATTEMPTS must be at least 1');
   if (config.challengeTtlSeconds < 5) throw new ConfigError('VERID_CHALLENGE_TTL_SECONDS must be at least 5');
   if (config.engineThreads < 1) throw new ConfigError('VERID_ENGINE_THREADS must be at least 1');
-  for (const name of ['jobsPollSeconds', 'jobsLeaseSeconds', 'sweepIntervalSeconds', 'processingTimeoutSeconds'] as const) {
+  for (const name of ['jobsPollSeconds', 'jobsLeaseSeconds', 'sweepIntervalSeconds', 'processingTimeoutSeconds', 'retentionMediaDays', 'retentionIdentityDays', 'retentionSessionDays'] as const) {
     if (config[name] < 1) throw new ConfigError(`${CONFIG_KEYS[name].env} must be at least 1`);
   }
   // src/biometrics/challenge.ts: MIN_CHALLENGE_LENGTH .. MAX_CHALLENGE_LENGTH

@@ -3,7 +3,11 @@ import type { JobStore } from './job-store.ts';
 
 /** What the sweeps act on (the core provides it). */
 export interface SweepTargets {
-  verification: { expireDue(now?: number): Promise<number>; recoverStuck(timeoutMs: number, now?: number): Promise<number> };
+  verification: {
+    expireDue(now?: number): Promise<number>;
+    recoverStuck(timeoutMs: number, now?: number): Promise<number>;
+    purgeRetention(now?: number): Promise<{ sessions: number; identities: number; records: number }>;
+  };
   payloads: { purgeExpired(now?: number): Promise<number> };
 }
 
@@ -18,6 +22,10 @@ export const SWEEPS = {
   'sessions.expire': (t: SweepTargets) => t.verification.expireDue(),
   'sessions.recover_processing': (t: SweepTargets, s: SweepSettings) => t.verification.recoverStuck(s.processingTimeoutMs),
   'oidc.purge_expired': (t: SweepTargets) => t.payloads.purgeExpired(),
+  'retention.purge': async (t: SweepTargets) => {
+    const done = await t.verification.purgeRetention();
+    return done.sessions + done.identities + done.records;
+  },
 } as const satisfies Record<string, (t: SweepTargets, s: SweepSettings) => Promise<number>>;
 
 /** Registers the sweeps' handlers and queues each one that is not queued yet (safe on every start, on every instance). */

@@ -47,6 +47,8 @@ export interface IdentityTable {
   created_at: number;
   updated_at: number;
   last_verified_at: number;
+  /** When the identity was erased: only this stub (id, timestamps) is left. */
+  erased_at: number | null;
 }
 
 export interface VerificationSessionTable {
@@ -65,6 +67,8 @@ export interface VerificationSessionTable {
   identity_id: string | null;
   scores: string | null;
   document_encrypted: Uint8Array | null;
+  /** When the session's personal data (images, document data, names) was erased; the record stays. */
+  erased_at: number | null;
   reasons: string;
   expires_at: number;
   created_at: number;

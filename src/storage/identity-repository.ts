@@ -34,12 +34,12 @@ export class IdentityRepository implements IdentityStore {
   }
 
   async findClaims(identityId: string): Promise<IdentityClaims | undefined> {
-    const row = await this.#db.selectFrom('identities').select('claims_encrypted').where('id', '=', identityId).executeTakeFirst();
+    const row = await this.#db.selectFrom('identities').select('claims_encrypted').where('id', '=', identityId).where('erased_at', 'is', null).executeTakeFirst();
     return row ? this.#cipher.decryptJson<IdentityClaims>(row.claims_encrypted, `identity:${identityId}:claims`) : undefined;
   }
 
   async findFaceTemplate(identityId: string): Promise<number[] | undefined> {
-    const row = await this.#db.selectFrom('identities').select('face_template_encrypted').where('id', '=', identityId).executeTakeFirst();
+    const row = await this.#db.selectFrom('identities').select('face_template_encrypted').where('id', '=', identityId).where('erased_at', 'is', null).executeTakeFirst();
     return row?.face_template_encrypted ? this.#cipher.decryptJson<number[]>(row.face_template_encrypted, `identity:${identityId}:face`) : undefined;
   }
 
@@ -47,14 +47,19 @@ export class IdentityRepository implements IdentityStore {
     return (await this.#db.selectFrom('identities').select('id').where('lookup_key', '=', lookupKey).executeTakeFirst())?.id;
   }
 
-  async listTemplates(since: number): Promise<Array<{ identityId: string; template: number[]; interviewId: string | null; updatedAt: number }>> {
-    const rows = await this.#db.selectFrom('identities').select(['id', 'face_template_encrypted', 'claims_encrypted', 'updated_at'])
-      .where('updated_at', '>', since).where('face_template_encrypted', 'is not', null).orderBy('updated_at').execute();
-    return rows.map((row) => ({
-      identityId: row.id,
-      template: this.#cipher.decryptJson<number[]>(row.face_template_encrypted!, `identity:${row.id}:face`),
-      interviewId: this.#cipher.decryptJson<IdentityClaims>(row.claims_encrypted, `identity:${row.id}:claims`).interviewId ?? null,
-      updatedAt: row.updated_at,
-    }));
+  /** Templates changed since `since`; an erased identity comes with `template: null` (drop it from the index). */
+  async listTemplates(since: number): Promise<Array<{ identityId: string; template: number[] | null; interviewId: string | null; updatedAt: number }>> {
+    const rows = await this.#db.selectFrom('identities').select(['id', 'face_template_encrypted', 'claims_encrypted', 'updated_at', 'erased_at'])
+      .where('updated_at', '>', since)
+      .where((eb) => eb.or([eb('face_template_encrypted', 'is not', null), eb('erased_at', 'is not', null)])).orderBy('updated_at').execute();
+    return rows.map((row) => (row.erased_at !== null || !row.face_template_encrypted
+      ? { identityId: row.id, template: null, interviewId: null, updatedAt: row.updated_at }
+      : {
+        identityId: row.id,
+        template: this.#cipher.decryptJson<number[]>(row.face_template_encrypted, `identity:${row.id}:face`),
+        interviewId: this.#cipher.decryptJson<IdentityClaims>(row.claims_encrypted, `identity:${row.id}:claims`).interviewId ?? null,
+        updatedAt: row.updated_at,
+      }));
   }
+
 }

@@ -9,6 +9,7 @@ import * as livenessSteps from './migrations/0005-liveness-steps.ts';
 import * as outboxSession from './migrations/0006-outbox-session.ts';
 import * as oidcPayloadsHashed from './migrations/0007-oidc-payloads-hashed.ts';
 import * as jobs from './migrations/0008-jobs.ts';
+import * as erasure from './migrations/0009-erasure.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0006-outbox-session': outboxSession,
   '0007-oidc-payloads-hashed': oidcPayloadsHashed,
   '0008-jobs': jobs,
+  '0009-erasure': erasure,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

@@ -70,4 +70,5 @@ export interface FaceEngine {
 export interface FaceSearch {
   findDuplicate(template: number[], options: { excludeIdentityId?: string | null }): Promise<{ identityId: string; interviewId: string | null } | null>;
   enrolled(identityId: string, template: number[], interviewId: string): void;
+  removed(identityId: string): void;
 }

@@ -8,7 +8,7 @@ export { sniffImageType } from './image-format.ts';
 export { MAX_CHUNK_FRAMES, MAX_FRAME_BYTES, STEP_DEADLINE_MS, STEP_MIN_MS } from './liveness-challenge.ts';
 export type { FrameChunk, IssuedChallenge, RevealedStep, StepResult } from './liveness-challenge.ts';
 export type {
-  ChallengeStore, DocumentRecord, IdentityClaims, IdentityStore, LivenessChallenge, NewSession, OutboxMessage, SessionPatch, SessionStore,
+  ChallengeStore, DocumentRecord, IdentityClaims, IdentityStore, LivenessChallenge, NewSession, OutboxMessage, RetentionStore, SessionPatch, SessionStore,
 } from './ports.ts';
 export { isPublicEvent, PUBLIC_EVENT_TYPES } from './session-events.ts';
 export type { PublicEventPayload, PublicEventType, SessionEvent, SessionEventType } from './session-events.ts';

@@ -39,12 +39,19 @@ export class IndexedFaceSearch implements FaceSearch {
     this.#interviews.set(identityId, interviewId);
   }
 
+  /** An erased identity: no longer a duplicate of anyone. */
+  removed(identityId: string): void {
+    this.#index.remove(identityId);
+    this.#interviews.delete(identityId);
+  }
+
   #catchUp(): Promise<void> {
     this.#sync ??= (async () => {
       try {
         for (const row of await this.#identities.listTemplates(this.#syncedUntil)) {
           try {
-            this.enrolled(row.identityId, row.template, row.interviewId ?? '');
+            if (row.template === null) this.removed(row.identityId);
+            else this.enrolled(row.identityId, row.template, row.interviewId ?? '');
           } catch (error) {
             // A template of an earlier face model (another length) cannot be compared: that
             // identity is left out of the search until it enrols again.

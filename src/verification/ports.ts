@@ -104,7 +104,22 @@ export interface IdentityStore {
   findFaceTemplate(identityId: string): Promise<number[] | undefined>;
   findByLookupKey(lookupKey: string): Promise<string | undefined>;
   /** Enrolled templates changed since `since` (epoch ms), for the 1:N index. */
-  listTemplates(since: number): Promise<Array<{ identityId: string; template: number[]; interviewId: string | null; updatedAt: number }>>;
+  /** An erased identity comes with `template: null`: it leaves the index. */
+  listTemplates(since: number): Promise<Array<{ identityId: string; template: number[] | null; interviewId: string | null; updatedAt: number }>>;
+}
+
+/** Erasure on the raw tables (retention and deletion): erased data is gone, the non-PII record stays. */
+export interface RetentionStore {
+  /** Deletes the session's images and frames and nulls its document data and names. */
+  eraseSessionMedia(interviewId: string, now?: number): Promise<void>;
+  /** Leaves a stub (id, timestamps) of the identity; false when unknown or already erased. */
+  eraseIdentity(identityId: string, now?: number): Promise<boolean>;
+  sessionsOfIdentity(identityId: string): Promise<string[]>;
+  /** Decided or expired sessions whose personal data is still there, completed before `before`. */
+  sessionsDecidedBefore(before: number, limit: number): Promise<string[]>;
+  identitiesUnusedSince(before: number, limit: number): Promise<string[]>;
+  /** Deletes the remaining (non-PII) records of erased sessions completed before `before`; returns how many. */
+  deleteSessionRecordsBefore(before: number, limit: number): Promise<number>;
 }
 
 export interface LivenessChallenge {

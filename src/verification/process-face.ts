@@ -101,7 +101,7 @@ async function decideAndRecord(
 }
 
 /** Records the verified identity (new, or the one this document was enrolled under) with the selfie's face. */
-async function enrol(deps: VerificationDeps, session: VerificationSession, document: DocumentRecord | undefined, selfie: FaceAnalysis): Promise<string | null> {
+export async function enrol(deps: VerificationDeps, session: VerificationSession, document: DocumentRecord | undefined, selfie: FaceAnalysis): Promise<string | null> {
   if (!document?.fields) return null;
   const claims = toIdentityClaims(document.fields, session);
   const identityId = await deps.identities.enroll(documentKey(deps, document), claims, selfie.embedding);

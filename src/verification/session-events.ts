@@ -20,7 +20,8 @@ export type SessionEvent =
   | { type: 'session.succeeded' | 'session.failed' | 'session.pending_review'; data: { reasons: string[]; similarity?: number | null } }
   | { type: 'session.expired'; data: Record<string, never> }
   | { type: 'review.approved' | 'review.rejected'; data: { reason: string } }
-  | { type: 'session.closed'; data: Record<string, never> };
+  | { type: 'session.closed'; data: Record<string, never> }
+  | { type: 'session.erased'; data: { by: 'request' | 'retention' | 'identity' } };
 
 export type SessionEventType = SessionEvent['type'];
 

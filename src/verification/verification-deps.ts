@@ -1,11 +1,14 @@
 import type { DocumentEngine, FaceEngine, FaceSearch, LivenessEngine } from './engine-ports.ts';
-import type { ChallengeStore, IdentityStore, SessionStore } from './ports.ts';
+import type { RetentionPolicy } from './erasure.ts';
+import type { ChallengeStore, IdentityStore, RetentionStore, SessionStore } from './ports.ts';
 
 /** Everything the verification use cases need; wired once in app.ts. */
 export interface VerificationDeps {
   sessions: SessionStore;
   identities: IdentityStore;
   challenges: ChallengeStore;
+  retention: RetentionStore;
+  retentionPolicy: RetentionPolicy;
   documents: DocumentEngine;
   faces: FaceEngine;
   /** Starts engine work for an uploaded image early (see analysis-cache.ts); results are reused by content. */

@@ -8,6 +8,8 @@ import { processFace, type ProcessFaceResult } from './process-face.ts';
 import type { ImageKind, VerificationSession } from './session.ts';
 import { expireIfDue, newCaptureToken, startSession, type StartInput } from './session-lifecycle.ts';
 import { expireDueSessions, recoverStuckProcessing } from './session-sweeps.ts';
+import { eraseIdentity, eraseSession, purgeRetention } from './erasure.ts';
+import { close, review } from './review.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 /** The verification session use cases shared by the OIDC login, the Omni API and the B2B API. */
@@ -102,6 +104,31 @@ export class VerificationService {
   /** Returns sessions left `processing` longer than `timeoutMs` (their process died) to capturing. */
   recoverStuck(timeoutMs: number, now = Date.now()): Promise<number> {
     return recoverStuckProcessing(this.#deps, timeoutMs, now);
+  }
+
+  /** A reviewer's decision on a `pending_review` session (`verid sessions approve|reject`). */
+  review(interviewId: string, decision: 'approved' | 'rejected', reason: string): Promise<VerificationSession> {
+    return review(this.#deps, interviewId, decision, reason);
+  }
+
+  /** Freezes a decided session (`verid sessions close`). */
+  close(interviewId: string): Promise<VerificationSession> {
+    return close(this.#deps, interviewId);
+  }
+
+  /** Erases a session's personal data now (`verid sessions delete`); its non-PII record stays. */
+  eraseSession(interviewId: string): Promise<void> {
+    return eraseSession(this.#deps, interviewId, 'request');
+  }
+
+  /** Erases an identity and the personal data of all its sessions (`verid identities delete`). */
+  eraseIdentity(identityId: string): Promise<void> {
+    return eraseIdentity(this.#deps, identityId, 'request');
+  }
+
+  /** The retention sweep (VERID_RETENTION_*). */
+  purgeRetention(now = Date.now()): Promise<{ sessions: number; identities: number; records: number }> {
+    return purgeRetention(this.#deps, this.#deps.retentionPolicy, now);
   }
 
   loadDocument(session: VerificationSession): Promise<DocumentRecord | undefined> {

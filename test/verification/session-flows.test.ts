@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { face } from '../helpers/fixtures.ts';
 import { DataCipher } from '../../src/security/index.ts';
 import { IdentityRepository } from '../../src/storage/index.ts';
+import { verid } from '../helpers/cli.ts';
 import { omniCall } from '../helpers/omni-call.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { generatePassport, type SyntheticDocumentSpec } from '../support/synthetic-document.ts';
@@ -154,5 +155,17 @@ describe('verification flows: retries, re-verification, duplicates', () => {
     const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${second.token}` } })).json();
     assert.equal(scores.faceRecognition.existingUser, true);
     assert.equal(scores.faceRecognition.existingInterviewId, first.session.interviewId);
+
+    // A reviewer decides: the reason is a code, approval enrols the identity, closing freezes it.
+    const id = second.session.interviewId;
+    await assert.rejects(verid(server.config, ['sessions', 'approve', id, '--reason', 'Looks like Jana Novakova']), 'free text is refused');
+    const approved = await verid(server.config, ['sessions', 'approve', id, '--reason', 'same_person_new_passport']) as Record<string, unknown>;
+    assert.equal(approved.state, 'approved');
+    assert.ok(approved.identity_id, 'the approved enrolment has an identity');
+    assert.deepEqual(approved.reasons, ['duplicate_identity', 'same_person_new_passport']);
+    await assert.rejects(verid(server.config, ['sessions', 'reject', id, '--reason', 'changed_mind']), 'only a pending review can be decided');
+    assert.equal((await verid(server.config, ['sessions', 'close', id]) as Record<string, unknown>).state, 'closed');
+    const outbox = await server.app.database.db.selectFrom('webhook_outbox').select('event_type').where('session_id', '=', id).orderBy('created_at').execute();
+    assert.deepEqual(outbox.map((o) => o.event_type), ['session.pending_review', 'review.approved', 'session.closed']);
   });
 });

@@ -1,0 +1,59 @@
+import { AppError } from '../errors/index.ts';
+import { newCaptureToken, reload, transitionGate } from './session-lifecycle.ts';
+import { isOpen } from './session-state.ts';
+import type { VerificationDeps } from './verification-deps.ts';
+
+const DAY_MS = 86_400_000;
+const BATCH = 200;
+
+/** How long personal data lives (VERID_RETENTION_*). */
+export interface RetentionPolicy {
+  /** Images, document data and names of a decided session, after the decision. */
+  mediaDays: number;
+  /** An identity's claims and face template, after its last verification. */
+  identityDays: number;
+  /** A decided session's non-PII record (ids, states, reason codes, events). */
+  sessionRecordDays: number;
+}
+
+/**
+ * Erases a session's personal data — images, liveness frames, document data, names — and keeps its
+ * non-PII record. An open session is ended first (expired, reason `session_deleted`) and its capture
+ * token stops working.
+ */
+export async function eraseSession(deps: VerificationDeps, interviewId: string, by: 'request' | 'retention' | 'identity'): Promise<void> {
+  let session = await deps.sessions.findById(interviewId);
+  if (!session) throw new AppError('not_found', 'No such session');
+  if (isOpen(session.state)) {
+    await transitionGate(deps.sessions, session, 'expired', { type: 'session.expired', data: {} }, { reasons: ['session_deleted'], completedAt: Date.now() });
+    session = await reload(deps, session);
+  }
+  await deps.sessions.replaceTokenHash(interviewId, newCaptureToken().tokenHash);
+  await deps.retention.eraseSessionMedia(interviewId);
+  await deps.sessions.appendEvent(interviewId, { type: 'session.erased', data: { by } });
+}
+
+/** Erases an identity (claims, face template, document key) and the personal data of every session it has. */
+export async function eraseIdentity(deps: VerificationDeps, identityId: string, by: 'request' | 'retention'): Promise<void> {
+  const sessions = await deps.retention.sessionsOfIdentity(identityId);
+  if (!(await deps.retention.eraseIdentity(identityId))) {
+    if (sessions.length === 0) throw new AppError('not_found', 'No such identity, or it was already erased');
+  }
+  deps.faceSearch.removed(identityId);
+  for (const interviewId of sessions) await eraseSession(deps, interviewId, by === 'request' ? 'identity' : 'retention');
+}
+
+/** The retention sweep: what outlived the policy is erased. Returns what it did. */
+export async function purgeRetention(deps: VerificationDeps, policy: RetentionPolicy, now = Date.now()): Promise<{ sessions: number; identities: number; records: number }> {
+  const done = { sessions: 0, identities: 0, records: 0 };
+  for (const identityId of await deps.retention.identitiesUnusedSince(now - policy.identityDays * DAY_MS, BATCH)) {
+    await eraseIdentity(deps, identityId, 'retention');
+    done.identities++;
+  }
+  for (const interviewId of await deps.retention.sessionsDecidedBefore(now - policy.mediaDays * DAY_MS, BATCH)) {
+    await eraseSession(deps, interviewId, 'retention');
+    done.sessions++;
+  }
+  done.records = await deps.retention.deleteSessionRecordsBefore(now - policy.sessionRecordDays * DAY_MS, BATCH);
+  return done;
+}
