@@ -13,15 +13,18 @@ async function newKey(alg: string): Promise<{ kid: string; publicJwk: JWK; priva
   return { kid, publicJwk: { ...publicJwk, kid, alg, use: 'sig' }, privateJwk: { ...privateJwk, kid, alg, use: 'sig' } };
 }
 
-/** First start: one current key per algorithm. Returns true when keys were generated. */
+/**
+ * First start: one current key per algorithm. Instances starting together on one database race
+ * here; the database allows one current key per algorithm, so the losers' keys are refused and
+ * every instance ends up with the same key set. Returns true when this call created keys.
+ */
 export async function ensureSigningKeys(repository: SigningKeyRepository): Promise<boolean> {
   const keys = await repository.list();
   let created = false;
   for (const alg of SIGNING_ALGORITHMS) {
     if (!keys.some((k) => k.alg === alg && k.state === 'current')) {
       const key = await newKey(alg);
-      await repository.insert({ ...key, alg, state: 'current' });
-      created = true;
+      if (await repository.insertCurrentIfNone({ ...key, alg })) created = true;
     }
   }
   return created;
@@ -30,6 +33,8 @@ export async function ensureSigningKeys(repository: SigningKeyRepository): Promi
 export interface RotationResult {
   published: string[];
   activated: string[];
+  /** Next keys published too recently to sign yet (relying parties may not have fetched them). */
+  waiting: string[];
   retired: string[];
   removed: number;
 }
@@ -42,9 +47,15 @@ export interface RotationResult {
  *  - a new `next` key per algorithm is generated and published.
  * Run it on a schedule (e.g. monthly): each run activates the key the previous run published.
  */
-export async function rotateSigningKeys(repository: SigningKeyRepository, maxTokenLifetimeSeconds: number): Promise<RotationResult> {
+export async function rotateSigningKeys(
+  repository: SigningKeyRepository, maxTokenLifetimeSeconds: number, minPublishedSeconds = 0,
+): Promise<RotationResult> {
   const removed = await repository.deleteRetiredBefore();
   const keys = await repository.list();
+  // A key signs only once it has been in the JWKS longer than relying parties cache the JWKS.
+  const publishedBefore = Date.now() - minPublishedSeconds * 1000;
+  const waiting = keys.filter((k) => k.state === 'next' && k.createdAt > publishedBefore);
+  if (waiting.length > 0) return { published: [], activated: [], waiting: waiting.map((k) => k.kid), retired: [], removed };
   const next = keys.filter((k) => k.state === 'next');
   const activated: string[] = [];
   const retired: string[] = [];
@@ -62,7 +73,7 @@ export async function rotateSigningKeys(repository: SigningKeyRepository, maxTok
     await repository.insert({ ...key, alg, state: 'next' });
     published.push(key.kid);
   }
-  return { published, activated, retired, removed };
+  return { published, activated, waiting: [], retired, removed };
 }
 
 const ORDER: Record<SigningKeyRecord['state'], number> = { current: 0, next: 1, retired: 2 };

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DataCipher } from '../security/index.ts';
+import { isUniqueViolation } from './unique-violation.ts';
 import type { Database, SigningKeyTable } from './database-schema.ts';
 
 export interface SigningKeyRecord {
@@ -55,6 +56,17 @@ export class SigningKeyRepository {
   }
 
   /** Promotes `next` keys to `current` and retires the current ones, in one transaction. */
+  /** Inserts a current key unless the algorithm has one (one current key per algorithm, enforced by the database). */
+  async insertCurrentIfNone(key: { kid: string; alg: string; publicJwk: object; privateJwk: object }): Promise<boolean> {
+    try {
+      await this.insert({ ...key, state: 'current' });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
   async promote(nextKids: string[], retire: Array<{ kid: string; removeAfter: number }>): Promise<void> {
     const now = Date.now();
     await this.#db.transaction().execute(async (tx) => {

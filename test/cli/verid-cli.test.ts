@@ -52,7 +52,10 @@ describe('verid CLI', () => {
     const first = await verid(config, ['keys', 'rotate']) as { published: string[]; activated: string[]; retired: string[] };
     assert.equal(first.published.length, 2);
     assert.deepEqual(first.activated, []);
-    const second = await verid(config, ['keys', 'rotate']) as { published: string[]; activated: string[]; retired: string[] };
+    // A published key signs only once relying parties can have fetched it (VERID_KEY_PUBLISH_SECONDS, a day by default).
+    const tooSoon = await verid(config, ['keys', 'rotate']) as { published: string[]; activated: string[]; waiting: string[] };
+    assert.deepEqual([tooSoon.activated, tooSoon.published, tooSoon.waiting.sort()], [[], [], [...first.published].sort()]);
+    const second = await verid({ ...config, keyPublishSeconds: 0 }, ['keys', 'rotate']) as { published: string[]; activated: string[]; retired: string[] };
     assert.deepEqual(second.activated.sort(), first.published.sort());
     const keys = await verid(config, ['keys', 'list']) as Array<{ kid: string; state: string }>;
     const states = Object.fromEntries(keys.map((k) => [k.kid, k.state]));

@@ -15,6 +15,7 @@ export async function verid(config: Config, args: string[]): Promise<unknown> {
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     DATABASE_URL: config.databaseUrl ?? '',
+    VERID_KEY_PUBLISH_SECONDS: String(config.keyPublishSeconds),
   };
   const { stdout } = await run(process.execPath, [BIN, '--json', ...args], { env });
   return JSON.parse(stdout);
