@@ -49,7 +49,7 @@ let busyRetries = 0;
 async function verifyOnce(): Promise<{ ms: number; state: unknown }> {
   const input = inputs[used++]!;
   const { token } = await app.verification.start({
-    origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+    origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, consent: { version: 'caller-consent-v1', at: Date.now() },
   });
   const t0 = performance.now();
   await post(token, '/omni/add/front-id', input.front);

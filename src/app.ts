@@ -14,6 +14,7 @@ import { createProvider, isProviderPath, ROUTES } from './oidc/create-provider.t
 import { InteractionCsrf } from './oidc/interaction-csrf.ts';
 import { interactionRoutes } from './oidc/interaction-routes.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
+import { privacyPage } from './web/privacy-page.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import type { ClientRepository, DatabaseHandle } from './storage/index.ts';
 import type { VerificationService } from './verification/index.ts';
@@ -98,12 +99,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   server.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', database: database.dialect }));
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+  const privacy = privacyPage({ mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays, recordDays: config.retentionSessionDays });
+  server.get('/privacy', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html').send(privacy));
   const captureScript = await readFile(CAPTURE_SCRIPT);
   server.get('/static/capture.js', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(captureScript));
 
   await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes, limits });
-  await server.register(interactionRoutes, { oidc, verification, clients, requireLiveness: config.requireLiveness, csrf: new InteractionCsrf(config.masterKey) });
+  await server.register(interactionRoutes, {
+    oidc, verification, clients, requireLiveness: config.requireLiveness, csrf: new InteractionCsrf(config.masterKey),
+    consent: { privacyUrl: config.privacyUrl ?? '/privacy', mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays },
+  });
 
   // Background jobs (sweeps) run in this process too; `verid worker` runs the same loop alone.
   const jobs = await createJobs(core, server.log);

@@ -26,7 +26,7 @@ const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUs
 process.on('message', async (message: BenchMessage) => {
   if (message.type === 'start') {
     const { token } = await app.verification.start({
-      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, consent: { version: 'caller-consent-v1', at: Date.now() },
     });
     send({ type: 'token', id: message.id, token });
   } else if (message.type === 'mark') {

@@ -111,7 +111,10 @@ keys.command('rotate')
     const ctx = await openCliContext(c);
     try {
       const lifetime = Math.max(c.idTokenTtlSeconds, c.accessTokenTtlSeconds);
-      print(output(), await rotateSigningKeys(ctx.keys, lifetime), `Running servers switch to the new key set within ${c.keyRefreshSeconds} s.`);
+      const result = await rotateSigningKeys(ctx.keys, lifetime, c.keyPublishSeconds);
+      print(output(), result, result.waiting.length > 0
+        ? `The published keys are younger than VERID_KEY_PUBLISH_SECONDS (${c.keyPublishSeconds} s): nothing changed; rotate again later.`
+        : `Running servers switch to the new key set within ${c.keyRefreshSeconds} s.`);
     } finally {
       await ctx.close();
     }

@@ -179,9 +179,17 @@ export const CONFIG_KEYS = {
     env: 'VERID_PROCESSING_TIMEOUT_SECONDS', type: 'integer', default: 300,
     description: 'A session `processing` for longer than this (its process died) returns to capturing with reason `processing_interrupted`.',
   },
+  privacyUrl: {
+    env: 'VERID_PRIVACY_URL', type: 'url', default: null,
+    description: 'Privacy notice the consent text links to. Unset: verid\'s own `/privacy` page (what is collected, why, how long).',
+  },
   frameAncestors: {
     env: 'VERID_FRAME_ANCESTORS', type: 'string', default: null,
     description: 'Origins allowed to embed verid\'s pages in a frame, space-separated (CSP `frame-ancestors`, e.g. `https://portal.example.com`). Unset: no framing.',
+  },
+  keyPublishSeconds: {
+    env: 'VERID_KEY_PUBLISH_SECONDS', type: 'integer', default: 86_400,
+    description: 'How long a key published by `verid keys rotate` stays in the JWKS before the next rotation lets it sign (longer than relying parties cache the JWKS).',
   },
   trustFramework: {
     env: 'VERID_TRUST_FRAMEWORK', type: 'string', default: 'verid',

@@ -46,6 +46,8 @@ export interface Config {
   retentionIdentityDays: number;
   retentionSessionDays: number;
   jobsPollSeconds: number;
+  keyPublishSeconds: number;
+  privacyUrl: string | null;
   jobsLeaseSeconds: number;
   sweepIntervalSeconds: number;
   processingTimeoutSeconds: number;

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'attempts_exhausted'
   | 'rate_limited'
   | 'too_many_uploads'
+  | 'consent_required'
   | 'engine_busy'
   | 'config_invalid'
   | 'internal_error';
@@ -39,6 +40,7 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   // The cap is per session and does not reset: waiting does not help, so 409 and not 429.
   too_many_uploads: 409,
+  consent_required: 409,
   engine_busy: 503,
   config_invalid: 500,
   internal_error: 500,

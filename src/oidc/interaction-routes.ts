@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import type { ClientRepository } from '../storage/index.ts';
 import { isCapturing, isOpen, type VerificationService, type VerificationSession } from '../verification/index.ts';
 import { capturePage, messagePage } from '../web/capture/capture-page.ts';
+import { CONSENT_VERSION } from '../web/capture/consent-text.ts';
 import { ACR_DOCUMENT_AND_FACE } from './create-provider.ts';
 import type { InteractionCsrf } from './interaction-csrf.ts';
 import type { ProviderHost } from './provider-host.ts';
@@ -14,6 +15,8 @@ export interface InteractionRoutesOptions {
   /** VERID_REQUIRE_LIVENESS: the page tells people up front that a camera is needed. */
   requireLiveness: boolean;
   csrf: InteractionCsrf;
+  /** The consent text's settings (README: VERID_PRIVACY_URL, VERID_RETENTION_*). */
+  consent: { privacyUrl: string; mediaDays: number; identityDays: number };
 }
 
 type UidParams = { Params: { uid: string } };
@@ -33,7 +36,7 @@ const BROWSER_PAGE = { hide: true };
  * (ID + selfie on the hosted capture page) and finishes the interaction with its outcome.
  */
 export async function interactionRoutes(app: FastifyInstance, options: InteractionRoutesOptions): Promise<void> {
-  const { oidc, verification, clients, requireLiveness, csrf } = options;
+  const { oidc, verification, clients, requireLiveness, csrf, consent } = options;
   // The page's forms post application/x-www-form-urlencoded: the CSRF token only.
   await app.register(formbody);
 
@@ -109,13 +112,15 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     const mode = identityId ? 'reverify' as const : 'enroll' as const;
     let current: VerificationSession | undefined = await verification.findByInteraction(interaction.uid);
     if (current && !isOpen(current.state)) {
-      return reply.type('text/html').send(capturePage({ uid: interaction.uid, token: '', finished: true, mode: current.mode, livenessRequired: requireLiveness, csrf: csrf.token(interaction.uid) }));
+      return reply.type('text/html').send(capturePage({
+        uid: interaction.uid, token: '', finished: true, mode: current.mode, livenessRequired: requireLiveness, csrf: csrf.token(interaction.uid), consent: null,
+      }));
     }
     let token: string;
+    const client = await clients.find(String(params.client_id));
     if (current && current.mode === mode && isCapturing(current.state)) {
       token = await verification.reissueToken(current);
     } else {
-      const client = await clients.find(String(params.client_id));
       const started = await verification.start({
         origin: 'oidc', mode, identityId: identityId ?? null, environment: client?.environment ?? 'production', clientId: String(params.client_id),
         interactionUid: interaction.uid, externalId: null, loginHint: null,
@@ -123,7 +128,10 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       current = started.session;
       token = started.token;
     }
-    return reply.type('text/html').send(capturePage({ uid: interaction.uid, token, finished: false, mode, livenessRequired: requireLiveness, csrf: csrf.token(interaction.uid) }));
+    const askConsent = current.consentAt === null ? { ...consent, clientName: client?.name ?? String(params.client_id) } : null;
+    return reply.type('text/html').send(capturePage({
+      uid: interaction.uid, token, finished: false, mode, livenessRequired: requireLiveness, csrf: csrf.token(interaction.uid), consent: askConsent,
+    }));
   });
 
   app.post<UidParams & { Body: { csrf?: string } | undefined }>('/interaction/:uid/complete', { schema: BROWSER_PAGE }, async (request, reply) => {
@@ -153,8 +161,13 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expiredInteraction(reply);
     if (!csrf.verify(interaction.uid, request.body?.csrf)) return forgedForm(reply, interaction.uid);
-    await oidc.provider.interactionFinished(request.raw, reply.raw,
-      { error: 'access_denied', error_description: 'the user cancelled the identity verification' }, { mergeWithLastSubmission: false });
+    // Cancelling before agreeing is declining: the session ends as consent_declined, nothing was collected.
+    const current = await verification.findByInteraction(interaction.uid);
+    const declined = current !== undefined && current.consentAt === null && isCapturing(current.state);
+    if (declined) await verification.answerConsent(current, false, CONSENT_VERSION);
+    await oidc.provider.interactionFinished(request.raw, reply.raw, {
+      error: 'access_denied', error_description: declined ? 'the user declined the processing of their data' : 'the user cancelled the identity verification',
+    }, { mergeWithLastSubmission: false });
     return reply.hijack();
   });
 

@@ -67,6 +67,8 @@ export interface VerificationSessionTable {
   identity_id: string | null;
   scores: string | null;
   document_encrypted: Uint8Array | null;
+  consent_at: number | null;
+  consent_version: string | null;
   /** When the session's personal data (images, document data, names) was erased; the record stays. */
   erased_at: number | null;
   reasons: string;

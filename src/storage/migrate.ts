@@ -10,6 +10,8 @@ import * as outboxSession from './migrations/0006-outbox-session.ts';
 import * as oidcPayloadsHashed from './migrations/0007-oidc-payloads-hashed.ts';
 import * as jobs from './migrations/0008-jobs.ts';
 import * as erasure from './migrations/0009-erasure.ts';
+import * as consent from './migrations/0010-consent.ts';
+import * as oneCurrentKey from './migrations/0011-one-current-key.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -21,6 +23,8 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0007-oidc-payloads-hashed': oidcPayloadsHashed,
   '0008-jobs': jobs,
   '0009-erasure': erasure,
+  '0010-consent': consent,
+  '0011-one-current-key': oneCurrentKey,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

@@ -29,12 +29,15 @@ function toSession(row: Row): VerificationSession {
     completedAt: row.completed_at,
     documentAttempts: row.document_attempts,
     faceAttempts: row.face_attempts,
+    consentAt: row.consent_at,
+    consentVersion: row.consent_version,
   };
 }
 
 const SESSION_COLUMNS = [
   'id', 'interview_code', 'token_hash', 'origin', 'mode', 'environment', 'state', 'client_id', 'interaction_uid', 'external_id',
   'identity_id', 'scores', 'reasons', 'expires_at', 'created_at', 'updated_at', 'completed_at', 'document_attempts', 'face_attempts',
+  'consent_at', 'consent_version',
 ] as const;
 
 /** Verification sessions, their append-only event log, encrypted images and the webhook outbox. */
@@ -78,6 +81,8 @@ export class SessionRepository implements SessionStore {
         expected_name_encrypted: session.expectedName
           ? this.#cipher.encrypt(Buffer.from(session.expectedName), `session:${session.interviewId}:expected_name`) : null,
         identity_id: session.identityId ?? null,
+        consent_at: session.consent?.at ?? null,
+        consent_version: session.consent?.version ?? null,
         scores: null,
         document_encrypted: null,
         reasons: '[]',
@@ -210,5 +215,14 @@ export class SessionRepository implements SessionStore {
     const rows = await this.#db.selectFrom('verification_sessions').select(SESSION_COLUMNS)
       .where('state', '=', 'processing').where('updated_at', '<', before).orderBy('updated_at').limit(limit).execute();
     return rows.map((row) => toSession(row as Row));
+  }
+
+  async recordConsent(interviewId: string, version: string, at: number): Promise<void> {
+    await this.#db.transaction().execute(async (tx) => {
+      await tx.updateTable('verification_sessions').set({ consent_at: at, consent_version: version, updated_at: at }).where('id', '=', interviewId).execute();
+      await tx.insertInto('verification_events').values({
+        session_id: interviewId, type: 'consent.given', from_state: null, to_state: null, data: JSON.stringify({ version }), created_at: at,
+      }).execute();
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../errors/index.ts';
+import { assertConsented } from './consent.ts';
 import { sniffImageType } from './image-format.ts';
 import type { ImageKind, VerificationSession } from './session.ts';
 import { canTransition, type SessionState } from './session-state.ts';
@@ -8,6 +9,7 @@ import type { VerificationDeps } from './verification-deps.ts';
 /** Validates and stores one captured image (encrypted), moving the session along. */
 export async function addImage(deps: VerificationDeps, session: VerificationSession, kind: ImageKind, data: Uint8Array): Promise<VerificationSession> {
   assertCapturing(session);
+  assertConsented(session);
   if (data.length === 0) throw new AppError('invalid_image', 'The image is empty');
   if (data.length > deps.maxImageBytes) throw new AppError('payload_too_large', `Images must be at most ${deps.maxImageBytes} bytes`);
   const contentType = sniffImageType(data);

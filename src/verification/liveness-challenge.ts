@@ -1,5 +1,6 @@
 import { AppError, engineBusy } from '../errors/index.ts';
 import { randomId } from '../security/index.ts';
+import { assertConsented } from './consent.ts';
 import { contentDigest } from './content-digest.ts';
 import type { ChallengeVerdict } from './engine-ports.ts';
 import { sniffImageType } from './image-format.ts';
@@ -69,6 +70,7 @@ async function subjectOf(deps: VerificationDeps, session: VerificationSession): 
  */
 export async function issueChallenge(deps: VerificationDeps, session: VerificationSession): Promise<IssuedChallenge> {
   assertCapturing(session);
+  assertConsented(session);
   if (await deps.challenges.countIssued(session.interviewId) >= deps.maxCaptureAttempts) {
     throw new AppError('attempts_exhausted', `The liveness check was already tried ${deps.maxCaptureAttempts} times in this session`);
   }
@@ -131,9 +133,25 @@ export async function submitChallengeFrames(deps: VerificationDeps, session: Ver
 
 async function judge(deps: VerificationDeps, session: VerificationSession, challenge: LivenessChallenge): Promise<StepResult> {
   const frames = await deps.challenges.loadFrames(challenge.challengeId);
-  const reference = await referenceFor(deps, session);
-  const verdict = await deps.liveness.verify({ steps: challenge.steps, frames, referenceEmbedding: reference.embedding });
+  // The person has just performed every step: a busy engine is waited out, not answered with 503
+  // (a retry could only come after the step's deadline).
+  const reference = await patiently(() => referenceFor(deps, session));
+  const verdict = await patiently(() => deps.liveness.verify({ steps: challenge.steps, frames, referenceEmbedding: reference.embedding }));
   return record(deps, challenge, verdict, reference.selfieDigest);
+}
+
+const PATIENCE_MS = 60_000;
+
+async function patiently<T>(work: () => Promise<T>): Promise<T> {
+  const until = Date.now() + PATIENCE_MS;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'engine_busy' || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 function fail(deps: VerificationDeps, challenge: LivenessChallenge, reasons: string[]): Promise<StepResult> {

@@ -20,6 +20,11 @@ export interface NewSession {
    * match it (`nameMatch`, tolerant of middle names, diacritics, order and transliteration). PII.
    */
   expectedName?: string | null;
+  /**
+   * Consent already collected by the caller (an API client's own page, with its text version);
+   * otherwise the hosted page asks for it before any capture.
+   */
+  consent?: { version: string; at: number } | null;
   /** Re-verification: the identity whose enrolled face the selfie must match. */
   identityId?: string | null;
   expiresAt: number;
@@ -75,6 +80,8 @@ export interface SessionStore {
   loadDocument(interviewId: string): Promise<DocumentRecord | undefined>;
   loadExpectedName(interviewId: string): Promise<string | null>;
   /** Open sessions whose expiry has passed (for the expiry sweep), oldest first. */
+  /** Records consent and its `consent.given` event. */
+  recordConsent(interviewId: string, version: string, at: number): Promise<void>;
   listExpiredOpen(now: number, limit: number): Promise<VerificationSession[]>;
   /** Sessions left `processing` since before `before` (their process died), oldest first. */
   listStuckProcessing(before: number, limit: number): Promise<VerificationSession[]>;

@@ -10,6 +10,7 @@ const FLOW_REASON_MESSAGES: Record<string, string> = {
   liveness_not_performed: 'The live face check was not completed.',
   too_many_attempts: 'Too many photos could not be used; please start again.',
   session_expired: 'The verification session expired before it was completed.',
+  consent_declined: 'You did not agree to the processing, so nothing was collected.',
   processing_interrupted: 'The check was interrupted on our side; please send your selfie again.',
 };
 

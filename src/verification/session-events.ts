@@ -7,6 +7,7 @@ import type { Environment, ImageKind, SessionMode, SessionOrigin } from './sessi
  * states, counts and reason codes only — never personal data.
  */
 export type SessionEvent =
+  | { type: 'consent.given'; data: { version: string } }
   | { type: 'session.created'; data: { origin: SessionOrigin; mode: SessionMode; environment: Environment } }
   | { type: 'image.received'; data: { kind: ImageKind; bytes: number } }
   | { type: 'image.added'; data: { kind: ImageKind; contentType: string; bytes: number } }

@@ -17,8 +17,9 @@ const OPEN: ReadonlySet<SessionState> = new Set(['created', 'started', 'id_captu
 const DECIDED: ReadonlySet<SessionState> = new Set(['succeeded', 'failed', 'approved', 'rejected']);
 
 const TRANSITIONS: Record<SessionState, readonly SessionState[]> = {
-  created: ['started', 'id_captured', 'face_captured', 'expired'],
-  started: ['started', 'id_captured', 'face_captured', 'expired'],
+  // -> failed: consent declined before any capture.
+  created: ['started', 'id_captured', 'face_captured', 'failed', 'expired'],
+  started: ['started', 'id_captured', 'face_captured', 'failed', 'expired'],
   id_captured: ['id_captured', 'face_captured', 'processing', 'failed', 'expired'],
   face_captured: ['face_captured', 'processing', 'failed', 'expired'],
   processing: ['face_captured', 'succeeded', 'failed', 'pending_review', 'expired'],

@@ -26,6 +26,9 @@ export interface VerificationSession {
   completedAt: number | null;
   documentAttempts: number;
   faceAttempts: number;
+  /** When the person agreed to the processing (before any capture), and which text they saw. */
+  consentAt: number | null;
+  consentVersion: string | null;
 }
 
 /** What the document said (PII: stored encrypted, never logged, never in events or webhooks). */

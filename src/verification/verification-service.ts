@@ -10,6 +10,7 @@ import { expireIfDue, newCaptureToken, startSession, type StartInput } from './s
 import { expireDueSessions, recoverStuckProcessing } from './session-sweeps.ts';
 import { eraseIdentity, eraseSession, purgeRetention } from './erasure.ts';
 import { close, review } from './review.ts';
+import { answerConsent } from './consent.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 /** The verification session use cases shared by the OIDC login, the Omni API and the B2B API. */
@@ -74,6 +75,11 @@ export class VerificationService {
    */
   async reverifiableIdentity(identityId: string): Promise<string | undefined> {
     return (await this.#deps.identities.findFaceTemplate(identityId)) ? identityId : undefined;
+  }
+
+  /** The person agrees (recorded with the text version) or declines (the session fails: consent_declined). */
+  answerConsent(session: VerificationSession, accepted: boolean, version: string): Promise<VerificationSession> {
+    return answerConsent(this.#deps, session, accepted, version);
   }
 
   addImage(session: VerificationSession, kind: ImageKind, data: Uint8Array): Promise<VerificationSession> {

@@ -42,6 +42,8 @@ h2.label{font-size:1rem;margin:1rem 0 .25rem}button.secondary{background:transpa
 .preview video{width:100%;height:100%;object-fit:cover;transform:scaleX(-1)}
 .preview p{position:absolute;left:0;right:0;bottom:0;margin:0;padding:.75rem;font-size:1.3rem;font-weight:700;text-align:center;color:#fff;background:#000a}
 .preview p:empty,.preview[hidden]{display:none}
+fieldset{border:1px solid var(--muted);border-radius:8px;margin:1rem 0 0;padding:.25rem 1rem .75rem}legend.label{font-weight:600;padding:0 .25rem}
+label.check{font-weight:400;display:flex;gap:.5rem;align-items:flex-start}label.check input{margin-top:.3rem}
 `;
 
 export function page(title: string, body: SafeHtml, options: { script?: string } = {}): string {

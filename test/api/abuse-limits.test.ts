@@ -10,7 +10,7 @@ const jpeg = (seed: number, size = 640) => sharp({ create: { width: size, height
 
 async function newSession(server: TestServer): Promise<string> {
   const started = await server.app.verification.start({
-    origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+    origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, consent: { version: 'caller-consent-v1', at: Date.now() },
   });
   return started.token;
 }

@@ -25,7 +25,7 @@ describe('the event loop stays free while verifications run', () => {
       });
       const selfie = await face(`genuine/${person}/2.jpg`);
       const { token } = await server.app.verification.start({
-        origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+        origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, consent: { version: 'caller-consent-v1', at: Date.now() },
       });
       const post = (path: string, body?: Buffer) => fetch(`${server.baseUrl}${path}`, {
         method: 'POST', headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'image/jpeg' } : {}) },

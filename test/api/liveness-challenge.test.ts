@@ -28,7 +28,7 @@ describe('liveness challenge endpoints', () => {
 
   async function session(target = server) {
     return (await target.app.verification.start({
-      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, consent: { version: 'caller-consent-v1', at: Date.now() },
     })).token;
   }
 

@@ -14,7 +14,7 @@ describe('Omni capture endpoints reject bad input with stable codes and keep sta
   before(async () => {
     server = await startTestServer({ overrides: { maxImageBytes: 200_000 } });
     const started = await server.app.verification.start({
-      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, consent: { version: 'caller-consent-v1', at: Date.now() },
     });
     token = started.token;
     interviewId = started.session.interviewId;
@@ -35,6 +35,31 @@ describe('Omni capture endpoints reject bad input with stable codes and keep sta
   async function state() {
     return (await server.app.verification.find(interviewId))?.state;
   }
+
+  test('no image and no liveness challenge before consent; declining ends the session before anything is collected', async () => {
+    const base = { origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null } as const;
+    const asking = await server.app.verification.start(base);
+    const jpeg = { headers: { 'content-type': 'image/jpeg' }, body: new Uint8Array(await tinyJpeg()), auth: asking.token };
+    const early = await call('/omni/add/face', jpeg);
+    assert.deepEqual([early.status, early.body.error?.code], [409, 'consent_required']);
+    const challenge = await call('/omni/liveness/challenge', { headers: { 'content-type': 'application/json' }, body: '{}', auth: asking.token });
+    assert.deepEqual([challenge.status, challenge.body.error?.code], [409, 'consent_required']);
+    const json = (body: unknown, auth: string) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), auth });
+    const bad = await call('/omni/consent', json({ accepted: 'yes', version: 'v1' }, asking.token));
+    assert.equal(bad.status, 400);
+    const agreed = await call('/omni/consent', json({ accepted: true, version: 'partner-ui-2026-11' }, asking.token));
+    assert.equal(agreed.status, 200);
+    assert.equal(agreed.body.consentVersion, 'partner-ui-2026-11');
+    assert.ok(Date.parse(String(agreed.body.consentAt)) <= Date.now());
+    assert.equal((await call('/omni/add/face', jpeg)).status, 200);
+    const events = await server.app.core.sessions.listEvents(asking.session.interviewId);
+    assert.deepEqual(events.map((e) => e.type).slice(0, 3), ['session.created', 'consent.given', 'image.received']);
+
+    const declining = await server.app.verification.start(base);
+    const declined = await call('/omni/consent', json({ accepted: false, version: 'partner-ui-2026-11' }, declining.token));
+    assert.deepEqual([declined.status, declined.body.state], [200, 'failed']);
+    assert.deepEqual((await server.app.verification.find(declining.session.interviewId))?.reasons, ['consent_declined']);
+  });
 
   test('no token or an unknown token is 401 unauthorized', async () => {
     const missing = await call('/omni/process/id', { auth: null });

@@ -32,6 +32,15 @@ export async function openCapturePage(browser: Browser, authorizationUrl: URL): 
   return { uid, token, csrf, page: url };
 }
 
+/** What the hosted page does when the person ticks "I agree" and starts: records their consent. */
+export async function agree(baseUrl: string, token: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/omni/consent`, {
+    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ accepted: true, version: 'verid-consent-2026-12-01' }),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
 /** Presses the page's "continue" (the form capture.js submits when the verification is done). */
 export async function completeInteraction(browser: Browser, baseUrl: string, page: { uid: string; csrf: string }): Promise<URL> {
   const { url } = await browser.follow(new URL(`/interaction/${page.uid}/complete`, baseUrl), {
@@ -48,6 +57,7 @@ export async function verifyInBrowser(browser: Browser, authorizationUrl: URL, i
   const opened = await openCapturePage(browser, authorizationUrl);
   const { token, page } = opened;
   const baseUrl = page.origin;
+  await agree(baseUrl, token);
   await post(baseUrl, '/omni/add/front-id', token, images.front);
   await post(baseUrl, '/omni/add/face', token, images.selfie);
   const processId = await post(baseUrl, '/omni/process/id', token);

@@ -11,7 +11,7 @@ const real = createEngines(config);
 const engines = { ...real, faces: { ...real.faces, analyze: () => new Promise<never>(() => {}) } };
 const core = await createCore(config, { engines });
 const { session, token } = await core.verification.start({
-  origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+  origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, consent: { version: 'caller-consent-v1', at: Date.now() },
 });
 const image = async (name: string) => new Uint8Array(await readFile(process.env[name]!));
 let current = await core.verification.authenticate(token);

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { Browser } from '../helpers/browser.ts';
 import { face } from '../helpers/fixtures.ts';
-import { completeInteraction, openCapturePage, verifyInBrowser } from '../helpers/login-flow.ts';
+import { agree, completeInteraction, openCapturePage, verifyInBrowser } from '../helpers/login-flow.ts';
 import { authorizationRequest, testClient } from '../helpers/relying-party.ts';
 import { omniCall } from '../helpers/omni-call.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -78,6 +78,7 @@ describe('identity binding: login_hint is never an identity, id_token_hint is th
     const hinted = await pageFor({ login_hint: VICTIM });
     assert.match(hinted.html, /id="front"/, 'the document is asked for');
     assert.match(hinted.html, /data-mode="enroll"/);
+    await agree(server.baseUrl, hinted.token);
     await call(hinted.token, '/omni/add/face', await face('genuine/congress_B000716/2.jpg'));
     const refused = await call(hinted.token, '/omni/process/face');
     assert.equal(refused.status, 409, JSON.stringify(refused.body));
@@ -97,6 +98,7 @@ describe('identity binding: login_hint is never an identity, id_token_hint is th
     const again = await pageFor({ id_token_hint: victimIdToken });
     assert.match(again.html, /data-mode="reverify"/);
     assert.doesNotMatch(again.html, /id="front"/, 'no document asked');
+    await agree(server.baseUrl, again.token);
     await call(again.token, '/omni/add/face', await face('genuine/london_001/1.jpg'));
     const decided = await call(again.token, '/omni/process/face');
     assert.equal(decided.body.state, 'succeeded', JSON.stringify(decided.body));
@@ -109,6 +111,7 @@ describe('identity binding: login_hint is never an identity, id_token_hint is th
 
     // Someone else's face against the hinted identity fails.
     const impostor = await pageFor({ id_token_hint: victimIdToken });
+    await agree(server.baseUrl, impostor.token);
     await call(impostor.token, '/omni/add/face', await face('genuine/congress_B000716/2.jpg'));
     const mismatch = await call(impostor.token, '/omni/process/face');
     assert.equal(mismatch.body.state, 'failed');

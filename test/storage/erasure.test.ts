@@ -32,7 +32,7 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
 
     async function enrol(person: { surname: string; givenNames: string; documentNumber: string; birthDate: string; portrait: string }) {
       const { session, token } = await server.app.verification.start({
-        origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+        origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, consent: { version: 'caller-consent-v1', at: Date.now() },
         expectedName: `${person.givenNames} ${person.surname}`,
       });
       const call = (path: string, body?: unknown) => omniCall(server.baseUrl, token, path, body);

@@ -24,7 +24,7 @@ describe('verification flows: retries, re-verification, duplicates', () => {
 
   async function start(expectedName: string | null = null) {
     return server.app.verification.start({
-      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, expectedName,
+      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, consent: { version: 'caller-consent-v1', at: Date.now() }, expectedName,
     });
   }
 
@@ -110,7 +110,7 @@ describe('verification flows: retries, re-verification, duplicates', () => {
   });
 
   test('mode auto re-verifies when an identity is bound and enrols otherwise', async () => {
-    const base = { origin: 'omni', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null } as const;
+    const base = { origin: 'omni', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, consent: { version: 'caller-consent-v1', at: Date.now() } } as const;
     assert.equal((await server.app.verification.start({ ...base, mode: 'auto' })).session.mode, 'enroll');
     const identities = new IdentityRepository(server.app.database.db, new DataCipher(server.config.masterKey));
     const bound = await identities.enroll('auto-mode-test', {

@@ -141,6 +141,7 @@ describe('camera check on the hosted page (Chromium with a fake camera)', { skip
     assert.equal(await page.locator('#selfie-upload').isHidden(), true, 'the camera replaces the selfie upload');
     const token = await page.locator('#capture').getAttribute('data-token');
     await page.getByLabel('Photo of your passport or ID card').setInputFiles(passport);
+    await page.getByLabel('I agree to this use of my face and document data.').check();
     const steps = createChallenge((n) => randomInt(n), server.config.livenessSteps);
     drawn.push(steps);
     await page.getByRole('button', { name: 'Verify and continue' }).click();

@@ -56,6 +56,11 @@ describe('hosted capture page in a real browser', { skip: existsSync(CHROMIUM) ?
     assert.equal(await page.title(), 'Verify your identity · verid');
     await page.getByLabel('Photo of your passport or ID card').setInputFiles(passportFile);
     await page.getByLabel('A selfie').setInputFiles(selfieFile);
+    // Nothing leaves the browser before the person agrees to what the page says.
+    assert.match(await page.locator('#consent-box').textContent() ?? '', /Test RP asks verid to check your identity[\s\S]*deleted 30 days after the check/);
+    await page.getByRole('button', { name: 'Verify and continue' }).click();
+    assert.match(await page.getByRole('status').textContent() ?? '', /tick the box to agree/);
+    await page.getByLabel('I agree to this use of my face and document data.').check();
     await page.screenshot({ path: path.join(tmpdir(), 'verid-capture-page.png'), fullPage: true });
     const returned = page.waitForRequest((request) => request.url().startsWith('https://rp.example.com/'), { timeout: 90_000 });
     await page.getByRole('button', { name: 'Verify and continue' }).click();
@@ -74,6 +79,7 @@ describe('hosted capture page in a real browser', { skip: existsSync(CHROMIUM) ?
     await page.goto(url.href);
     await page.getByLabel('Photo of your passport or ID card').setInputFiles(selfieFile);
     await page.getByLabel('A selfie').setInputFiles(selfieFile);
+    await page.getByLabel('I agree to this use of my face and document data.').check();
     await page.getByRole('button', { name: 'Verify and continue' }).click();
     await page.locator('#status.error').waitFor({ timeout: 60_000 });
     assert.match(await page.getByRole('status').textContent() ?? '', /document|machine-readable/);

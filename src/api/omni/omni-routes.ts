@@ -6,7 +6,7 @@ import {
   emptyScores, isOpen, MAX_CHUNK_FRAMES, MAX_FRAME_BYTES, reasonMessage, STEP_MIN_MS, type ImageKind, type VerificationService, type VerificationSession,
 } from '../../verification/index.ts';
 import {
-  ChallengeFramesBody, ChallengeResponse, ChallengeStepResponse, ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse, ProcessFaceResponse,
+  ChallengeFramesBody, ChallengeResponse, ConsentBody, ConsentResponse, ChallengeStepResponse, ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse, ProcessFaceResponse,
   ProcessIdResponse, ScoresResponse,
 } from './omni-schemas.ts';
 import { bearer, challengeOutcomeHook, sessionGuardHook } from './session-guard.ts';
@@ -59,6 +59,22 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   async function session(request: FastifyRequest): Promise<VerificationSession> {
     return verification.authenticate(bearer(request));
   }
+
+  api.post('/omni/consent', {
+    bodyLimit: SMALL_BODY_LIMIT,
+    schema: {
+      tags: ['capture'], summary: 'The person\'s consent to the processing, before any capture', security,
+      description: 'Images and liveness challenges are refused (409 consent_required) until the person agreed. Declining ends the session '
+        + '(failed, reason consent_declined) before anything is collected. The hosted page shows the text and sends this itself.',
+      body: ConsentBody, response: { 200: ConsentResponse, ...errors },
+    },
+  }, async (request) => {
+    const updated = await verification.answerConsent(await session(request), request.body.accepted, request.body.version);
+    return {
+      interviewId: updated.interviewId, state: updated.state,
+      consentAt: updated.consentAt === null ? null : new Date(updated.consentAt).toISOString(), consentVersion: updated.consentVersion,
+    };
+  });
 
   const addImage = (path: string, kind: ImageKind, summary: string) => uploadKinds.set(path, kind) && api.post(path, {
     bodyLimit,

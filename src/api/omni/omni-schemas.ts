@@ -25,6 +25,18 @@ export const SessionStateResponse = Type.Object({
   state: Type.String({ description: 'Session state (see docs/sessions.md)' }),
 });
 
+export const ConsentBody = Type.Object({
+  accepted: Type.Boolean({ description: 'true: the person agreed to the processing as described; false: they declined (the session ends)' }),
+  version: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$', description: 'Version of the consent text the person was shown' }),
+}, { additionalProperties: false });
+
+export const ConsentResponse = Type.Object({
+  interviewId: Type.String(),
+  state: Type.String(),
+  consentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  consentVersion: Type.Union([Type.String(), Type.Null()]),
+});
+
 export const ImageAddedResponse = Type.Object({
   interviewId: Type.String(),
   state: Type.String(),

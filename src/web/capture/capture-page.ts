@@ -1,4 +1,5 @@
 import { html, page } from '../html.ts';
+import { CONSENT_VERSION, consentText, type ConsentTextInput } from './consent-text.ts';
 
 export interface CapturePageInput {
   uid: string;
@@ -12,10 +13,12 @@ export interface CapturePageInput {
   livenessRequired: boolean;
   /** The CSRF token the page's forms post back (interaction-csrf.ts). */
   csrf: string;
+  /** What the person agrees to before any capture; null when they already did (a reload). */
+  consent: ConsentTextInput | null;
 }
 
 /** The hosted capture page of the login flow: a plain, accessible form; capture.js uploads via the Omni API. */
-export function capturePage({ uid, token, finished, mode, livenessRequired, csrf }: CapturePageInput): string {
+export function capturePage({ uid, token, finished, mode, livenessRequired, csrf, consent }: CapturePageInput): string {
   const csrfField = html`<input type="hidden" name="csrf" value="${csrf}">`;
   const completeAction = `/interaction/${encodeURIComponent(uid)}/complete`;
   const abortAction = `/interaction/${encodeURIComponent(uid)}/abort`;
@@ -33,7 +36,10 @@ export function capturePage({ uid, token, finished, mode, livenessRequired, csrf
     <p id="front-help" class="muted">The page with your photo, flat and in focus, including the lines of &lt;&lt;&lt; at the bottom.</p>`;
   return page(reverify ? 'Sign in with a selfie' : 'Verify your identity', html`<div class="card">
   ${intro}
-  <form id="capture" data-token="${token}" data-mode="${reverify ? 'reverify' : 'enroll'}" data-liveness="${livenessRequired ? 'required' : 'optional'}" novalidate>${documentInput}
+  <form id="capture" data-token="${token}" data-mode="${reverify ? 'reverify' : 'enroll'}" data-liveness="${livenessRequired ? 'required' : 'optional'}" data-consent-version="${consent ? CONSENT_VERSION : ''}" novalidate>${consent ? html`
+    <fieldset id="consent-box"><legend class="label">Before you start</legend>${consentText(consent)}
+      <label class="check"><input id="consent" name="consent" type="checkbox" required> I agree to this use of my face and document data.</label>
+    </fieldset>` : ''}${documentInput}
     <div id="selfie-upload">
       <label for="face">A selfie</label>
       <input id="face" name="face" type="file" accept="image/jpeg,image/png,image/webp" capture="user" required aria-describedby="face-help">

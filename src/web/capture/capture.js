@@ -190,8 +190,28 @@ async function cameraCheck() {
   return true;
 }
 
+// Nothing is captured before the person agrees (the box is on the page until they did).
+const consentVersion = form.dataset.consentVersion;
+let consented = !consentVersion;
+
+async function giveConsent() {
+  if (consented) return true;
+  if (!form.consent.checked) {
+    say('Please read what happens with your data and tick the box to agree, or press Cancel.', true);
+    form.consent.focus();
+    return false;
+  }
+  await call('/omni/consent', JSON.stringify({ accepted: true, version: consentVersion }), 'application/json');
+  consented = true;
+  return true;
+}
+
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
+  if (!consented && !form.consent?.checked) {
+    await giveConsent();
+    return;
+  }
   const front = reverify ? null : form.front.files[0];
   const face = useCamera ? null : form.face.files[0];
   if ((!reverify && !front) || (!useCamera && !face)) {
@@ -205,6 +225,7 @@ form.addEventListener('submit', async (event) => {
   }
   submit.disabled = true;
   try {
+    if (!(await giveConsent())) return;
     if (front && !documentRead) {
       say('Uploading your document…');
       await call('/omni/add/front-id', front, front.type || 'application/octet-stream');

@@ -1,0 +1,27 @@
+import { AppError } from '../errors/index.ts';
+import { assertCapturing, reload, transition } from './session-lifecycle.ts';
+import type { VerificationSession } from './session.ts';
+import type { VerificationDeps } from './verification-deps.ts';
+
+/**
+ * The person's answer to the consent request (BIPA, GDPR Art. 9): agreeing records the time and
+ * the text version they saw and opens the capture; declining ends the session (failed,
+ * `consent_declined`) before anything is collected.
+ */
+export async function answerConsent(deps: VerificationDeps, session: VerificationSession, accepted: boolean, version: string): Promise<VerificationSession> {
+  assertCapturing(session);
+  if (!accepted) {
+    await transition(deps, session, 'failed', { type: 'session.failed', data: { reasons: ['consent_declined'] } },
+      { reasons: ['consent_declined'], completedAt: Date.now() });
+    return reload(deps, session);
+  }
+  if (!session.consentAt) await deps.sessions.recordConsent(session.interviewId, version, Date.now());
+  return reload(deps, session);
+}
+
+/** No image before consent. */
+export function assertConsented(session: VerificationSession): void {
+  if (!session.consentAt) {
+    throw new AppError('consent_required', 'The person has not agreed to the processing yet: POST /omni/consent first');
+  }
+}
