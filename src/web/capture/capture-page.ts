@@ -57,7 +57,7 @@ export function capturePage({ uid, token, finished, mode, livenessRequired, csrf
   <form id="complete" method="post" action="${completeAction}">${csrfField}</form>
   <form method="post" action="${abortAction}">${csrfField}<button type="submit" class="secondary">Cancel</button></form>
   ${reverify ? html`<p><a href="/interaction/${encodeURIComponent(uid)}?method=document">Use my ID document instead</a></p>` : ''}
-  <p class="muted">Your images are encrypted and used only for this verification.</p>
+  <p class="muted">Everything is encrypted while it is kept, and used only for this verification and your later sign-ins.</p>
 </div>`, { script: '/static/capture.js' });
 }
 

@@ -193,6 +193,7 @@ async function cameraCheck() {
 // Nothing is captured before the person agrees (the box is on the page until they did).
 const consentVersion = form.dataset.consentVersion;
 let consented = !consentVersion;
+form.consent?.addEventListener('change', () => { if (form.consent.checked) say(''); });
 
 async function giveConsent() {
   if (consented) return true;
