@@ -109,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await server.register(interactionRoutes, {
     oidc, verification, clients, requireLiveness: config.requireLiveness, csrf: new InteractionCsrf(config.masterKey),
     consent: { privacyUrl: config.privacyUrl ?? '/privacy', mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays },
+    idTokenHintMaxAgeSeconds: config.idTokenHintMaxAgeSeconds,
   });
 
   // Background jobs (sweeps) run in this process too; `verid worker` runs the same loop alone.

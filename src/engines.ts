@@ -34,7 +34,7 @@ export function createEngines(
     },
     liveness: {
       createChallenge: (length) => createChallenge((max) => randomInt(max), length),
-      prefetch: (frames) => matcher.prefetchFrames(frames, { awaited: true }),
+      prefetch: (frames) => matcher.prefetchFrames(frames),
       hasCapacity: () => matcher.hasSpareCapacity(),
       verify: async (input) => {
         const analyses = await matcher.analyzeFrames(input.frames.map((f) => f.image));

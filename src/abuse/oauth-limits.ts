@@ -32,13 +32,28 @@ async function firstLimited(checks: Array<[Limiter, string | null]>): Promise<{ 
 }
 
 /**
+ * The route a path reaches in oidc-provider, whose router ignores case and a trailing slash
+ * (`/oauth2/Authorize/` is the authorization endpoint): compared that way, no spelling escapes a limit.
+ */
+export function routePath(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Malformed escapes: compare the path as sent (oidc-provider answers it with an error).
+  }
+  return decoded.toLowerCase().replace(/\/{2,}/g, '/').replace(/\/+$/, '') || '/';
+}
+
+/**
  * onRequest, ahead of the oidc-provider middleware: per-IP and per-client limits of the
  * authorization endpoint (a browser page, so the refusal is an HTML page) and the token endpoint
  * (an OAuth JSON error). Wrong client secrets have their own, stricter budget (oidc/client-auth-guard.ts).
  */
 export function oauthLimitsHook(limits: RateLimiters, paths: OAuthPaths) {
   return async function limitOAuth(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    const [path = '', query = ''] = request.url.split('?');
+    const [rawPath = '', query = ''] = request.url.split('?');
+    const path = routePath(rawPath);
     if (path === paths.authorization) {
       const clientId = new URLSearchParams(query).get('client_id');
       const hit = await firstLimited([[limits.authorizePerIp, request.ip], [limits.authorizePerClient, clientId]]);

@@ -75,7 +75,7 @@ export interface FaceMatcher {
    * Starts analysing frames of a burst still being recorded; analyzeFrames on the whole burst
    * then reuses them (by content, for a few minutes, in this process).
    */
-  prefetchFrames(frames: readonly Uint8Array[], options?: { awaited?: boolean }): void;
+  prefetchFrames(frames: readonly Uint8Array[]): void;
   /** Whether work nobody waits for (prefetch) may be queued now; it never takes the last half of the queue. */
   hasSpareCapacity(): boolean;
   close(): Promise<void>;

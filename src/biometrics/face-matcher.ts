@@ -83,11 +83,11 @@ export function createFaceMatcher(options: FaceMatcherOptions): FaceMatcher {
       }
       return Promise.all(analyses);
     },
-    prefetchFrames(frames: readonly Uint8Array[], options: { awaited?: boolean } = {}): void {
+    prefetchFrames(frames: readonly Uint8Array[]): void {
       for (const frame of frames) {
-        // Frames of a challenge being performed will be needed (`awaited`): they may use the whole
-        // queue; other work ahead of time only its first half. Skipped ones are analysed at the verdict.
-        if (options.awaited ? pool.queueSize >= maxQueue : !hasSpareCapacity()) return;
+        // Work ahead of time only uses the first half of the queue (frames sent by many sessions
+        // must not starve the analyses people wait for); skipped ones are analysed at the verdict.
+        if (!hasSpareCapacity()) return;
         analyzeFrame(frame, null).catch(() => undefined);
       }
     },

@@ -187,6 +187,10 @@ export const CONFIG_KEYS = {
     env: 'VERID_FRAME_ANCESTORS', type: 'string', default: null,
     description: 'Origins allowed to embed verid\'s pages in a frame, space-separated (CSP `frame-ancestors`, e.g. `https://portal.example.com`). Unset: no framing.',
   },
+  idTokenHintMaxAgeSeconds: {
+    env: 'VERID_ID_TOKEN_HINT_MAX_AGE_SECONDS', type: 'integer', default: 86_400,
+    description: 'An `id_token_hint` issued longer ago than this does not allow a selfie-only re-verification (the person verifies with their document).',
+  },
   keyPublishSeconds: {
     env: 'VERID_KEY_PUBLISH_SECONDS', type: 'integer', default: 86_400,
     description: 'How long a key published by `verid keys rotate` stays in the JWKS before the next rotation lets it sign (longer than relying parties cache the JWKS).',

@@ -47,6 +47,7 @@ export interface Config {
   retentionSessionDays: number;
   jobsPollSeconds: number;
   keyPublishSeconds: number;
+  idTokenHintMaxAgeSeconds: number;
   privacyUrl: string | null;
   jobsLeaseSeconds: number;
   sweepIntervalSeconds: number;

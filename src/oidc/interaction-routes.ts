@@ -17,6 +17,8 @@ export interface InteractionRoutesOptions {
   csrf: InteractionCsrf;
   /** The consent text's settings (README: VERID_PRIVACY_URL, VERID_RETENTION_*). */
   consent: { privacyUrl: string; mediaDays: number; identityDays: number };
+  /** VERID_ID_TOKEN_HINT_MAX_AGE_SECONDS: an older id_token_hint does not bind a selfie-only re-verification. */
+  idTokenHintMaxAgeSeconds: number;
 }
 
 type UidParams = { Params: { uid: string } };
@@ -36,7 +38,7 @@ const BROWSER_PAGE = { hide: true };
  * (ID + selfie on the hosted capture page) and finishes the interaction with its outcome.
  */
 export async function interactionRoutes(app: FastifyInstance, options: InteractionRoutesOptions): Promise<void> {
-  const { oidc, verification, clients, requireLiveness, csrf, consent } = options;
+  const { oidc, verification, clients, requireLiveness, csrf, consent, idTokenHintMaxAgeSeconds } = options;
   // The page's forms post application/x-www-form-urlencoded: the CSRF token only.
   await app.register(formbody);
 
@@ -59,7 +61,9 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     if (!client) return undefined;
     try {
       const { payload } = await oidc.provider.IdToken.validate(params.id_token_hint, client);
-      return typeof payload.sub === 'string' ? await verification.reverifiableIdentity(payload.sub) : undefined;
+      // ID tokens pass through browsers and logs: an old one (oidc-provider ignores `exp` for hints) binds nothing.
+      const fresh = typeof payload.iat === 'number' && Date.now() / 1000 - payload.iat <= idTokenHintMaxAgeSeconds;
+      return fresh && typeof payload.sub === 'string' ? await verification.reverifiableIdentity(payload.sub) : undefined;
     } catch {
       return undefined;
     }
@@ -121,6 +125,8 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     if (current && current.mode === mode && isCapturing(current.state)) {
       token = await verification.reissueToken(current);
     } else {
+      // One open session per interaction: switching mode ends the earlier one.
+      if (current) await verification.replace(current);
       const started = await verification.start({
         origin: 'oidc', mode, identityId: identityId ?? null, environment: client?.environment ?? 'production', clientId: String(params.client_id),
         interactionUid: interaction.uid, externalId: null, loginHint: null,
@@ -146,7 +152,8 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     if (current?.state === 'failed' || current?.state === 'expired' || current?.state === 'pending_review') {
       const description = {
         expired: 'the identity verification session expired',
-        pending_review: `identity verification needs a manual review: ${current.reasons.join(' ')}`,
+        // Not why: the browser carries this, and a review reason may speak of someone else (duplicate_identity).
+        pending_review: 'identity verification needs a manual review',
         failed: `identity verification failed: ${current.reasons.join(' ') || 'unknown'}`,
       }[current.state];
       await oidc.provider.interactionFinished(request.raw, reply.raw, { error: 'access_denied', error_description: description },

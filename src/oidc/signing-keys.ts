@@ -56,12 +56,20 @@ export async function rotateSigningKeys(
   const publishedBefore = Date.now() - minPublishedSeconds * 1000;
   const waiting = keys.filter((k) => k.state === 'next' && k.createdAt > publishedBefore);
   if (waiting.length > 0) return { published: [], activated: [], waiting: waiting.map((k) => k.kid), retired: [], removed };
-  const next = keys.filter((k) => k.state === 'next');
+  // One key per algorithm becomes current: the newest published (two concurrent rotations may have
+  // published two); the others retire with the current ones.
+  const newestNext = new Map<string, SigningKeyRecord>();
+  for (const key of keys.filter((k) => k.state === 'next')) {
+    const seen = newestNext.get(key.alg);
+    if (!seen || key.createdAt > seen.createdAt) newestNext.set(key.alg, key);
+  }
+  const next = [...newestNext.values()];
+  const extraNext = keys.filter((k) => k.state === 'next' && !next.includes(k));
   const activated: string[] = [];
   const retired: string[] = [];
   if (next.length > 0) {
     const nextAlgs = new Set(next.map((k) => k.alg));
-    const toRetire = keys.filter((k) => k.state === 'current' && nextAlgs.has(k.alg));
+    const toRetire = [...keys.filter((k) => k.state === 'current' && nextAlgs.has(k.alg)), ...extraNext];
     const removeAfter = Date.now() + maxTokenLifetimeSeconds * 1000;
     await repository.promote(next.map((k) => k.kid), toRetire.map((k) => ({ kid: k.kid, removeAfter })));
     activated.push(...next.map((k) => k.kid));

@@ -110,4 +110,11 @@ export class ChallengeRepository implements ChallengeStore {
       .onConflict((oc) => oc.column('digest').doNothing()).execute();
     return seen.map((row) => row.digest);
   }
+
+  async purgeStale(now: number, digestsBefore: number): Promise<number> {
+    const stale = this.#db.selectFrom('liveness_challenges').select('id').where('expires_at', '<', now);
+    const frames = await this.#db.deleteFrom('liveness_frames').where('challenge_id', 'in', stale).executeTakeFirst();
+    const digests = await this.#db.deleteFrom('liveness_frame_digests').where('created_at', '<', digestsBefore).executeTakeFirst();
+    return Number(frames.numDeletedRows) + Number(digests.numDeletedRows);
+  }
 }

@@ -8,8 +8,15 @@ import type { VerificationDeps } from './verification-deps.ts';
  * the text version they saw and opens the capture; declining ends the session (failed,
  * `consent_declined`) before anything is collected.
  */
+/** The version of the consent text verid's hosted page shows (src/web/capture/consent-text.ts). */
+export const HOSTED_CONSENT_VERSION = 'verid-consent-2026-12-01';
+
 export async function answerConsent(deps: VerificationDeps, session: VerificationSession, accepted: boolean, version: string): Promise<VerificationSession> {
   assertCapturing(session);
+  // The hosted page's sessions record the text verid itself showed, not whatever the browser says.
+  if (session.origin === 'oidc' && version !== HOSTED_CONSENT_VERSION) {
+    throw new AppError('validation_failed', `This sign-in shows consent text ${HOSTED_CONSENT_VERSION}; the answer names another`);
+  }
   if (!accepted) {
     await transition(deps, session, 'failed', { type: 'session.failed', data: { reasons: ['consent_declined'] } },
       { reasons: ['consent_declined'], completedAt: Date.now() });

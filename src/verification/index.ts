@@ -1,3 +1,4 @@
+export { HOSTED_CONSENT_VERSION } from './consent.ts';
 export { decide } from './decision-policy.ts';
 export type { Decision, DecisionInput, DocumentOutcome, DuplicateOutcome, FaceOutcome, LivenessOutcome } from './decision-policy.ts';
 export type {
@@ -16,6 +17,7 @@ export type { ProcessIdResult } from './process-document.ts';
 export type { ProcessFaceResult } from './process-face.ts';
 export { REASON_MESSAGES, reasonMessage } from './reason-codes.ts';
 export { emptyScores, overallOf } from './scores.ts';
+export { reasonsForCaptureClient, scoresForCaptureClient } from './capture-view.ts';
 export type { CheckStatus, Overall, ScoreItem, Scores } from './scores.ts';
 export type { DocumentData, Environment, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
 export { SESSION_STATES, canTransition, isCapturing, isDecided, isOpen } from './session-state.ts';

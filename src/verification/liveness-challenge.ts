@@ -124,10 +124,10 @@ export async function submitChallengeFrames(deps: VerificationDeps, session: Ver
   }
   if (!chunk.done) return { status: 'IN_PROGRESS', next: null };
   if (now - challenge.stepRevealedAt < STEP_MIN_MS) return fail(deps, challenge, ['challenge_too_fast']);
-  if (current < challenge.steps.length - 1) {
-    if (!(await deps.challenges.reveal(challenge.challengeId, challenge.revealed, now))) throw new AppError('conflict', 'The challenge changed meanwhile');
-    return { status: 'IN_PROGRESS', next: revealed(challenge, current + 1, now) };
-  }
+  // One request finishes a step (compare-and-set); after the last, that same claim means only one
+  // request ever loads and judges the frames, however many `done` arrive at once.
+  if (!(await deps.challenges.reveal(challenge.challengeId, challenge.revealed, now))) throw new AppError('conflict', 'The challenge changed meanwhile');
+  if (current < challenge.steps.length - 1) return { status: 'IN_PROGRESS', next: revealed(challenge, current + 1, now) };
   return judge(deps, session, challenge);
 }
 

@@ -169,4 +169,9 @@ export interface ChallengeStore {
    * challenge (a re-used frame). Digests are keyed hashes, never the images.
    */
   recordFrameDigests(challengeId: string, digests: string[]): Promise<string[]>;
+  /**
+   * Deletes the frames of challenges past their expiry (never judged: the person left) and frame
+   * digests older than `digestsBefore`. Returns how many rows went.
+   */
+  purgeStale(now: number, digestsBefore: number): Promise<number>;
 }

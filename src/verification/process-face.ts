@@ -1,5 +1,5 @@
 import { AppError } from '../errors/index.ts';
-import { decide, documentOutcome, type Decision, type LivenessOutcome } from './decision-policy.ts';
+import { decide, documentOutcome, documentValidation, type Decision, type LivenessOutcome } from './decision-policy.ts';
 import { contentDigest } from './content-digest.ts';
 import type { FaceAnalysis } from './engine-ports.ts';
 import { toIdentityClaims } from './identity-claims.ts';
@@ -81,7 +81,10 @@ async function decideAndRecord(
 ): Promise<VerificationSession> {
   const similarity = ref.embedding && selfie.embedding && selfie.reasons.length === 0 ? deps.faces.similarity(ref.embedding, selfie.embedding) : null;
   const enrolling = session.mode === 'enroll';
-  const duplicate = enrolling && selfie.embedding && similarity !== null && similarity >= deps.faces.threshold
+  // The 1:N search runs only for a document that passed its checks: otherwise anyone could hold up a
+  // face as "document" and selfie and learn whether that face is enrolled here.
+  const documentPassed = document !== undefined && documentValidation(documentOutcome(document)).overall.status === 'OK';
+  const duplicate = enrolling && documentPassed && selfie.embedding && similarity !== null && similarity >= deps.faces.threshold
     ? await deps.faceSearch.findDuplicate(selfie.embedding, { excludeIdentityId: await existingIdentityFor(deps, document) })
     : null;
   const decision: Decision = decide({

@@ -11,6 +11,7 @@ const FLOW_REASON_MESSAGES: Record<string, string> = {
   too_many_attempts: 'Too many photos could not be used; please start again.',
   session_expired: 'The verification session expired before it was completed.',
   consent_declined: 'You did not agree to the processing, so nothing was collected.',
+  session_replaced: 'This verification was replaced by a newer one on the same sign-in page.',
   processing_interrupted: 'The check was interrupted on our side; please send your selfie again.',
 };
 

@@ -6,7 +6,8 @@ import type { DocumentRecord } from './ports.ts';
 import { processId, type ProcessIdResult } from './process-document.ts';
 import { processFace, type ProcessFaceResult } from './process-face.ts';
 import type { ImageKind, VerificationSession } from './session.ts';
-import { expireIfDue, newCaptureToken, startSession, type StartInput } from './session-lifecycle.ts';
+import { expireIfDue, newCaptureToken, startSession, transitionGate, type StartInput } from './session-lifecycle.ts';
+import { isCapturing } from './session-state.ts';
 import { expireDueSessions, recoverStuckProcessing } from './session-sweeps.ts';
 import { eraseIdentity, eraseSession, purgeRetention } from './erasure.ts';
 import { close, review } from './review.ts';
@@ -120,6 +121,18 @@ export class VerificationService {
   /** Freezes a decided session (`verid sessions close`). */
   close(interviewId: string): Promise<VerificationSession> {
     return close(this.#deps, interviewId);
+  }
+
+  /** Frames of abandoned challenges, and frame digests older than 30 days (the sweep). */
+  purgeStaleLiveness(now = Date.now()): Promise<number> {
+    return this.#deps.challenges.purgeStale(now, now - 30 * 86_400_000);
+  }
+
+  /** The interaction switched to another mode: its earlier session ends (its token stops working). */
+  async replace(session: VerificationSession): Promise<void> {
+    if (!isCapturing(session.state)) return;
+    await transitionGate(this.#deps.sessions, session, 'expired', { type: 'session.expired', data: {} }, { reasons: ['session_replaced'], completedAt: Date.now() });
+    await this.#deps.sessions.replaceTokenHash(session.interviewId, newCaptureToken().tokenHash);
   }
 
   /** Erases a session's personal data now (`verid sessions delete`); its non-PII record stays. */

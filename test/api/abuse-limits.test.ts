@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { after, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { createEngines } from '../../src/engines.ts';
-import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { testServers, type TestServer } from '../helpers/test-server.ts';
 
 const jpeg = (seed: number, size = 640) => sharp({ create: { width: size, height: size, channels: 3, background: { r: seed * 37 % 256, g: seed * 91 % 256, b: seed * 53 % 256 } } })
   .jpeg().toBuffer();
@@ -49,17 +49,8 @@ function streamUpload(server: TestServer, path: string, total: number, token = '
 }
 
 describe('abuse limits of the capture API', () => {
-  const servers: TestServer[] = [];
-  const start = async (...args: Parameters<typeof startTestServer>) => {
-    const server = await startTestServer(...args);
-    servers.push(server);
-    return server;
-  };
-
-  after(async () => {
-    for (const server of servers) await server.close();
-    await closeEngines();
-  });
+  const { start, closeAll } = testServers();
+  after(closeAll);
 
   test('a 50 MB body with a bad session token is answered 401 before it is uploaded', async () => {
     const server = await start();

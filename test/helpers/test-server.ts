@@ -66,6 +66,22 @@ export async function startTestServer(options: {
   };
 }
 
+/** Several test servers in one suite: `start` them as needed, `closeAll` in `after` (engines too). */
+export function testServers() {
+  const servers: TestServer[] = [];
+  return {
+    async start(...args: Parameters<typeof startTestServer>): Promise<TestServer> {
+      const server = await startTestServer(...args);
+      servers.push(server);
+      return server;
+    },
+    async closeAll(): Promise<void> {
+      for (const server of servers) await server.close();
+      await closeEngines();
+    },
+  };
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { registerClient } from '../../src/oidc/client-registration.ts';
 import { REDIRECT_URI } from '../helpers/relying-party.ts';
-import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { testServers, type TestServer } from '../helpers/test-server.ts';
 
 async function confidentialClient(server: TestServer) {
   const registered = await registerClient(server.app.clients, {
@@ -25,8 +25,8 @@ async function tokenRequest(server: TestServer, clientId: string, secret: string
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() as { error: string } };
 }
 
-const authorize = (server: TestServer, headers: Record<string, string> = {}) =>
-  fetch(`${server.baseUrl}/oauth2/authorize?client_id=unknown&response_type=code&scope=openid`, { headers, redirect: 'manual' });
+const authorize = (server: TestServer, headers: Record<string, string> = {}, path = '/oauth2/authorize') =>
+  fetch(`${server.baseUrl}${path}?client_id=unknown&response_type=code&scope=openid`, { headers, redirect: 'manual' });
 
 /** A random documentation-range address, so counters in a shared Redis never meet those of an earlier run. */
 const randomClientIp = () => `198.51.100.${randomInt(1, 255)}`;
@@ -41,17 +41,8 @@ function redisAnswers(): Promise<boolean> {
 }
 
 describe('abuse limits of the OAuth endpoints and proxy trust', () => {
-  const servers: TestServer[] = [];
-  const start = async (...args: Parameters<typeof startTestServer>) => {
-    const server = await startTestServer(...args);
-    servers.push(server);
-    return server;
-  };
-
-  after(async () => {
-    for (const server of servers) await server.close();
-    await closeEngines();
-  });
+  const { start, closeAll } = testServers();
+  after(closeAll);
 
   test('guessing a client secret meets 429 temporarily_unavailable with Retry-After; the attempts are logged without secrets', async () => {
     const server = await start({ overrides: { rateLimitClientAuthFailures: 3 }, captureLogs: true });
@@ -83,6 +74,10 @@ describe('abuse limits of the OAuth endpoints and proxy trust', () => {
     for (let i = 0; i < 2; i++) assert.notEqual((await authorize(server)).status, 429);
     const page = await authorize(server);
     assert.equal(page.status, 429);
+    // oidc-provider's router ignores case and a trailing slash: so do the limits.
+    for (const spelling of ['/oauth2/AUTHORIZE', '/oauth2/authorize/', '/oauth2/Authorize/', '/oauth2/%61uthorize', '/oauth2//authorize']) {
+      assert.equal((await authorize(server, {}, spelling)).status, 429, spelling);
+    }
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
     assert.ok(Number(page.headers.get('retry-after')) > 0);
   });

@@ -118,6 +118,27 @@ describe('identity binding: login_hint is never an identity, id_token_hint is th
     assert.deepEqual(mismatch.body.reasons, ['face_mismatch']);
   });
 
+  test('an ID token older than VERID_ID_TOKEN_HINT_MAX_AGE_SECONDS no longer binds a selfie-only re-verification', async () => {
+    const strict = await startTestServer({ overrides: { idTokenHintMaxAgeSeconds: 1 } });
+    try {
+      const { rp: strictRp } = await testClient(strict);
+      const request = await authorizationRequest(strictRp, { prompt: 'login' });
+      const result = await verifyInBrowser(new Browser(), request.url, {
+        front: await passport({ portrait: await face('genuine/london_003/1.jpg'), surname: 'GARCIA', documentNumber: 'PGA556677' }),
+        selfie: await face('genuine/london_003/2.jpg'),
+      });
+      const tokens = await oidc.authorizationCodeGrant(strictRp, result.callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      const old = await authorizationRequest(strictRp, { prompt: 'login', id_token_hint: tokens.id_token! });
+      const browser = new Browser();
+      const opened = await openCapturePage(browser, old.url);
+      const html = await (await browser.request(opened.page)).text();
+      assert.match(html, /data-mode="enroll"/, 'document + selfie again');
+    } finally {
+      await strict.close();
+    }
+  });
+
   test('an ID token issued to another client, or altered, is refused as a hint', async () => {
     for (const hint of [victimIdToken, `${victimIdToken.slice(0, -4)}AAAA`]) {
       const client = hint === victimIdToken ? otherRp : rp;

@@ -280,6 +280,14 @@ for (const backend of backends) {
       assert.equal(await repo.reveal('c2', 2, 40), false, 'a used challenge reveals nothing more');
       assert.deepEqual(await repo.loadFrames('c2'), [], 'frames are dropped with the verdict');
       assert.deepEqual((await repo.latest('s1'))?.result, { reasons: ['challenge_not_performed'], livenessScore: 0.4 });
+
+      // A challenge the person walked away from: its frames go when it has expired, old digests too.
+      await repo.issue({ ...base, challengeId: 'c4', issuedAt: 50, expiresAt: 60 });
+      await repo.addFrames('c4', 0, [frame('JPEG-E')], 55);
+      assert.equal(await repo.purgeStale(59, 0), 0, 'not before its expiry');
+      assert.ok(await repo.purgeStale(61, Date.now() + 1) >= 1);
+      assert.deepEqual(await repo.loadFrames('c4'), []);
+      assert.deepEqual(await repo.recordFrameDigests('c5', ['d1']), [], 'old digests were purged');
     });
   });
 }

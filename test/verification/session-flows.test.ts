@@ -140,7 +140,7 @@ describe('verification flows: retries, re-verification, duplicates', () => {
     assert.equal((late.body.error as { code: string }).code, 'session_closed');
   });
 
-  test('the same face enrolling with another document goes to review with existingUser', async () => {
+  test('the same face enrolling with another document goes to review; only the record says it is a duplicate', async () => {
     const first = await start();
     await call(first.token, '/omni/add/front-id', await passport({ portrait: await face('genuine/london_005/1.jpg'), surname: 'NOVAK', documentNumber: 'N4412093' }));
     await call(first.token, '/omni/add/face', await face('genuine/london_005/2.jpg'));
@@ -151,10 +151,24 @@ describe('verification flows: retries, re-verification, duplicates', () => {
     await call(second.token, '/omni/add/face', await face('genuine/london_005/1.jpg'));
     const review = await call(second.token, '/omni/process/face');
     assert.equal(review.body.state, 'pending_review', JSON.stringify(review.body));
-    assert.deepEqual(review.body.reasons, ['duplicate_identity']);
+    // The capture client learns that a review is needed, not that this face is enrolled as someone else.
+    assert.deepEqual(review.body.reasons, []);
     const scores = await (await fetch(`${server.baseUrl}/omni/get/score`, { headers: { authorization: `Bearer ${second.token}` } })).json();
-    assert.equal(scores.faceRecognition.existingUser, true);
-    assert.equal(scores.faceRecognition.existingInterviewId, first.session.interviewId);
+    assert.deepEqual([scores.faceRecognition.existingUser, scores.faceRecognition.existingInterviewId, scores.reasons], [null, null, []]);
+    // The record (for reviewers and, later, authenticated API clients) says why.
+    const recorded = (await server.app.verification.find(second.session.interviewId))!;
+    assert.deepEqual(recorded.reasons, ['duplicate_identity']);
+    assert.equal(recorded.scores?.faceRecognition.existingUser, true);
+    assert.equal(recorded.scores?.faceRecognition.existingInterviewId, first.session.interviewId);
+
+    // Holding up the enrolled face as "document" and as selfie does not reveal it is enrolled.
+    const probe = await start();
+    await call(probe.token, '/omni/add/front-id', await face('genuine/london_005/1.jpg'));
+    await call(probe.token, '/omni/add/face', await face('genuine/london_005/2.jpg'));
+    await call(probe.token, '/omni/process/id');
+    const probed = await call(probe.token, '/omni/process/face');
+    assert.equal(probed.body.state, 'failed', JSON.stringify(probed.body));
+    assert.ok(!(await server.app.verification.find(probe.session.interviewId))!.reasons.includes('duplicate_identity'), 'no 1:N search without a valid document');
 
     // A reviewer decides: the reason is a code, approval enrols the identity, closing freezes it.
     const id = second.session.interviewId;

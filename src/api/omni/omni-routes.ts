@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RateLimiters } from '../../abuse/rate-limiters.ts';
 import { AppError } from '../../errors/index.ts';
 import {
-  emptyScores, isOpen, MAX_CHUNK_FRAMES, MAX_FRAME_BYTES, reasonMessage, STEP_MIN_MS, type ImageKind, type VerificationService, type VerificationSession,
+  emptyScores, isOpen, reasonsForCaptureClient, scoresForCaptureClient, MAX_CHUNK_FRAMES, MAX_FRAME_BYTES, reasonMessage, STEP_MIN_MS, type ImageKind, type VerificationService, type VerificationSession,
 } from '../../verification/index.ts';
 import {
   ChallengeFramesBody, ChallengeResponse, ConsentBody, ConsentResponse, ChallengeStepResponse, ErrorResponse, ImageAddedResponse, ImageBody, OcrDataResponse, ProcessFaceResponse,
@@ -127,7 +127,7 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   }, async (request) => {
     const { session: decided, retryReasons } = await verification.processFace(await session(request));
     const scores = decided.scores ?? emptyScores();
-    const reasons = retryReasons.length > 0 ? retryReasons : decided.reasons;
+    const reasons = retryReasons.length > 0 ? retryReasons : reasonsForCaptureClient(decided.reasons);
     return {
       interviewId: decided.interviewId,
       state: decided.state,
@@ -179,7 +179,7 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
     schema: { tags: ['results'], summary: 'Scores of every check (no personal data)', security, response: { 200: ScoresResponse, ...errors } },
   }, async (request) => {
     const current = await verification.authenticateAllowingClosed(bearer(request));
-    return { ...(current.scores ?? emptyScores()), state: current.state };
+    return { ...scoresForCaptureClient(current.scores ?? emptyScores()), state: current.state };
   });
 
   api.get('/omni/get/ocr-data', {

@@ -1,7 +1,8 @@
+import { HOSTED_CONSENT_VERSION } from '../../verification/index.ts';
 import { html, type SafeHtml } from '../html.ts';
 
-/** Changes whenever the text below changes: the version each person agreed to is recorded. */
-export const CONSENT_VERSION = 'verid-consent-2026-12-01';
+/** Changes whenever the text below changes (in verification/consent.ts): the version each person agreed to is recorded. */
+export const CONSENT_VERSION = HOSTED_CONSENT_VERSION;
 
 export interface ConsentTextInput {
   /** The application that asked for the verification (the OIDC client's name). */
