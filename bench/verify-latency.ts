@@ -20,10 +20,10 @@ const { values } = parseArgs({
   },
 });
 // What the hosted page records (src/web/capture/capture.js): a 0.6 s lead-in, 1.5 s per step and a
-// 0.5 s tail after the last, at 10 frames/s.
+// 0.8 s tail after the last, at 10 frames/s.
 const LEAD_FRAMES = 6;
 const STEP_FRAMES = 15;
-const TAIL_FRAMES = 5;
+const TAIL_FRAMES = 8;
 const STEPS = loadConfig({}).livenessSteps;
 const FRAMES = LEAD_FRAMES + STEPS * STEP_FRAMES + TAIL_FRAMES;
 const n = Number(values.n);

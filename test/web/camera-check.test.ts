@@ -40,14 +40,20 @@ async function clipSegments(): Promise<{ still: Uint8Array; segments: Map<string
     const isClosed = (i: number) => ((analyses[i]?.leftEyeOpenness ?? 1) + (analyses[i]?.rightEyeOpenness ?? 1)) / 2 <= CLOSED_EYES;
     const segments = new Map(steps.map((s) => {
       if (s.step === 'blink') {
-        const around = frames.slice(Math.max(0, s.frame - 4), s.frame + 5);
-        return [s.step, around.flatMap((frame, k) => (isClosed(Math.max(0, s.frame - 4) + k) ? [frame, frame, frame] : [frame]))];
+        const around = frames.slice(Math.max(0, s.frame - 3), s.frame + 4);
+        return [s.step, around.flatMap((frame, k) => (isClosed(Math.max(0, s.frame - 3) + k) ? [frame, frame, frame] : [frame]))];
       }
       let from = s.frame;
       while (from > 0 && !isFrontal(from)) from--;
       let to = s.frame;
       while (to < frames.length - 1 && !isFrontal(to)) to++;
-      return [s.step, frames.slice(Math.max(0, from - 1), to + 2)];
+      // At most MAX_MOVE_FRAMES (a slower turn in the clip is played a little faster), always
+      // keeping the frontal ends and the most turned frame.
+      const span = Array.from({ length: to - from + 1 }, (_, k) => from + k);
+      const peak = span.reduce((best, i) => (Math.abs((analyses[i]?.yaw ?? 0) - (baselineYaw ?? 0)) > Math.abs((analyses[best]?.yaw ?? 0) - (baselineYaw ?? 0)) ? i : best), from);
+      const picked = span.length <= MAX_MOVE_FRAMES ? span
+        : [...new Set([...Array.from({ length: MAX_MOVE_FRAMES - 1 }, (_, k) => span[Math.round((k * (span.length - 1)) / (MAX_MOVE_FRAMES - 2))]!), peak])].sort((x, y) => x - y);
+      return [s.step, picked.map((i) => frames[i]!)];
     }));
     const frontal = analyses
       .map((a, i) => ({ i, off: Math.abs((a.yaw ?? 9) - (baselineYaw ?? 0)), open: Math.min(a.leftEyeOpenness ?? 0, a.rightEyeOpenness ?? 0) }))
@@ -59,20 +65,26 @@ async function clipSegments(): Promise<{ still: Uint8Array; segments: Map<string
   }
 }
 
-/** The page's timing (src/web/capture/capture.js): a step shows for 1.5 s; frames at 10 per second. */
+/**
+ * The page shows a step for 1.5 s and then waits for the server's round trip, so its steps are at
+ * least 1.5 s apart: a file that gives every step exactly 1.5 s falls only slightly ahead of the
+ * page (by the round trips), and each move starts ~0.4 s into its step and is over by 1.3 s, so it
+ * is neither made before its step is revealed nor after the page stopped recording.
+ */
 const STEP_FRAMES = 15;
-/** A person reacts about 0.3 s after a step appears. */
-const REACTION_FRAMES = 3;
+const REACTION_FRAMES = 4;
+const MAX_MOVE_FRAMES = 9;
 
 /**
  * Writes the camera file: looking at the camera while the page starts (camera, challenge, 0.6 s
- * lead-in), then each move 0.3 s into the 1.5 s its step is shown, then looking at the camera.
+ * lead-in), then each move ~0.4 s into its 1.5 s step, then looking at the camera.
  * Every file gets its own faint brightness shift, as a real camera's noise makes every recording new.
  */
 async function writeCamera(file: string, still: Uint8Array, segments: Map<string, Uint8Array[]>, steps: readonly string[]): Promise<void> {
   const hold = (n: number) => Array<Uint8Array>(Math.max(0, n)).fill(still);
   const perStep = steps.map((step) => {
     const move = segments.get(step) ?? [];
+    if (move.length > STEP_FRAMES - REACTION_FRAMES) throw new Error(`the clip's ${step} takes ${move.length} frames`);
     return [...hold(REACTION_FRAMES), ...move, ...hold(STEP_FRAMES - REACTION_FRAMES - move.length)];
   });
   // A long still tail: the fake camera loops its file, and the recording must not see the start again.

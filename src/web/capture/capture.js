@@ -14,12 +14,12 @@ const reverify = form.dataset.mode === 'reverify';
 const livenessRequired = form.dataset.liveness === 'required';
 
 // The check: the server reveals one step at a time. A frontal lead-in (the selfie is taken there),
-// then each step for STEP_MS, then a frontal tail after the last; frames at 10 per second,
+// then each step for STEP_MS, then a frontal tail after the last (room for a late last move); frames at 10 per second,
 // unmirrored, 320 px wide, sent as they are recorded (docs/liveness.md).
 const FRAME_MS = 100;
 const LEAD_MS = 600;
 const STEP_MS = 1500;
-const TAIL_MS = 500;
+const TAIL_MS = 800;
 const FRAME_WIDTH = 320;
 // Frames go up in chunks while the person moves, so their analysis is done when the last step ends.
 const CHUNK = 5;
