@@ -78,7 +78,9 @@ const MAX_MOVE_FRAMES = 9;
 /**
  * Writes the camera file: looking at the camera while the page starts (camera, challenge, 0.6 s
  * lead-in), then each move ~0.4 s into its 1.5 s step, then looking at the camera.
- * Every file gets its own faint brightness shift, as a real camera's noise makes every recording new.
+ * Every file gets its own mark in a corner (away from the face), as a real camera's noise makes every
+ * recording new: frames are never the same bytes in two challenges. (A brightness shift did that too,
+ * but moved the clip's shallow blink across the eyes-closed threshold now and then.)
  */
 async function writeCamera(file: string, still: Uint8Array, segments: Map<string, Uint8Array[]>, steps: readonly string[]): Promise<void> {
   const hold = (n: number) => Array<Uint8Array>(Math.max(0, n)).fill(still);
@@ -89,12 +91,13 @@ async function writeCamera(file: string, still: Uint8Array, segments: Map<string
   });
   // A long still tail: the fake camera loops its file, and the recording must not see the start again.
   const frames = [...hold(12), ...perStep.flat(), ...hold(40)];
-  const brightness = 1 + 0.01 + Math.random() * 0.03;
+  const mark = { r: randomInt(256), g: randomInt(256), b: randomInt(256) };
+  const patch = await sharp({ create: { width: 6, height: 6, channels: 3, background: mark } }).png().toBuffer();
   const dir = `${file}.frames`;
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir);
   await Promise.all(frames.map(async (frame, i) =>
-    writeFile(path.join(dir, `${String(i).padStart(5, '0')}.jpg`), await sharp(frame).modulate({ brightness }).jpeg({ quality: 92 }).toBuffer())));
+    writeFile(path.join(dir, `${String(i).padStart(5, '0')}.jpg`), await sharp(frame).composite([{ input: patch, left: 0, top: 0 }]).jpeg({ quality: 95 }).toBuffer())));
   await promisify(execFile)('ffmpeg', ['-y', '-v', 'error', '-framerate', '10', '-i', path.join(dir, '%05d.jpg'), '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', file]);
   await rm(dir, { recursive: true, force: true });
 }
