@@ -3,6 +3,12 @@ import type { Job, JobStore } from './job-store.ts';
 
 export type JobHandler = (job: Job) => Promise<void>;
 
+/** What the jobs module logs through (pino or Fastify's logger). */
+export interface JobLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 export interface JobRunnerOptions {
   /** How often an idle runner looks for due jobs. */
   pollMs: number;
@@ -13,7 +19,7 @@ export interface JobRunnerOptions {
   /** Retry delay after the n-th failed attempt: baseBackoffMs × 2^(n−1), at most maxBackoffMs. */
   baseBackoffMs: number;
   maxBackoffMs: number;
-  log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  log: JobLog;
 }
 
 /** Runs due jobs with their handlers: the same loop in `npm start` and in `verid worker`. */

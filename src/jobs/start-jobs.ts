@@ -1,12 +1,10 @@
 import type { Core } from '../core.ts';
 import { JobRepository } from '../storage/index.ts';
-import { JobRunner } from './job-runner.ts';
+import { JobRunner, type JobLog } from './job-runner.ts';
 import { installSweeps } from './sweeps.ts';
 
-type Log = { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
-
 /** The jobs runner over the core's database, with the sweeps installed. Call `start()` to run the loop. */
-export async function createJobs(core: Core, log: Log): Promise<{ runner: JobRunner; store: JobRepository }> {
+export async function createJobs(core: Core, log: JobLog): Promise<{ runner: JobRunner; store: JobRepository }> {
   const { config } = core;
   const store = new JobRepository(core.database.db, core.database.dialect);
   const runner = new JobRunner(store, {

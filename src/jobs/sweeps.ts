@@ -1,4 +1,4 @@
-import type { JobRunner } from './job-runner.ts';
+import type { JobLog, JobRunner } from './job-runner.ts';
 import type { JobStore } from './job-store.ts';
 
 /** What the sweeps act on (the core provides it). */
@@ -15,7 +15,7 @@ export interface SweepTargets {
 export interface SweepSettings {
   intervalMs: number;
   processingTimeoutMs: number;
-  log: { info(obj: object, msg: string): void };
+  log: Pick<JobLog, 'info'>;
 }
 
 /** The recurring jobs: each runs, then queues its next run (one queued at a time, by its unique key). */

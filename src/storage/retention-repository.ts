@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { RetentionStore } from '../verification/index.ts';
+import { OPEN_STATES, type RetentionStore } from '../verification/index.ts';
 import type { Database } from './database-schema.ts';
 
-const DECIDED = ['succeeded', 'failed', 'pending_review', 'approved', 'rejected', 'expired', 'closed'] as const;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -41,7 +40,7 @@ export class RetentionRepository implements RetentionStore {
 
   async sessionsDecidedBefore(before: number, limit: number): Promise<string[]> {
     const rows = await this.#db.selectFrom('verification_sessions').select('id')
-      .where('erased_at', 'is', null).where('state', 'in', [...DECIDED])
+      .where('erased_at', 'is', null).where('state', 'not in', [...OPEN_STATES])
       .where((eb) => eb.or([eb('completed_at', '<', before), eb.and([eb('completed_at', 'is', null), eb('expires_at', '<', before)])]))
       .limit(limit).execute();
     return rows.map((r) => r.id);

@@ -6,6 +6,7 @@ import type {
 import type { Database, VerificationSessionTable } from './database-schema.ts';
 import { randomId } from '../security/index.ts';
 import { isUniqueViolation } from './unique-violation.ts';
+import { OPEN_STATES } from '../verification/index.ts';
 
 type Row = Selectable<VerificationSessionTable>;
 
@@ -206,7 +207,7 @@ export class SessionRepository implements SessionStore {
 
   async listExpiredOpen(now: number, limit: number): Promise<VerificationSession[]> {
     const rows = await this.#db.selectFrom('verification_sessions').select(SESSION_COLUMNS)
-      .where('state', 'in', ['created', 'started', 'id_captured', 'face_captured', 'processing']).where('expires_at', '<=', now)
+      .where('state', 'in', [...OPEN_STATES]).where('expires_at', '<=', now)
       .orderBy('expires_at').limit(limit).execute();
     return rows.map((row) => toSession(row as Row));
   }

@@ -3,14 +3,14 @@ import { assertCapturing, reload, transition } from './session-lifecycle.ts';
 import type { VerificationSession } from './session.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
+/** The version of the consent text verid's hosted page shows (src/web/capture/consent-text.ts). */
+export const HOSTED_CONSENT_VERSION = 'verid-consent-2026-12-01';
+
 /**
  * The person's answer to the consent request (BIPA, GDPR Art. 9): agreeing records the time and
  * the text version they saw and opens the capture; declining ends the session (failed,
  * `consent_declined`) before anything is collected.
  */
-/** The version of the consent text verid's hosted page shows (src/web/capture/consent-text.ts). */
-export const HOSTED_CONSENT_VERSION = 'verid-consent-2026-12-01';
-
 export async function answerConsent(deps: VerificationDeps, session: VerificationSession, accepted: boolean, version: string): Promise<VerificationSession> {
   assertCapturing(session);
   // The hosted page's sessions record the text verid itself showed, not whatever the browser says.

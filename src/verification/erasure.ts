@@ -1,5 +1,5 @@
 import { AppError } from '../errors/index.ts';
-import { newCaptureToken, reload, transitionGate } from './session-lifecycle.ts';
+import { expireSession, revokeCaptureToken } from './session-lifecycle.ts';
 import { isOpen } from './session-state.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
@@ -22,13 +22,10 @@ export interface RetentionPolicy {
  * token stops working.
  */
 export async function eraseSession(deps: VerificationDeps, interviewId: string, by: 'request' | 'retention' | 'identity'): Promise<void> {
-  let session = await deps.sessions.findById(interviewId);
+  const session = await deps.sessions.findById(interviewId);
   if (!session) throw new AppError('not_found', 'No such session');
-  if (isOpen(session.state)) {
-    await transitionGate(deps.sessions, session, 'expired', { type: 'session.expired', data: {} }, { reasons: ['session_deleted'], completedAt: Date.now() });
-    session = await reload(deps, session);
-  }
-  await deps.sessions.replaceTokenHash(interviewId, newCaptureToken().tokenHash);
+  if (isOpen(session.state)) await expireSession(deps, session, 'session_deleted');
+  await revokeCaptureToken(deps, interviewId);
   await deps.retention.eraseSessionMedia(interviewId);
   await deps.sessions.appendEvent(interviewId, { type: 'session.erased', data: { by } });
 }

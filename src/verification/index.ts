@@ -20,7 +20,7 @@ export { emptyScores, overallOf } from './scores.ts';
 export { reasonsForCaptureClient, scoresForCaptureClient } from './capture-view.ts';
 export type { CheckStatus, Overall, ScoreItem, Scores } from './scores.ts';
 export type { DocumentData, Environment, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
-export { SESSION_STATES, canTransition, isCapturing, isDecided, isOpen } from './session-state.ts';
+export { OPEN_STATES, SESSION_STATES, canTransition, isCapturing, isDecided, isOpen } from './session-state.ts';
 export type { SessionState } from './session-state.ts';
 export { transitionGate } from './session-lifecycle.ts';
 export type { StartInput } from './session-lifecycle.ts';

@@ -30,7 +30,6 @@ export interface NewSession {
   expiresAt: number;
 }
 
-
 export interface SessionPatch {
   scores?: Scores | null;
   reasons?: string[];
@@ -79,9 +78,9 @@ export interface SessionStore {
   saveDocument(interviewId: string, document: DocumentRecord): Promise<void>;
   loadDocument(interviewId: string): Promise<DocumentRecord | undefined>;
   loadExpectedName(interviewId: string): Promise<string | null>;
-  /** Open sessions whose expiry has passed (for the expiry sweep), oldest first. */
   /** Records consent and its `consent.given` event. */
   recordConsent(interviewId: string, version: string, at: number): Promise<void>;
+  /** Open sessions whose expiry has passed (for the expiry sweep), oldest first. */
   listExpiredOpen(now: number, limit: number): Promise<VerificationSession[]>;
   /** Sessions left `processing` since before `before` (their process died), oldest first. */
   listStuckProcessing(before: number, limit: number): Promise<VerificationSession[]>;
@@ -110,8 +109,7 @@ export interface IdentityStore {
   findClaims(identityId: string): Promise<IdentityClaims | undefined>;
   findFaceTemplate(identityId: string): Promise<number[] | undefined>;
   findByLookupKey(lookupKey: string): Promise<string | undefined>;
-  /** Enrolled templates changed since `since` (epoch ms), for the 1:N index. */
-  /** An erased identity comes with `template: null`: it leaves the index. */
+  /** Enrolled templates changed since `since` (epoch ms), for the 1:N index; an erased identity comes with `template: null` (it leaves the index). */
   listTemplates(since: number): Promise<Array<{ identityId: string; template: number[] | null; interviewId: string | null; updatedAt: number }>>;
 }
 

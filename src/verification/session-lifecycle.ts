@@ -79,10 +79,20 @@ export async function transition(
   }
 }
 
+/** Ends an open session as `expired` with `reason` (through the gate, with its outbox event); false when it changed meanwhile. */
+export function expireSession(deps: VerificationDeps, session: VerificationSession, reason: string, now = Date.now()): Promise<boolean> {
+  return transitionGate(deps.sessions, session, 'expired', { type: 'session.expired', data: {} }, { reasons: [reason], completedAt: now });
+}
+
+/** The session's capture token stops working (only a hash of a token nobody holds is left). */
+export function revokeCaptureToken(deps: VerificationDeps, interviewId: string): Promise<void> {
+  return deps.sessions.replaceTokenHash(interviewId, newCaptureToken().tokenHash);
+}
+
 /** Marks an open session past its expiry as expired (and tells the outbox). */
 export async function expireIfDue(deps: VerificationDeps, session: VerificationSession, throwIfExpired = true, now = Date.now()): Promise<VerificationSession> {
   if (isOpen(session.state) && session.expiresAt <= now) {
-    await transitionGate(deps.sessions, session, 'expired', { type: 'session.expired', data: {} }, { reasons: ['session_expired'], completedAt: now });
+    await expireSession(deps, session, 'session_expired', now);
     session = await reload(deps, session);
   }
   if (throwIfExpired && session.state === 'expired') throw new AppError('session_expired', 'The verification session has expired');

@@ -13,7 +13,10 @@ export const SESSION_STATES = [
 
 export type SessionState = (typeof SESSION_STATES)[number];
 
-const OPEN: ReadonlySet<SessionState> = new Set(['created', 'started', 'id_captured', 'face_captured', 'processing']);
+/** A session still collecting or processing; every other state is an outcome. */
+export const OPEN_STATES = ['created', 'started', 'id_captured', 'face_captured', 'processing'] as const satisfies readonly SessionState[];
+
+const OPEN: ReadonlySet<SessionState> = new Set(OPEN_STATES);
 const DECIDED: ReadonlySet<SessionState> = new Set(['succeeded', 'failed', 'approved', 'rejected']);
 
 const TRANSITIONS: Record<SessionState, readonly SessionState[]> = {

@@ -1,4 +1,4 @@
-import { expireIfDue, reload, transitionGate } from './session-lifecycle.ts';
+import { expireIfDue, transitionGate } from './session-lifecycle.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
 const BATCH = 200;
@@ -22,7 +22,6 @@ export async function recoverStuckProcessing(deps: VerificationDeps, timeoutMs: 
     const stuckSeconds = Math.round((now - session.updatedAt) / 1000);
     if (await transitionGate(deps.sessions, session, 'face_captured', { type: 'processing.recovered', data: { stuckSeconds } },
       { reasons: ['processing_interrupted'] })) recovered++;
-    await reload(deps, session);
   }
   return recovered;
 }

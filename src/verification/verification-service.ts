@@ -6,7 +6,7 @@ import type { DocumentRecord } from './ports.ts';
 import { processId, type ProcessIdResult } from './process-document.ts';
 import { processFace, type ProcessFaceResult } from './process-face.ts';
 import type { ImageKind, VerificationSession } from './session.ts';
-import { expireIfDue, newCaptureToken, startSession, transitionGate, type StartInput } from './session-lifecycle.ts';
+import { expireIfDue, expireSession, newCaptureToken, revokeCaptureToken, startSession, type StartInput } from './session-lifecycle.ts';
 import { isCapturing } from './session-state.ts';
 import { expireDueSessions, recoverStuckProcessing } from './session-sweeps.ts';
 import { eraseIdentity, eraseSession, purgeRetention } from './erasure.ts';
@@ -31,15 +31,14 @@ export class VerificationService {
     return expireIfDue(this.#deps, await this.#byToken(token));
   }
 
-  /** Whether a session has this token (one indexed lookup, no state change): the check made before a body is read. */
-  async isKnownToken(token: string): Promise<boolean> {
-    return (await this.#deps.sessions.findByTokenHash(hashSecret(token))) !== undefined;
+  /** The session that has this token, if any (one indexed lookup, no state change): the check made before a body is read. */
+  async sessionIdForToken(token: string): Promise<string | undefined> {
+    return (await this.#deps.sessions.findByTokenHash(hashSecret(token)))?.interviewId;
   }
 
   /** Refuses (409 too_many_uploads) an upload the session has no room for: checked before its body is read. */
-  async assertMayUpload(token: string, kind: ImageKind): Promise<void> {
-    const session = await this.#deps.sessions.findByTokenHash(hashSecret(token));
-    if (session) await assertUploadAllowed(this.#deps, session.interviewId, kind);
+  assertMayUpload(interviewId: string, kind: ImageKind): Promise<void> {
+    return assertUploadAllowed(this.#deps, interviewId, kind);
   }
 
   /** Like `authenticate`, but also returns expired sessions (for reading results). */
@@ -131,8 +130,8 @@ export class VerificationService {
   /** The interaction switched to another mode: its earlier session ends (its token stops working). */
   async replace(session: VerificationSession): Promise<void> {
     if (!isCapturing(session.state)) return;
-    await transitionGate(this.#deps.sessions, session, 'expired', { type: 'session.expired', data: {} }, { reasons: ['session_replaced'], completedAt: Date.now() });
-    await this.#deps.sessions.replaceTokenHash(session.interviewId, newCaptureToken().tokenHash);
+    await expireSession(this.#deps, session, 'session_replaced');
+    await revokeCaptureToken(this.#deps, session.interviewId);
   }
 
   /** Erases a session's personal data now (`verid sessions delete`); its non-PII record stays. */

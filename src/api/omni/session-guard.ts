@@ -46,7 +46,8 @@ export function sessionGuardHook(verification: VerificationService, limits: Rate
     const failures = await limits.captureAuthFailures.peek(request.ip);
     if (failures.limited) refuse(request, limits.captureAuthFailures.name, failures.retryAfterSeconds);
     const token = sessionToken(request);
-    if (!token || !(await verification.isKnownToken(token))) {
+    const interviewId = token ? await verification.sessionIdForToken(token) : undefined;
+    if (!token || !interviewId) {
       await limits.captureAuthFailures.hit(request.ip);
       logSecurityEvent(request.log, { event: 'auth_failed', route: routeOf(request), ip: request.ip, outcome: token ? 'unknown_token' : 'missing_token' });
       throw new AppError('unauthorized', token ? 'The session token is not valid' : 'Send the session token as `Authorization: Bearer <token>`');
@@ -61,7 +62,7 @@ export function sessionGuardHook(verification: VerificationService, limits: Rate
     }
     // A session out of uploads gets its 409 before the (up to 14 MB) body is read.
     const kind = uploadKinds.get(routeOf(request));
-    if (kind) await verification.assertMayUpload(token, kind);
+    if (kind) await verification.assertMayUpload(interviewId, kind);
     reply.removeHeader('connection');
   };
 }
