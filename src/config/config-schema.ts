@@ -46,6 +46,10 @@ export const CONFIG_KEYS = {
     env: 'VERID_SESSION_TTL_SECONDS', type: 'integer', default: 1800,
     description: 'How long a verification session stays open before it expires.',
   },
+  omniSessionTtlSeconds: {
+    env: 'VERID_OMNI_SESSION_TTL_SECONDS', type: 'integer', default: 604800,
+    description: 'How long a session started with `POST /omni/start` stays open: the person opens the link when they read it (default 7 days).',
+  },
   faceMatchThreshold: {
     env: 'VERID_FACE_MATCH_THRESHOLD', type: 'number', default: null,
     description: 'Similarity (0..1) at or above which the selfie and the document portrait are the same person. Unset: the calibrated default (see docs/face-matching.md).',
@@ -137,6 +141,14 @@ export const CONFIG_KEYS = {
   rateLimitChallengePerSession: {
     env: 'VERID_RATE_LIMIT_CHALLENGE_PER_SESSION', type: 'integer', default: 100,
     description: 'Liveness requests (`/omni/liveness/*`, `/omni/add/liveness-frames`) per session token per window; one challenge takes about 25 (a chunk of frames every half second).',
+  },
+  rateLimitApiPerClient: {
+    env: 'VERID_RATE_LIMIT_API_PER_CLIENT', type: 'integer', default: 600,
+    description: 'Server-to-server API requests (`/omni/start`, `/v1/sessions`, results read with an API credential) per API client per window.',
+  },
+  rateLimitApiAuthFailures: {
+    env: 'VERID_RATE_LIMIT_API_AUTH_FAILURES', type: 'integer', default: 20,
+    description: 'API requests with a missing, unknown or expired API credential per client IP per window; after that the IP gets `429`.',
   },
   clientSecretGraceSeconds: {
     env: 'VERID_CLIENT_SECRET_GRACE_SECONDS', type: 'integer', default: 86_400,

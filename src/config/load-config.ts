@@ -36,6 +36,9 @@ export interface Config {
   rateLimitCapturePerIp: number;
   rateLimitCaptureAuthFailures: number;
   rateLimitChallengePerSession: number;
+  rateLimitApiPerClient: number;
+  omniSessionTtlSeconds: number;
+  rateLimitApiAuthFailures: number;
   clientSecretGraceSeconds: number;
   idTokenTtlSeconds: number;
   accessTokenTtlSeconds: number;

@@ -1,4 +1,4 @@
-import type { DocumentData, Environment, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
+import type { Candidate, DocumentData, Environment, Notification, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
 import type { PublicEventPayload, PublicEventType, SessionEvent } from './session-events.ts';
 import type { SessionState } from './session-state.ts';
 import type { ScoreItem, Scores } from './scores.ts';
@@ -27,6 +27,12 @@ export interface NewSession {
   consent?: { version: string; at: number } | null;
   /** Re-verification: the identity whose enrolled face the selfie must match. */
   identityId?: string | null;
+  externalCustomerId?: string | null;
+  configurationId?: string | null;
+  redirectionUrl?: string | null;
+  notification?: Notification | null;
+  /** The candidate's contact for link delivery (PII: encrypted). */
+  candidate?: Candidate | null;
   expiresAt: number;
 }
 
@@ -84,6 +90,23 @@ export interface SessionStore {
   listExpiredOpen(now: number, limit: number): Promise<VerificationSession[]>;
   /** Sessions left `processing` since before `before` (their process died), oldest first. */
   listStuckProcessing(before: number, limit: number): Promise<VerificationSession[]>;
+  /** A client's sessions, newest first, after `cursor` (the last row of the previous page). */
+  listForClient(clientId: string, filter: SessionFilter, limit: number, cursor?: SessionCursor): Promise<VerificationSession[]>;
+  /** The candidate's contact from /omni/start (PII), null when none or erased. */
+  loadCandidate(interviewId: string): Promise<Candidate | null>;
+}
+
+export interface SessionFilter {
+  states?: SessionState[];
+  externalId?: string;
+  createdFrom?: number;
+  createdTo?: number;
+}
+
+/** Keyset position: sessions are listed by (createdAt, interviewId) descending. */
+export interface SessionCursor {
+  createdAt: number;
+  interviewId: string;
 }
 
 export interface IdentityClaims {

@@ -99,11 +99,18 @@ for (const backend of backends) {
       assert.equal(await repo.findHmacSecret('c-jwt'), 's2');
       const raw = await handle.db.selectFrom('oidc_clients').select('secret_encrypted').where('client_id', '=', 'c-jwt').executeTakeFirstOrThrow();
       assert.ok(!Buffer.from(raw.secret_encrypted!).includes(Buffer.from('s2')));
-      assert.equal(await repo.rotateSecret('c-basic', hashSecret('s3'), null, 123), true);
+      const now = Date.now();
+      assert.equal(await repo.rotateSecret('c-basic', hashSecret('s3'), null, now + 60_000, now), true);
       const rotated = await repo.find('c-basic');
       assert.equal(rotated?.secretHash, hashSecret('s3'));
-      assert.equal(rotated?.previousSecretHash, hashSecret('s1'));
-      assert.equal(rotated?.previousSecretExpiresAt, 123);
+      assert.deepEqual(rotated?.previousSecrets, [{ hash: hashSecret('s1'), expiresAt: now + 60_000 }]);
+      // A second rotation inside the grace period keeps the first secret until its own expiry.
+      assert.equal(await repo.rotateSecret('c-basic', hashSecret('s4'), null, now + 120_000, now + 1000), true);
+      assert.deepEqual((await repo.find('c-basic'))?.previousSecrets,
+        [{ hash: hashSecret('s3'), expiresAt: now + 120_000 }, { hash: hashSecret('s1'), expiresAt: now + 60_000 }]);
+      // Expired ones are dropped at the next rotation.
+      assert.equal(await repo.rotateSecret('c-basic', hashSecret('s5'), null, now + 200_000, now + 90_000), true);
+      assert.deepEqual((await repo.find('c-basic'))?.previousSecrets.map((p) => p.hash), [hashSecret('s4'), hashSecret('s3')]);
       assert.equal(await repo.rotateSecret('missing', 'h', null, 1), false);
       assert.deepEqual((await repo.list()).map((c) => c.clientId), ['c-basic', 'c-jwt']);
       assert.equal(await repo.delete('c-jwt'), true);
@@ -145,7 +152,7 @@ for (const backend of backends) {
       assert.ok(raw.expected_name_encrypted && !Buffer.from(raw.expected_name_encrypted).includes(Buffer.from('Lovelace')), 'stored encrypted');
       assert.equal(await repo.transition('s1', 'created', 'id_captured', { type: 'image.added', data: { kind: 'front', contentType: 'image/jpeg', bytes: 9 } }), true);
       assert.equal(await repo.transition('s1', 'created', 'face_captured', { type: 'processing.aborted', data: {} }), false, 'stale from-state loses');
-      const payload: PublicEventPayload = { interviewId: 's1', clientId: 'c', origin: 'oidc', environment: 'demo', state: 'failed', reasons: ['mrz_not_found'] };
+      const payload: PublicEventPayload = { interviewId: 's1', externalId: null, clientId: 'c', origin: 'oidc', environment: 'demo', state: 'failed', reasons: ['mrz_not_found'] };
       assert.equal(await repo.transition('s1', 'id_captured', 'failed', { type: 'session.failed', data: { reasons: ['mrz_not_found'] } },
         { reasons: ['mrz_not_found'], completedAt: 5 }, { eventType: 'session.failed', clientId: 'c', payload }), true);
       const failed = await repo.findById('s1');
@@ -165,6 +172,34 @@ for (const backend of backends) {
       assert.equal((await repo.findById('s1'))?.documentAttempts, 2);
       await repo.replaceTokenHash('s1', 'th2');
       assert.equal(await repo.findByTokenHash('th1'), undefined);
+    });
+
+    test('sessions: a client lists only its own, newest first, filtered, by keyset cursor; the candidate is encrypted', async () => {
+      const repo = new SessionRepository(handle.db, cipher);
+      const base = { origin: 'omni' as const, mode: 'enroll' as const, environment: 'demo' as const, interactionUid: null, loginHint: null, expiresAt: Date.now() + 60_000 };
+      const created = { type: 'session.created' as const, data: { origin: 'omni' as const, mode: 'enroll' as const, environment: 'demo' as const } };
+      for (let i = 0; i < 5; i++) {
+        await repo.create({
+          ...base, interviewId: `ls${i}`, interviewCode: `LSTC00${i}`, tokenHash: `lth${i}`, clientId: 'lister', externalId: i % 2 ? 'odd' : 'even',
+          candidate: i === 0 ? { name: 'Grace Hopper', email: 'grace@example.com' } : null, configurationId: 'onboarding', notification: 'EMAIL',
+        }, created);
+      }
+      await repo.create({ ...base, interviewId: 'other', interviewCode: 'LSTCOTH', tokenHash: 'lthx', clientId: 'someone-else', externalId: 'even' }, created);
+      const all = await repo.listForClient('lister', {}, 10);
+      assert.equal(all.length, 5);
+      assert.ok(all.every((s) => s.clientId === 'lister'));
+      const page1 = await repo.listForClient('lister', {}, 2);
+      const last = page1.at(-1)!;
+      const page2 = await repo.listForClient('lister', {}, 10, { createdAt: last.createdAt, interviewId: last.interviewId });
+      assert.deepEqual([...page1, ...page2].map((s) => s.interviewId), all.map((s) => s.interviewId), 'pages neither skip nor repeat');
+      assert.deepEqual((await repo.listForClient('lister', { externalId: 'odd' }, 10)).map((s) => s.externalId), ['odd', 'odd']);
+      assert.equal((await repo.listForClient('lister', { states: ['succeeded'] }, 10)).length, 0);
+      assert.equal((await repo.listForClient('lister', { createdFrom: Date.now() + 1000 }, 10)).length, 0);
+      assert.deepEqual(await repo.loadCandidate('ls0'), { name: 'Grace Hopper', email: 'grace@example.com' });
+      assert.equal(await repo.loadCandidate('ls1'), null);
+      const raw = await handle.db.selectFrom('verification_sessions').select(['candidate_encrypted', 'configuration_id']).where('id', '=', 'ls0').executeTakeFirstOrThrow();
+      assert.ok(raw.candidate_encrypted && !Buffer.from(raw.candidate_encrypted).includes(Buffer.from('grace@')), 'stored encrypted');
+      assert.equal(raw.configuration_id, 'onboarding');
     });
 
     test('session images and document data are encrypted at rest', async () => {
