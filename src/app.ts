@@ -123,7 +123,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await server.register(omniStartRoutes, { verification, auth: apiAuth, publicUrl: config.issuer, sessionTtlSeconds: config.omniSessionTtlSeconds,
     deliveryChannels: new Set<'EMAIL' | 'SMS'>() });
   await server.register(interactionRoutes, {
-    oidc, verification, clients, requireLiveness: config.requireLiveness, csrf: new InteractionCsrf(config.masterKey),
+    oidc, verification, clients, requireLiveness: config.requireLiveness, csrf: new InteractionCsrf([config.masterKey, ...(config.masterKeyPrevious ? [config.masterKeyPrevious] : [])]),
     consent: { privacyUrl: config.privacyUrl ?? '/privacy', mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays },
     idTokenHintMaxAgeSeconds: config.idTokenHintMaxAgeSeconds,
   });

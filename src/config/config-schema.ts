@@ -38,6 +38,10 @@ export const CONFIG_KEYS = {
     env: 'VERID_MASTER_KEY', type: 'string', default: 'dev-insecure-master-key-change-me', devOnlyDefault: true,
     description: 'Secret that encrypts images, face templates, identity claims and signing keys at rest (AES-256-GCM; any string of 32+ characters, e.g. `openssl rand -base64 32`).',
   },
+  masterKeyPrevious: {
+    env: 'VERID_MASTER_KEY_PREVIOUS', type: 'string', default: null,
+    description: 'The master key being replaced, during a key rotation: data written under it stays readable (and its tokens, cookies and lookups keep working) while `verid rekey` re-encrypts every row under `VERID_MASTER_KEY`; unset it once the rekey has finished (docs/security.md, Key rotation).',
+  },
   logLevel: {
     env: 'LOG_LEVEL', type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info',
     description: 'Log level (logs never contain PII).',

@@ -47,13 +47,16 @@ export function isProviderPath(url: string): boolean {
 
 export function createProvider(deps: ProviderDependencies): Provider {
   const { config } = deps;
-  const cookieKey = Buffer.from(hkdfSync('sha256', config.masterKey, 'verid', 'oidc cookie signing v1', 32)).toString('base64url');
+  // Signed with the first key, verified with any: during a master-key rotation the previous key's
+  // comes second, so cookies set before the restart keep their sessions.
+  const cookieKeys = [config.masterKey, config.masterKeyPrevious].filter((key) => key !== null)
+    .map((key) => Buffer.from(hkdfSync('sha256', key, 'verid', 'oidc cookie signing v1', 32)).toString('base64url'));
 
   const configuration: Configuration = {
     adapter: createStorageAdapter(deps.payloads, deps.clients),
     jwks: deps.jwks as Configuration['jwks'],
     routes: ROUTES,
-    cookies: { keys: [cookieKey] },
+    cookies: { keys: cookieKeys },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'identity_assurance', ...API_SCOPES],
     claims: {
       // acr/amr say how the user was verified; brokers need them in every ID token.

@@ -122,6 +122,8 @@ export interface LivenessFrameDigestTable {
   digest: string;
   challenge_id: string;
   created_at: number;
+  /** Id of the master key the digest was computed with (DataCipher.keyId); null: written before it was recorded. */
+  key_id: string | null;
 }
 
 export interface VerificationEventTable {

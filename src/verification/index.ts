@@ -14,7 +14,9 @@ export type {
 export { isPublicEvent, PUBLIC_EVENT_TYPES } from './session-events.ts';
 export type { PublicEventPayload, PublicEventType, SessionEvent, SessionEventType } from './session-events.ts';
 export type { ProcessIdResult } from './process-document.ts';
+export { documentLookupValue } from './process-face.ts';
 export type { ProcessFaceResult } from './process-face.ts';
+export { contentDigests } from './content-digest.ts';
 export { REASON_MESSAGES, reasonMessage } from './reason-codes.ts';
 export { emptyScores, overallOf } from './scores.ts';
 export { reasonsForCaptureClient, scoresForCaptureClient } from './capture-view.ts';

@@ -223,12 +223,12 @@ for (const backend of backends) {
     test('identities: the same lookup key enrols the same identity; claims encrypted', async () => {
       const repo = new IdentityRepository(handle.db, cipher);
       const since = Date.now() - 1;
-      const first = await repo.enroll('key-1', claims, [0.1, 0.2]);
-      const second = await repo.enroll('key-1', { ...claims, givenName: 'Augusta Ada' }, [0.3, 0.4]);
+      const first = await repo.enroll(['key-1'], claims, [0.1, 0.2]);
+      const second = await repo.enroll(['key-1'], { ...claims, givenName: 'Augusta Ada' }, [0.3, 0.4]);
       assert.equal(first, second);
-      const other = await repo.enroll('key-2', claims, null);
+      const other = await repo.enroll(['key-2'], claims, null);
       assert.notEqual(other, first);
-      assert.equal(await repo.findByLookupKey('key-2'), other);
+      assert.equal(await repo.findByLookupKey(['key-2']), other);
       assert.deepEqual(await repo.findFaceTemplate(first), [0.3, 0.4]);
       assert.equal(await repo.findFaceTemplate(other), undefined);
       const templates = await repo.listTemplates(since);
@@ -289,8 +289,8 @@ for (const backend of backends) {
       const c2 = await repo.find('c2');
       assert.deepEqual([c2?.steps, c2?.revealed, c2?.stepRevealedAt, c2?.subjectKey], [['turn_left', 'blink'], 1, 10, 'identity:x']);
       assert.equal(await repo.countIssued('s1'), 2, 'every challenge issued counts');
-      assert.equal(await repo.countIssuedForSubject('identity:x', 5), 1);
-      assert.equal(await repo.countIssuedForSubject('identity:x', 0), 2);
+      assert.equal(await repo.countIssuedForSubject(['identity:x'], 5), 1);
+      assert.equal(await repo.countIssuedForSubject(['identity:x'], 0), 2);
 
       const frame = (text: string) => new Uint8Array(Buffer.from(text));
       assert.equal(await repo.addFrames('c2', 0, [frame('JPEG-A'), frame('JPEG-B')], 20), 2);
@@ -304,9 +304,9 @@ for (const backend of backends) {
       assert.deepEqual((await repo.loadFrames('c2')).map((f) => [f.step, Buffer.from(f.image).toString()]),
         [[0, 'JPEG-A'], [0, 'JPEG-B'], [0, 'JPEG-C'], [1, 'JPEG-D']]);
 
-      assert.deepEqual(await repo.recordFrameDigests('c2', ['d1', 'd2', 'd2']), []);
-      assert.deepEqual(await repo.recordFrameDigests('c2', ['d1']), [], 'the same challenge may send a frame twice');
-      assert.deepEqual(await repo.recordFrameDigests('c3', ['d3', 'd2']), ['d2'], 'another challenge may not');
+      assert.deepEqual(await repo.recordFrameDigests('c2', [['d1'], ['d2'], ['d2']]), []);
+      assert.deepEqual(await repo.recordFrameDigests('c2', [['d1']]), [], 'the same challenge may send a frame twice');
+      assert.deepEqual(await repo.recordFrameDigests('c3', [['d3'], ['d2']]), ['d2'], 'another challenge may not');
 
       assert.equal(await repo.latest('s1'), undefined, 'nothing completed yet');
       assert.equal(await repo.complete('c1', 'passed', null), false, 'a superseded challenge cannot be used');
@@ -322,7 +322,7 @@ for (const backend of backends) {
       assert.equal(await repo.purgeStale(59, 0), 0, 'not before its expiry');
       assert.ok(await repo.purgeStale(61, Date.now() + 1) >= 1);
       assert.deepEqual(await repo.loadFrames('c4'), []);
-      assert.deepEqual(await repo.recordFrameDigests('c5', ['d1']), [], 'old digests were purged');
+      assert.deepEqual(await repo.recordFrameDigests('c5', [['d1']]), [], 'old digests were purged');
     });
   });
 }
