@@ -8,6 +8,7 @@ import { oauthLimitsHook } from './abuse/oauth-limits.ts';
 import { createRateLimiters } from './abuse/rate-limiters.ts';
 import { logSecurityEvent } from './abuse/security-log.ts';
 import { omniStartRoutes } from './api/omni/omni-start-routes.ts';
+import { verifyRoutes } from './web/verify-routes.ts';
 import { omniRoutes } from './api/omni/omni-routes.ts';
 import { parseTrustProxy, type Config } from './config/index.ts';
 import { serializeError, toAppError } from './errors/index.ts';
@@ -41,6 +42,7 @@ export interface App {
 }
 
 const CAPTURE_SCRIPT = new URL('./web/capture/capture.js', import.meta.url);
+const VERIFY_SCRIPT = new URL('./web/capture/verify.js', import.meta.url);
 
 /** The one composition root of the HTTP server: the shared core (core.ts) plus OIDC and HTTP. Never listens. */
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -114,14 +116,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
   const privacy = privacyPage({ mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays, recordDays: config.retentionSessionDays });
   server.get('/privacy', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html').send(privacy));
-  const captureScript = await readFile(CAPTURE_SCRIPT);
-  server.get('/static/capture.js', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(captureScript));
+  for (const [route, file] of [['/static/capture.js', CAPTURE_SCRIPT], ['/static/verify.js', VERIFY_SCRIPT]] as const) {
+    const script = await readFile(file);
+    server.get(route, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(script));
+  }
 
   const apiAuth = { clients, oidc, perClient: limits.apiPerClient, failures: limits.apiAuthFailures };
   await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes, limits, apiAuth });
   await server.register(omniStartRoutes, { verification, auth: apiAuth, publicUrl: config.issuer, sessionTtlSeconds: config.omniSessionTtlSeconds,
     deliveryChannels: new Set<'EMAIL' | 'SMS'>() });
+  await server.register(verifyRoutes, {
+    verification, clients, limits, requireLiveness: config.requireLiveness, publicUrl: config.issuer,
+    consent: { privacyUrl: config.privacyUrl ?? '/privacy', mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays },
+  });
   await server.register(interactionRoutes, {
     oidc, verification, clients, requireLiveness: config.requireLiveness, csrf: new InteractionCsrf([config.masterKey, ...(config.masterKeyPrevious ? [config.masterKeyPrevious] : [])]),
     consent: { privacyUrl: config.privacyUrl ?? '/privacy', mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays },

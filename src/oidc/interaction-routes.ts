@@ -39,6 +39,16 @@ const BROWSER_PAGE = { hide: true };
  */
 export async function interactionRoutes(app: FastifyInstance, options: InteractionRoutesOptions): Promise<void> {
   const { oidc, verification, clients, requireLiveness, csrf, consent, idTokenHintMaxAgeSeconds } = options;
+
+  /** The login page's forms: complete and abort post the interaction's CSRF token. */
+  function loginForms(uid: string) {
+    const fields = { csrf: csrf.token(uid) };
+    const base = `/interaction/${encodeURIComponent(uid)}`;
+    return {
+      purpose: 'sign-in' as const, complete: { action: `${base}/complete`, fields }, abort: { action: `${base}/abort`, fields },
+      documentInsteadHref: `${base}?method=document`,
+    };
+  }
   // The page's forms post application/x-www-form-urlencoded: the CSRF token only.
   await app.register(formbody);
 
@@ -117,7 +127,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     let current: VerificationSession | undefined = await verification.findByInteraction(interaction.uid);
     if (current && !isOpen(current.state)) {
       return reply.type('text/html').send(capturePage({
-        uid: interaction.uid, token: '', finished: true, mode: current.mode, livenessRequired: requireLiveness, csrf: csrf.token(interaction.uid), consent: null,
+        ...loginForms(interaction.uid), token: '', finished: true, mode: current.mode, livenessRequired: requireLiveness, consent: null,
       }));
     }
     let token: string;
@@ -136,7 +146,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     }
     const askConsent = current.consentAt === null ? { ...consent, clientName: client?.name ?? String(params.client_id) } : null;
     return reply.type('text/html').send(capturePage({
-      uid: interaction.uid, token, finished: false, mode, livenessRequired: requireLiveness, csrf: csrf.token(interaction.uid), consent: askConsent,
+      ...loginForms(interaction.uid), token, finished: false, mode, livenessRequired: requireLiveness, consent: askConsent,
     }));
   });
 

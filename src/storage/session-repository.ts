@@ -118,6 +118,11 @@ export class SessionRepository implements SessionStore {
     return row ? toSession(row as Row) : undefined;
   }
 
+  async findByInterviewCode(code: string): Promise<VerificationSession | undefined> {
+    const row = await this.#db.selectFrom('verification_sessions').select(SESSION_COLUMNS).where('interview_code', '=', code).executeTakeFirst();
+    return row ? toSession(row as Row) : undefined;
+  }
+
   async findByInteractionUid(uid: string): Promise<VerificationSession | undefined> {
     const row = await this.#db.selectFrom('verification_sessions').select(SESSION_COLUMNS)
       .where('interaction_uid', '=', uid).orderBy('created_at', 'desc').executeTakeFirst();

@@ -5,6 +5,8 @@ import type { VerificationDeps } from './verification-deps.ts';
 
 /** The version of the consent text verid's hosted page shows (src/web/capture/consent-text.ts). */
 export const HOSTED_CONSENT_VERSION = 'verid-consent-2026-12-01';
+/** The hosted page's text for a verification an organisation asked for (Omni Start): it also receives the document data and photos. */
+export const HOSTED_ONBOARDING_CONSENT_VERSION = 'verid-onboarding-consent-2026-12-01';
 
 /**
  * The person's answer to the consent request (BIPA, GDPR Art. 9): agreeing records the time and

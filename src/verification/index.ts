@@ -1,4 +1,4 @@
-export { HOSTED_CONSENT_VERSION } from './consent.ts';
+export { HOSTED_CONSENT_VERSION, HOSTED_ONBOARDING_CONSENT_VERSION } from './consent.ts';
 export { decide } from './decision-policy.ts';
 export type { Decision, DecisionInput, DocumentOutcome, DuplicateOutcome, FaceOutcome, LivenessOutcome } from './decision-policy.ts';
 export type {

@@ -68,6 +68,7 @@ export interface SessionStore {
   findById(interviewId: string): Promise<VerificationSession | undefined>;
   findByTokenHash(tokenHash: string): Promise<VerificationSession | undefined>;
   findByInteractionUid(uid: string): Promise<VerificationSession | undefined>;
+  findByInterviewCode(code: string): Promise<VerificationSession | undefined>;
   /**
    * Moves the session from `from` to `to` (compare-and-set on the state), applies `patch`, appends
    * the event and, when given, the outbox message — all in one transaction. False if the state changed meanwhile.

@@ -41,6 +41,12 @@ export class VerificationService {
     return assertUploadAllowed(this.#deps, interviewId, kind);
   }
 
+  /** The token's session without refusing any state (expiry applied), or undefined for an unknown token. */
+  async findByToken(token: string): Promise<VerificationSession | undefined> {
+    const session = await this.#deps.sessions.findByTokenHash(hashSecret(token));
+    return session && expireIfDue(this.#deps, session, false);
+  }
+
   /** Like `authenticate`, but also returns expired sessions (for reading results). */
   async authenticateAllowingClosed(token: string): Promise<VerificationSession> {
     return expireIfDue(this.#deps, await this.#byToken(token), false);
@@ -61,6 +67,12 @@ export class VerificationService {
 
   async findByInteraction(uid: string): Promise<VerificationSession | undefined> {
     const session = await this.#deps.sessions.findByInteractionUid(uid);
+    return session && expireIfDue(this.#deps, session, false);
+  }
+
+  /** The session an interview code names (typed by the person at /start). */
+  async findByInterviewCode(code: string): Promise<VerificationSession | undefined> {
+    const session = await this.#deps.sessions.findByInterviewCode(code);
     return session && expireIfDue(this.#deps, session, false);
   }
 

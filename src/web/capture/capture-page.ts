@@ -1,8 +1,21 @@
-import { html, page } from '../html.ts';
-import { CONSENT_VERSION, consentText, type ConsentTextInput } from './consent-text.ts';
+import { html, page, type SafeHtml } from '../html.ts';
+import { CONSENT_VERSION, ONBOARDING_CONSENT_VERSION, consentText, type ConsentTextInput } from './consent-text.ts';
+
+/** A form the page posts back: where, and its hidden fields (CSRF token, capture token). */
+export interface PageForm {
+  action: string;
+  fields: Record<string, string>;
+}
 
 export interface CapturePageInput {
-  uid: string;
+  /** Where the page goes when the verification has an outcome (the login's `complete`, or the Omni finish). */
+  complete: PageForm;
+  /** Cancel (the login's `abort`); null: no cancel button (an emailed link can simply be opened again). */
+  abort: PageForm | null;
+  /** "Use my ID document instead" during a selfie-only re-verification; null when not offered. */
+  documentInsteadHref: string | null;
+  /** sign-in: the OIDC login's words; onboarding: a verification an organisation asked for. */
+  purpose: 'sign-in' | 'onboarding';
   /** The session's capture token; the page sends it as a bearer token to the /omni endpoints. */
   token: string;
   /** The verification already has an outcome: only offer to continue. */
@@ -11,33 +24,33 @@ export interface CapturePageInput {
   mode: 'enroll' | 'reverify' | 'auto';
   /** VERID_REQUIRE_LIVENESS: without the camera check the verification fails. */
   livenessRequired: boolean;
-  /** The CSRF token the page's forms post back (interaction-csrf.ts). */
-  csrf: string;
   /** What the person agrees to before any capture; null when they already did (a reload). */
   consent: ConsentTextInput | null;
 }
 
 /** The hosted capture page of the login flow: a plain, accessible form; capture.js uploads via the Omni API. */
-export function capturePage({ uid, token, finished, mode, livenessRequired, csrf, consent }: CapturePageInput): string {
-  const csrfField = html`<input type="hidden" name="csrf" value="${csrf}">`;
-  const completeAction = `/interaction/${encodeURIComponent(uid)}/complete`;
-  const abortAction = `/interaction/${encodeURIComponent(uid)}/abort`;
+function hiddenFields(form: PageForm): SafeHtml[] {
+  return Object.entries(form.fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
+}
+
+export function capturePage({ complete, abort, documentInsteadHref, purpose, token, finished, mode, livenessRequired, consent }: CapturePageInput): string {
+  const signIn = purpose === 'sign-in';
   if (finished) {
     return page('Continue', html`<div class="card"><h1>Verification finished</h1>
-      <form method="post" action="${completeAction}">${csrfField}<button type="submit">Continue to the application</button></form></div>`);
+      <form method="post" action="${complete.action}">${hiddenFields(complete)}<button type="submit">${signIn ? 'Continue to the application' : 'Continue'}</button></form></div>`);
   }
   const reverify = mode === 'reverify';
   const intro = reverify
     ? html`<h1>Welcome back</h1><p>To sign in, take a selfie. We compare it with the face you verified before.</p>`
-    : html`<h1>Verify your identity</h1><p>To sign in, take a photo of your passport or ID card and a selfie. We compare your face with the photo on the document.</p>`;
+    : html`<h1>Verify your identity</h1><p>${signIn ? 'To sign in, take' : 'Take'} a photo of your passport or ID card and a selfie. We compare your face with the photo on the document.</p>`;
   const documentInput = reverify ? '' : html`
     <label for="front">Photo of your passport or ID card</label>
     <input id="front" name="front" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" required aria-describedby="front-help">
     <p id="front-help" class="muted">The page with your photo, flat and in focus, including the lines of &lt;&lt;&lt; at the bottom.</p>`;
   return page(reverify ? 'Sign in with a selfie' : 'Verify your identity', html`<div class="card">
   ${intro}
-  <form id="capture" data-token="${token}" data-mode="${reverify ? 'reverify' : 'enroll'}" data-liveness="${livenessRequired ? 'required' : 'optional'}" data-consent-version="${consent ? CONSENT_VERSION : ''}" novalidate>${consent ? html`
-    <fieldset id="consent-box"><legend class="label">Before you start</legend>${consentText(consent)}
+  <form id="capture" data-token="${token}" data-mode="${reverify ? 'reverify' : 'enroll'}" data-liveness="${livenessRequired ? 'required' : 'optional'}" data-consent-version="${consent ? (signIn ? CONSENT_VERSION : ONBOARDING_CONSENT_VERSION) : ''}" novalidate>${consent ? html`
+    <fieldset id="consent-box"><legend class="label">Before you start</legend>${consentText(consent, purpose)}
       <label class="check"><input id="consent" name="consent" type="checkbox" required> I agree to this use of my face and document data.</label>
     </fieldset>` : ''}${documentInput}
     <div id="selfie-upload">
@@ -54,10 +67,11 @@ export function capturePage({ uid, token, finished, mode, livenessRequired, csrf
     <button id="submit" type="submit">Verify and continue</button>
     <div id="status" role="status" aria-live="polite"></div>
   </form>
-  <form id="complete" method="post" action="${completeAction}">${csrfField}</form>
-  <form method="post" action="${abortAction}">${csrfField}<button type="submit" class="secondary">Cancel</button></form>
-  ${reverify ? html`<p><a href="/interaction/${encodeURIComponent(uid)}?method=document">Use my ID document instead</a></p>` : ''}
-  <p class="muted">Everything is encrypted while it is kept, and used only for this verification and your later sign-ins.</p>
+  <form id="complete" method="post" action="${complete.action}">${hiddenFields(complete)}</form>
+  ${abort ? html`<form method="post" action="${abort.action}">${hiddenFields(abort)}<button type="submit" class="secondary">Cancel</button></form>`
+    : html`<p class="muted">You can close this page and open your link again later, until it expires.</p>`}
+  ${reverify && documentInsteadHref ? html`<p><a href="${documentInsteadHref}">Use my ID document instead</a></p>` : ''}
+  <p class="muted">Everything is encrypted while it is kept, and used only for this verification${signIn ? ' and your later sign-ins' : ''}.</p>
 </div>`, { script: '/static/capture.js' });
 }
 
