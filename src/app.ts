@@ -78,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await server.register(swagger, {
     openapi: {
+      openapi: '3.1.0',
       info: { title: 'verid API', version: '0.1.0', description: 'Identity verification: capture (Omni-compatible) and results.' },
       components: {
         securitySchemes: {
