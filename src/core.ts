@@ -9,6 +9,7 @@ import {
 } from './storage/index.ts';
 import { VerificationService } from './verification/index.ts';
 import { cacheEngines } from './verification/analysis-cache.ts';
+import { parseFlows } from './verification/flows.ts';
 import { IndexedFaceSearch } from './verification/indexed-face-search.ts';
 
 /** What the server, the CLI and `verid worker` share: storage, keys, engines and the verification use cases. */
@@ -61,6 +62,7 @@ export async function createCore(config: Config, options: { engines?: Engines } 
     faceSearch: new IndexedFaceSearch(engines.createTemplateIndex(), identities, () => engines.faces.threshold),
     blindIndex: (value, purpose) => cipher.blindIndex(value, purpose),
     blindIndexes: (value, purpose) => cipher.blindIndexes(value, purpose),
+    flows: parseFlows(config.flows),
     sessionTtlSeconds: config.sessionTtlSeconds,
     maxImageBytes: config.maxImageBytes,
     maxUploadsPerKind: config.maxUploadsPerKind,

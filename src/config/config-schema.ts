@@ -54,6 +54,10 @@ export const CONFIG_KEYS = {
     env: 'VERID_OMNI_SESSION_TTL_SECONDS', type: 'integer', default: 604800,
     description: 'How long a session started with `POST /omni/start` stays open: the person opens the link when they read it (default 7 days).',
   },
+  flows: {
+    env: 'VERID_FLOWS', type: 'string', default: null,
+    description: 'Named flows for `POST /omni/start` `configurationId`, as JSON: `{"onboarding":{"documentTypes":["passport","id_card"],"requireExpectedName":true,"redirectionUrl":"https://…","linkTtlSeconds":259200}}`. `default` takes every document.',
+  },
   faceMatchThreshold: {
     env: 'VERID_FACE_MATCH_THRESHOLD', type: 'number', default: null,
     description: 'Similarity (0..1) at or above which the selfie and the document portrait are the same person. Unset: the calibrated default (see docs/face-matching.md).',

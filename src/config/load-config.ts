@@ -40,6 +40,7 @@ export interface Config {
   rateLimitChallengePerSession: number;
   rateLimitApiPerClient: number;
   omniSessionTtlSeconds: number;
+  flows: string | null;
   rateLimitApiAuthFailures: number;
   clientSecretGraceSeconds: number;
   idTokenTtlSeconds: number;

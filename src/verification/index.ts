@@ -30,3 +30,5 @@ export type { VerificationDeps } from './verification-deps.ts';
 export { VerificationService } from './verification-service.ts';
 export { onboardingStatusOf } from './onboarding-status.ts';
 export type { OnboardingStatus } from './onboarding-status.ts';
+export { DEFAULT_FLOW, TEST_DOCUMENT_COUNTRY, parseFlows } from './flows.ts';
+export type { Flow } from './flows.ts';

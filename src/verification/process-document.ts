@@ -1,6 +1,7 @@
 import { AppError } from '../errors/index.ts';
 import { documentOutcome, documentValidation } from './decision-policy.ts';
 import type { DocumentRecord } from './ports.ts';
+import { documentPolicy, DEFAULT_FLOW, type Flow } from './flows.ts';
 import { emptyScores, type Scores } from './scores.ts';
 import type { VerificationSession } from './session.ts';
 import { assertCapturing, failForAttempts, reload, transition } from './session-lifecycle.ts';
@@ -12,6 +13,11 @@ export interface ProcessIdResult {
   record: DocumentRecord & { dataValid: boolean };
   /** The document's scores as the decision will see them (decision-policy.ts documentValidation). */
   validation: Scores['idValidation'];
+}
+
+/** The session's flow; a session of a flow no longer configured is held to the default. */
+function flowOf(deps: VerificationDeps, session: VerificationSession): Flow {
+  return (session.configurationId && deps.flows.get(session.configurationId)) || DEFAULT_FLOW;
 }
 
 /**
@@ -27,6 +33,7 @@ export async function processId(deps: VerificationDeps, session: VerificationSes
   const reading = await deps.documents.read(front.data, back?.data);
   const expectedName = await deps.sessions.loadExpectedName(session.interviewId);
   const nameCheck = expectedName && reading.fields ? deps.documents.matchName(expectedName, reading.fields) : null;
+  const policy = reading.fields ? documentPolicy(reading.fields, session.environment, flowOf(deps, session)) : { items: [], reasons: [] };
   const record: DocumentRecord & { dataValid: boolean } = {
     fields: reading.fields && {
       documentType: reading.fields.documentType, issuingCountry: reading.fields.issuingCountry, nationality: reading.fields.nationality,
@@ -35,9 +42,9 @@ export async function processId(deps: VerificationDeps, session: VerificationSes
     },
     mrzValid: reading.mrzValid,
     dataValid: reading.dataValid,
-    items: nameCheck ? [...reading.items, nameCheck.item] : reading.items,
+    items: [...reading.items, ...(nameCheck ? [nameCheck.item] : []), ...policy.items],
     quality: reading.quality ?? [],
-    reasons: [...reading.reasons, ...(nameCheck?.reasons ?? [])],
+    reasons: [...reading.reasons, ...(nameCheck?.reasons ?? []), ...policy.reasons],
     // No document found at all is treated as a capture problem too: most often the photo missed it.
     retryable: reading.reasons.length > 0 && (Boolean(reading.retryable) || reading.fields === null),
   };

@@ -12,6 +12,8 @@ const FLOW_REASON_MESSAGES: Record<string, string> = {
   session_expired: 'The verification session expired before it was completed.',
   consent_declined: 'You did not agree to the processing, so nothing was collected.',
   session_replaced: 'This verification was replaced by a newer one on the same sign-in page.',
+  test_document: 'This is a test document; it is accepted only in the demo environment.',
+  document_type_not_accepted: 'This kind of document is not accepted for this verification; use another of your documents.',
   processing_interrupted: 'The check was interrupted on our side; please send your selfie again.',
 };
 

@@ -1,5 +1,6 @@
 import type { DocumentEngine, FaceEngine, FaceSearch, LivenessEngine } from './engine-ports.ts';
 import type { RetentionPolicy } from './erasure.ts';
+import type { Flow } from './flows.ts';
 import type { ChallengeStore, IdentityStore, RetentionStore, SessionStore } from './ports.ts';
 
 /** Everything the verification use cases need; wired once in app.ts. */
@@ -22,6 +23,8 @@ export interface VerificationDeps {
    * key's during a rotation. Lookups match any of them; what is written uses the first.
    */
   blindIndexes: (value: string, purpose: string) => string[];
+  /** Named flows (VERID_FLOWS) an API client picks with `configurationId`. */
+  flows: ReadonlyMap<string, Flow>;
   sessionTtlSeconds: number;
   maxImageBytes: number;
   /** Uploads a session accepts per image kind and in all (abuse limit: each upload costs engine time). */

@@ -2,6 +2,7 @@ import { AppError } from '../errors/index.ts';
 import { hashSecret } from '../security/index.ts';
 import { addImage, assertUploadAllowed } from './capture.ts';
 import { issueChallenge, submitChallengeFrames, type FrameChunk, type IssuedChallenge, type StepResult } from './liveness-challenge.ts';
+import type { Flow } from './flows.ts';
 import type { DocumentRecord, SessionCursor, SessionFilter } from './ports.ts';
 import { processId, type ProcessIdResult } from './process-document.ts';
 import { processFace, type ProcessFaceResult } from './process-face.ts';
@@ -159,6 +160,11 @@ export class VerificationService {
   /** The retention sweep (VERID_RETENTION_*). */
   purgeRetention(now = Date.now()): Promise<{ sessions: number; identities: number; records: number }> {
     return purgeRetention(this.#deps, this.#deps.retentionPolicy, now);
+  }
+
+  /** The named flows (VERID_FLOWS, with `default`). */
+  get flows(): ReadonlyMap<string, Flow> {
+    return this.#deps.flows;
   }
 
   /** An API client's sessions, newest first (keyset pagination). */

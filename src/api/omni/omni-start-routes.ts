@@ -21,9 +21,6 @@ export interface OmniStartRoutesOptions {
   deliveryChannels: ReadonlySet<'EMAIL' | 'SMS'>;
 }
 
-/** Flows a `configurationId` may name. Only the built-in one for now; configurable flows come with docs/integrations/ats.md. */
-const CONFIGURATIONS = ['default'] as const;
-
 const errors = {
   400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse,
 };
@@ -78,8 +75,12 @@ export async function omniStartRoutes(app: FastifyInstance, options: OmniStartRo
     requireScope(who, 'omni:start');
     const body = request.body;
     const configurationId = body.configurationId ?? 'default';
-    if (!(CONFIGURATIONS as readonly string[]).includes(configurationId)) {
-      throw new AppError('validation_failed', `unknown configurationId; configured: ${CONFIGURATIONS.join(', ')}`, { details: { field: 'body/configurationId' } });
+    const flow = verification.flows.get(configurationId);
+    if (!flow) {
+      throw new AppError('validation_failed', `unknown configurationId; configured: ${[...verification.flows.keys()].join(', ')}`, { details: { field: 'body/configurationId' } });
+    }
+    if (flow.requireExpectedName && !body.candidate?.name) {
+      throw new AppError('validation_failed', `the ${configurationId} flow needs candidate.name (the name the document must match)`, { details: { field: 'body/candidate/name' } });
     }
     if (body.redirectionUrl !== undefined) {
       try {
@@ -87,6 +88,9 @@ export async function omniStartRoutes(app: FastifyInstance, options: OmniStartRo
       } catch (error) {
         throw new AppError('validation_failed', (error as Error).message, { details: { field: 'body/redirectionUrl' } });
       }
+    }
+    if (body.demo && who.environment !== 'demo') {
+      throw new AppError('validation_failed', 'demo settings are for demo clients only', { details: { field: 'body/demo' } });
     }
     const notification = body.notification ?? 'NONE';
     if (notification === 'EMAIL' && !body.candidate?.email) {
@@ -102,9 +106,9 @@ export async function omniStartRoutes(app: FastifyInstance, options: OmniStartRo
     const { session, token } = await verification.start({
       origin: 'omni', mode: 'enroll', environment: who.environment, clientId: who.clientId, interactionUid: null, loginHint: null,
       externalId: body.externalId ?? null, externalCustomerId: body.externalCustomerId ?? null, configurationId,
-      redirectionUrl: body.redirectionUrl ?? null, notification, expectedName: body.candidate?.name ?? null,
+      redirectionUrl: body.redirectionUrl ?? flow.redirectionUrl, notification, expectedName: body.candidate?.name ?? null,
       candidate: body.candidate && (body.candidate.email || body.candidate.phone || body.candidate.name) ? body.candidate : null,
-      ttlSeconds: options.sessionTtlSeconds,
+      ttlSeconds: body.demo?.expiresInSeconds ?? flow.linkTtlSeconds ?? options.sessionTtlSeconds,
     });
     return {
       token, interviewId: session.interviewId, interviewCode: session.interviewCode,

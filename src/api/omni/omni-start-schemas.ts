@@ -14,6 +14,9 @@ export const OmniStartBody = Type.Object({
     phone: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164 number for notification SMS' })),
   }, { additionalProperties: false, description: 'Who the verification is for (personal data: stored encrypted, never in webhooks)' })),
   notification: Type.Optional(Type.Union([Type.Literal('EMAIL'), Type.Literal('SMS'), Type.Literal('NONE')], { description: 'How verid delivers the link (default NONE: you deliver `url`)' })),
+  demo: Type.Optional(Type.Object({
+    expiresInSeconds: Type.Integer({ minimum: 1, maximum: 3600, description: 'The session expires this soon (to test the expired outcome)' }),
+  }, { additionalProperties: false, description: 'Demo clients only (docs/testing.md); a production client gets 400' })),
   language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('es')], { description: 'Language of the message sent to the person' })),
 }, { additionalProperties: false });
 

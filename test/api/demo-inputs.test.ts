@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, test } from 'node:test';
+import { registerClient } from '../../src/oidc/client-registration.ts';
+import { omniCall } from '../helpers/omni-call.ts';
+import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+const demoFile = (name: string) => readFile(new URL(`../../demo/${name}`, import.meta.url));
+
+/** Every documented test input (docs/testing.md) gives its outcome through the real pipeline; production refuses them. */
+describe('demo environment test inputs', () => {
+  let server: TestServer;
+  const keys: Record<'demo' | 'production', string> = { demo: '', production: '' };
+
+  before(async () => {
+    server = await startTestServer({ overrides: { flows: '{"strict":{"documentTypes":["id_card"],"requireExpectedName":true}}' } });
+    for (const environment of ['demo', 'production'] as const) {
+      const client = await registerClient(server.app.clients, {
+        kind: 'api', name: `ATS ${environment}`, redirectUris: [], environment, tokenEndpointAuthMethod: 'client_secret_basic',
+      }, async () => undefined);
+      keys[environment] = `${client.clientId}.${client.clientSecret}`;
+    }
+  });
+  after(async () => {
+    await server.close();
+    await closeEngines();
+  });
+
+  async function start(environment: 'demo' | 'production', body: Record<string, unknown> = {}) {
+    const response = await fetch(`${server.baseUrl}/omni/start`, {
+      method: 'POST', headers: { 'x-api-key': keys[environment], 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  }
+
+  async function run(environment: 'demo' | 'production', document: string, selfie: string, body: Record<string, unknown> = {}) {
+    const started = await start(environment, body);
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    const call = (path: string, payload?: unknown) => omniCall(server.baseUrl, started.body.token, path, payload);
+    await call('/omni/consent', { accepted: true, version: 'demo-test' });
+    assert.equal((await call('/omni/add/front-id', await demoFile(document))).status, 200);
+    await call('/omni/process/id');
+    assert.equal((await call('/omni/add/face', await demoFile(selfie))).status, 200);
+    const decided = await call('/omni/process/face');
+    return decided.body as { state: string; reasons: string[] };
+  }
+
+  const cases: Array<[string, string, string, Record<string, unknown>, string, string[]]> = [
+    ['succeeded', 'passport-hughes.jpg', 'selfie-hughes.jpg', {}, 'succeeded', []],
+    ['pending_review: a near name match', 'passport-hughes.jpg', 'selfie-hughes.jpg', { candidate: { name: 'Amelia Hughs' } }, 'pending_review', ['name_near_match']],
+    ['failed: name_mismatch', 'passport-hughes.jpg', 'selfie-hughes.jpg', { candidate: { name: 'John Smith' } }, 'failed', ['name_mismatch']],
+    ['failed: face_mismatch', 'passport-hughes.jpg', 'selfie-someone-else.jpg', {}, 'failed', ['face_mismatch']],
+    ['failed: document_expired', 'passport-hughes-expired.jpg', 'selfie-hughes.jpg', {}, 'failed', ['document_expired']],
+    ['failed: document_face_not_found', 'passport-no-portrait.jpg', 'selfie-hughes.jpg', {}, 'failed', ['document_face_not_found']],
+    ['failed: document_type_not_accepted (flow)', 'passport-hughes.jpg', 'selfie-hughes.jpg', { configurationId: 'strict', candidate: { name: 'Amelia Hughes' } }, 'failed', ['document_type_not_accepted']],
+  ];
+  for (const [name, document, selfie, body, state, reasons] of cases) {
+    test(`demo: ${name}`, async () => {
+      const outcome = await run('demo', document, selfie, body);
+      assert.equal(outcome.state, state, JSON.stringify(outcome));
+      for (const reason of reasons) assert.ok(outcome.reasons.includes(reason), `${reason} in ${JSON.stringify(outcome)}`);
+    });
+  }
+
+  test('demo: expired, with demo.expiresInSeconds', async () => {
+    const started = await start('demo', { demo: { expiresInSeconds: 1 } });
+    await sleep(1500);
+    const view = await fetch(`${server.baseUrl}/v1/sessions/${started.body.interviewId}`, { headers: { 'x-api-key': keys.demo } });
+    const body = await view.json() as { state: string; onboardingStatus: string };
+    assert.deepEqual([body.state, body.onboardingStatus], ['expired', 'EXPIRED']);
+  });
+
+  test('production refuses the test documents and the demo settings', async () => {
+    const outcome = await run('production', 'passport-hughes.jpg', 'selfie-hughes.jpg');
+    assert.equal(outcome.state, 'failed', JSON.stringify(outcome));
+    assert.ok(outcome.reasons.includes('test_document'), JSON.stringify(outcome));
+    const refused = await start('production', { demo: { expiresInSeconds: 1 } });
+    assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.details.field], [400, 'validation_failed', 'body/demo']);
+  });
+
+  test('a flow that needs the name refuses a start without it', async () => {
+    const refused = await start('demo', { configurationId: 'strict' });
+    assert.deepEqual([refused.status, refused.body.error.details.field], [400, 'body/candidate/name']);
+  });
+});
