@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PUBLIC_EVENT_TYPES } from '../verification/index.ts';
+import { messageIdOf, ONBOARDING_STATUS, webhookBody, webhookId } from './webhook-body.ts';
+
+test('every public event maps to an Omni onboardingStatus', () => {
+  assert.deepEqual(Object.keys(ONBOARDING_STATUS).sort(), [...PUBLIC_EVENT_TYPES].sort());
+  assert.deepEqual(ONBOARDING_STATUS, {
+    'session.succeeded': 'ONBOARDING_FINISHED', 'session.failed': 'ONBOARDING_FINISHED', 'session.pending_review': 'ONBOARDING_FINISHED',
+    'review.approved': 'MANUAL_REVIEW_APPROVED', 'review.rejected': 'MANUAL_REVIEW_REJECTED', 'session.expired': 'EXPIRED', 'session.closed': 'ONBOARDING_CLOSED',
+  });
+});
+
+test('the body carries ids and statuses only: clientId and origin of the outbox payload stay inside', () => {
+  const body = webhookBody({
+    id: 'm1', eventType: 'review.rejected', createdAt: Date.UTC(2026, 0, 2, 3, 4, 5),
+    payload: { interviewId: 'i1', clientId: 'c1', origin: 'omni', environment: 'production', state: 'rejected', reasons: ['document_checked_by_hand'] },
+  });
+  assert.deepEqual(body, {
+    type: 'review.rejected', timestamp: '2026-01-02T03:04:05.000Z',
+    data: { interviewId: 'i1', externalId: null, environment: 'production', state: 'rejected', onboardingStatus: 'MANUAL_REVIEW_REJECTED', reasons: ['document_checked_by_hand'] },
+  });
+  assert.equal(webhookId('m1'), 'msg_m1');
+  assert.equal(messageIdOf('msg_m1'), 'm1');
+  assert.equal(messageIdOf('m1'), 'm1');
+});
