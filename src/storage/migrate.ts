@@ -12,7 +12,7 @@ import * as jobs from './migrations/0008-jobs.ts';
 import * as erasure from './migrations/0009-erasure.ts';
 import * as consent from './migrations/0010-consent.ts';
 import * as oneCurrentKey from './migrations/0011-one-current-key.ts';
-import * as webhooks from './migrations/0012-webhooks.ts';
+import * as webhooks from './migrations/0014-webhooks.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -26,7 +26,7 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0009-erasure': erasure,
   '0010-consent': consent,
   '0011-one-current-key': oneCurrentKey,
-  '0012-webhooks': webhooks,
+  '0014-webhooks': webhooks,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */
