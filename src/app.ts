@@ -7,6 +7,7 @@ import { forwardedHeadersHook } from './abuse/forwarded-headers.ts';
 import { oauthLimitsHook } from './abuse/oauth-limits.ts';
 import { createRateLimiters } from './abuse/rate-limiters.ts';
 import { logSecurityEvent } from './abuse/security-log.ts';
+import { omniStartRoutes } from './api/omni/omni-start-routes.ts';
 import { omniRoutes } from './api/omni/omni-routes.ts';
 import { parseTrustProxy, type Config } from './config/index.ts';
 import { serializeError, toAppError } from './errors/index.ts';
@@ -76,7 +77,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await server.register(swagger, {
     openapi: {
       info: { title: 'verid API', version: '0.1.0', description: 'Identity verification: capture (Omni-compatible) and results.' },
-      components: { securitySchemes: { sessionToken: { type: 'http', scheme: 'bearer', description: 'The session token from /omni/start or the hosted page' } } },
+      components: {
+        securitySchemes: {
+          sessionToken: { type: 'http', scheme: 'bearer', description: 'The session token from /omni/start or the hosted page' },
+          accessToken: {
+            type: 'oauth2', description: 'An API client\'s access token: POST /oauth2/token grant_type=client_credentials',
+            flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: {
+              'omni:start': 'Start verifications', 'sessions:read': 'Read sessions, scores, document data and images',
+              'sessions:close': 'Close decided sessions', 'sessions:delete': 'Erase a session\'s personal data',
+            } } },
+          },
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'An API client\'s `<client_id>.<client_secret>` (Omni style)' },
+        },
+      },
     },
   });
   // Rate-limit counters in Redis when configured (shared by every instance), else in this process.
@@ -105,9 +118,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   server.get('/static/capture.js', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(captureScript));
 
-  await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes, limits });
+  const apiAuth = { clients, oidc, perClient: limits.apiPerClient, failures: limits.apiAuthFailures };
+  await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes, limits, apiAuth });
+  await server.register(omniStartRoutes, { verification, auth: apiAuth, publicUrl: config.issuer, sessionTtlSeconds: config.omniSessionTtlSeconds,
+    deliveryChannels: new Set<'EMAIL' | 'SMS'>() });
   await server.register(interactionRoutes, {
-    oidc, verification, clients, requireLiveness: config.requireLiveness, csrf: new InteractionCsrf(config.masterKey),
+    oidc, verification, clients, requireLiveness: config.requireLiveness, csrf: new InteractionCsrf([config.masterKey, ...(config.masterKeyPrevious ? [config.masterKeyPrevious] : [])]),
     consent: { privacyUrl: config.privacyUrl ?? '/privacy', mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays },
     idTokenHintMaxAgeSeconds: config.idTokenHintMaxAgeSeconds,
   });

@@ -42,10 +42,16 @@ export interface Core {
  */
 export async function createCore(config: Config, options: { engines?: Engines } = {}): Promise<Core> {
   const database = openDatabase(config);
-  await migrateToLatest(database.db, database.dialect);
-  const cipher = new DataCipher(config.masterKey);
+  const cipher = new DataCipher(config.masterKey, config.masterKeyPrevious);
   const keys = new SigningKeyRepository(database.db, cipher);
-  await ensureSigningKeys(keys);
+  try {
+    await migrateToLatest(database.db, database.dialect);
+    // Reads (decrypts) the signing keys: a master key that cannot is refused here, at start.
+    await ensureSigningKeys(keys);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const clients = new ClientRepository(database.db, cipher);
   const identities = new IdentityRepository(database.db, cipher);
   const sessions = new SessionRepository(database.db, cipher);
@@ -75,6 +81,7 @@ export async function createCore(config: Config, options: { engines?: Engines } 
     liveness: engines.liveness,
     faceSearch: new IndexedFaceSearch(engines.createTemplateIndex(), identities, () => engines.faces.threshold),
     blindIndex: (value, purpose) => cipher.blindIndex(value, purpose),
+    blindIndexes: (value, purpose) => cipher.blindIndexes(value, purpose),
     sessionTtlSeconds: config.sessionTtlSeconds,
     maxImageBytes: config.maxImageBytes,
     maxUploadsPerKind: config.maxUploadsPerKind,

@@ -28,6 +28,8 @@ export interface RateLimiters {
   capturePerIp: Limiter;
   captureAuthFailures: Limiter;
   challengePerSession: Limiter;
+  apiPerClient: Limiter;
+  apiAuthFailures: Limiter;
 }
 
 type CheckRequest = FastifyRequest & { limitKey: string };
@@ -72,5 +74,7 @@ export async function createRateLimiters(server: FastifyInstance, config: Config
     capturePerIp: limiter('capture-ip', config.rateLimitCapturePerIp),
     captureAuthFailures: limiter('capture-auth-failures', config.rateLimitCaptureAuthFailures),
     challengePerSession: limiter('challenge-session', config.rateLimitChallengePerSession),
+    apiPerClient: limiter('api-client', config.rateLimitApiPerClient),
+    apiAuthFailures: limiter('api-auth-failures', config.rateLimitApiAuthFailures),
   };
 }

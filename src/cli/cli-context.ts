@@ -18,7 +18,7 @@ export interface CliContext {
 export async function openCliContext(config: Config): Promise<CliContext> {
   const database = openDatabase(config);
   await migrateToLatest(database.db, database.dialect);
-  const cipher = new DataCipher(config.masterKey);
+  const cipher = new DataCipher(config.masterKey, config.masterKeyPrevious);
   const clients = new ClientRepository(database.db, cipher);
   const keys = new SigningKeyRepository(database.db, cipher);
   await ensureSigningKeys(keys);

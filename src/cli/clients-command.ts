@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Config } from '../config/index.ts';
-import { registerClient, rotateClientSecret, TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../oidc/client-registration.ts';
+import { apiKeyOf, clientKind, registerClient, rotateClientSecret, TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../oidc/client-registration.ts';
 import type { ClientRecord } from '../storage/index.ts';
 import { openCliContext } from './cli-context.ts';
 import { print, type Output } from './output.ts';
@@ -9,15 +9,20 @@ import { print, type Output } from './output.ts';
 function describe(record: ClientRecord) {
   return {
     client_id: record.clientId,
+    kind: clientKind(record),
     client_name: record.name,
     environment: record.environment,
     redirect_uris: record.metadata.redirect_uris,
     scope: record.metadata.scope,
     token_endpoint_auth_method: record.metadata.token_endpoint_auth_method,
     created_at: new Date(record.createdAt).toISOString(),
-    previous_secret_valid_until: record.previousSecretExpiresAt && record.previousSecretExpiresAt > Date.now()
-      ? new Date(record.previousSecretExpiresAt).toISOString() : null,
+    previous_secrets_valid_until: record.previousSecrets.filter((p) => p.expiresAt > Date.now()).map((p) => new Date(p.expiresAt).toISOString()),
   };
+}
+
+/** API clients also get the secret as one `x-api-key` value (Omni style). */
+function apiKeyField(record: ClientRecord, secret: string | null): { api_key?: string } {
+  return clientKind(record) === 'api' && secret ? { api_key: apiKeyOf(record.clientId, secret) } : {};
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -28,15 +33,17 @@ export function clientsCommand(program: Command, config: () => Config, output: (
   clients.command('create')
     .description('Register a client; prints its secret once')
     .requiredOption('--name <name>', 'display name of the application')
-    .option('--redirect-uri <uri>', 'exact redirect URI (repeatable)', collect, [])
+    .option('--kind <kind>', 'oidc (a relying party that logs people in) or api (a server: /omni/start, session API, webhooks)', 'oidc')
+    .option('--redirect-uri <uri>', 'exact redirect URI (repeatable; oidc clients)', collect, [])
     .option('--post-logout-redirect-uri <uri>', 'exact post-logout redirect URI (repeatable)', collect, [])
-    .option('--scope <scopes>', 'allowed scopes, space-separated', 'openid profile email offline_access identity_assurance')
+    .option('--scope <scopes>', 'allowed scopes, space-separated (default: all of the kind\'s: oidc: openid profile email offline_access identity_assurance; api: omni:start sessions:read sessions:close sessions:delete)')
     .option('--environment <env>', 'demo or production', 'production')
     .option('--auth-method <method>', `token endpoint authentication: ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`, 'client_secret_basic')
     .option('--jwks-file <file>', 'public JWKS file (private_key_jwt)')
     .option('--jwks-uri <uri>', 'public JWKS URL (private_key_jwt)')
     .action(async (opts) => {
       if (!['demo', 'production'].includes(opts.environment)) throw new Error('--environment must be demo or production');
+      if (!['oidc', 'api'].includes(opts.kind)) throw new Error('--kind must be oidc or api');
       if (!(TOKEN_ENDPOINT_AUTH_METHODS as readonly string[]).includes(opts.authMethod)) {
         throw new Error(`--auth-method must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`);
       }
@@ -44,16 +51,17 @@ export function clientsCommand(program: Command, config: () => Config, output: (
       try {
         const jwks = opts.jwksFile ? JSON.parse(await readFile(opts.jwksFile, 'utf8')) : undefined;
         const result = await registerClient(ctx.clients, {
+          kind: opts.kind,
           name: opts.name,
           redirectUris: opts.redirectUri,
           postLogoutRedirectUris: opts.postLogoutRedirectUri,
-          scopes: String(opts.scope).split(/\s+/).filter(Boolean),
+          ...(opts.scope !== undefined ? { scopes: String(opts.scope).split(/\s+/).filter(Boolean) } : {}),
           environment: opts.environment,
           tokenEndpointAuthMethod: opts.authMethod as TokenEndpointAuthMethod,
           jwks,
           jwksUri: opts.jwksUri,
         }, (metadata) => ctx.validateClient(metadata));
-        print(output(), { ...describe(result.record), client_secret: result.clientSecret },
+        print(output(), { ...describe(result.record), client_secret: result.clientSecret, ...apiKeyField(result.record, result.clientSecret) },
           result.clientSecret ? 'Store the client_secret now: it is not shown again.' : undefined);
       } finally {
         await ctx.close();
@@ -76,7 +84,7 @@ export function clientsCommand(program: Command, config: () => Config, output: (
       try {
         const secret = await rotateClientSecret(ctx.clients, clientId, config().clientSecretGraceSeconds);
         const record = await ctx.clients.find(clientId);
-        print(output(), { ...(record ? describe(record) : { client_id: clientId }), client_secret: secret },
+        print(output(), { ...(record ? describe(record) : { client_id: clientId }), client_secret: secret, ...(record ? apiKeyField(record, secret) : {}) },
           'Store the new client_secret now: it is not shown again.');
       } finally {
         await ctx.close();

@@ -10,6 +10,7 @@ import { compareCommand } from './compare-command.ts';
 import { inspectDocumentCommand } from './inspect-document-command.ts';
 import { webhooksCommand } from './webhooks-command.ts';
 import { openCliContext } from './cli-context.ts';
+import { rekeyCommand } from './rekey-command.ts';
 import { print, type Output } from './output.ts';
 
 const program = new Command('verid')
@@ -96,6 +97,7 @@ clientsCommand(program, config, output);
 compareCommand(program, config, output);
 inspectDocumentCommand(program, config, output);
 webhooksCommand(program, config, output);
+rekeyCommand(program, config, output);
 
 const keys = program.command('keys').description('Token signing keys');
 keys.command('list').description('List signing keys and their state (next, current, retired)').action(async () => {

@@ -38,6 +38,10 @@ export const CONFIG_KEYS = {
     env: 'VERID_MASTER_KEY', type: 'string', default: 'dev-insecure-master-key-change-me', devOnlyDefault: true,
     description: 'Secret that encrypts images, face templates, identity claims and signing keys at rest (AES-256-GCM; any string of 32+ characters, e.g. `openssl rand -base64 32`).',
   },
+  masterKeyPrevious: {
+    env: 'VERID_MASTER_KEY_PREVIOUS', type: 'string', default: null,
+    description: 'The master key being replaced, during a key rotation: data written under it stays readable (and its tokens, cookies and lookups keep working) while `verid rekey` re-encrypts every row under `VERID_MASTER_KEY`; unset it once the rekey has finished (docs/security.md, Key rotation).',
+  },
   logLevel: {
     env: 'LOG_LEVEL', type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info',
     description: 'Log level (logs never contain PII).',
@@ -45,6 +49,10 @@ export const CONFIG_KEYS = {
   sessionTtlSeconds: {
     env: 'VERID_SESSION_TTL_SECONDS', type: 'integer', default: 1800,
     description: 'How long a verification session stays open before it expires.',
+  },
+  omniSessionTtlSeconds: {
+    env: 'VERID_OMNI_SESSION_TTL_SECONDS', type: 'integer', default: 604800,
+    description: 'How long a session started with `POST /omni/start` stays open: the person opens the link when they read it (default 7 days).',
   },
   faceMatchThreshold: {
     env: 'VERID_FACE_MATCH_THRESHOLD', type: 'number', default: null,
@@ -137,6 +145,14 @@ export const CONFIG_KEYS = {
   rateLimitChallengePerSession: {
     env: 'VERID_RATE_LIMIT_CHALLENGE_PER_SESSION', type: 'integer', default: 100,
     description: 'Liveness requests (`/omni/liveness/*`, `/omni/add/liveness-frames`) per session token per window; one challenge takes about 25 (a chunk of frames every half second).',
+  },
+  rateLimitApiPerClient: {
+    env: 'VERID_RATE_LIMIT_API_PER_CLIENT', type: 'integer', default: 600,
+    description: 'Server-to-server API requests (`/omni/start`, `/v1/sessions`, results read with an API credential) per API client per window.',
+  },
+  rateLimitApiAuthFailures: {
+    env: 'VERID_RATE_LIMIT_API_AUTH_FAILURES', type: 'integer', default: 20,
+    description: 'API requests with a missing, unknown or expired API credential per client IP per window; after that the IP gets `429`.',
   },
   clientSecretGraceSeconds: {
     env: 'VERID_CLIENT_SECRET_GRACE_SECONDS', type: 'integer', default: 86_400,

@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   masterKey: string;
+  /** The master key being rotated out (VERID_MASTER_KEY_PREVIOUS); null outside a rotation. */
+  masterKeyPrevious: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sessionTtlSeconds: number;
   faceMatchThreshold: number | null;
@@ -36,6 +38,9 @@ export interface Config {
   rateLimitCapturePerIp: number;
   rateLimitCaptureAuthFailures: number;
   rateLimitChallengePerSession: number;
+  rateLimitApiPerClient: number;
+  omniSessionTtlSeconds: number;
+  rateLimitApiAuthFailures: number;
   clientSecretGraceSeconds: number;
   idTokenTtlSeconds: number;
   accessTokenTtlSeconds: number;
@@ -129,6 +134,7 @@ function validate(config: Config): void {
     if (origin !== "'self'" && !/^https?:\/\/[^\s/;,']+$/.test(origin)) throw new ConfigError(`VERID_FRAME_ANCESTORS: ${origin} is not an origin (https://host[:port]) or 'self'`);
   }
   if (config.masterKey.length < 32) throw new ConfigError('VERID_MASTER_KEY must be at least 32 characters');
+  if (config.masterKeyPrevious !== null && config.masterKeyPrevious.length < 32) throw new ConfigError('VERID_MASTER_KEY_PREVIOUS must be at least 32 characters');
   if (config.faceMatchThreshold !== null && (config.faceMatchThreshold <= 0 || config.faceMatchThreshold >= 1)) {
     throw new ConfigError('VERID_FACE_MATCH_THRESHOLD must be between 0 and 1');
   }

@@ -7,8 +7,18 @@ export interface ErrorBody {
 interface FastifyLikeError {
   statusCode?: number;
   code?: string;
-  validation?: unknown[];
+  validation?: Array<{ instancePath?: string; params?: { missingProperty?: string; additionalProperty?: string } }>;
+  validationContext?: string;
   message: string;
+}
+
+/** The offending field of a schema validation error, as a JSON pointer into the body, query or params. */
+function fieldOf(error: FastifyLikeError): string | undefined {
+  const first = error.validation?.[0];
+  if (!first) return undefined;
+  const name = first.params?.missingProperty ?? first.params?.additionalProperty;
+  const path = `${first.instancePath ?? ''}${name ? `/${name}` : ''}`;
+  return `${error.validationContext ?? 'body'}${path || ''}`;
 }
 
 /**
@@ -20,7 +30,10 @@ export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
   const e = error as FastifyLikeError;
   if (e && typeof e === 'object') {
-    if (Array.isArray(e.validation)) return new AppError('validation_failed', e.message, { cause: error });
+    if (Array.isArray(e.validation)) {
+      const field = fieldOf(e);
+      return new AppError('validation_failed', e.message, { cause: error, ...(field ? { details: { field } } : {}) });
+    }
     switch (e.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
       case 'FST_REQ_FILE_TOO_LARGE':

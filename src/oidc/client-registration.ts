@@ -6,8 +6,20 @@ import type { ClientRecord, ClientRepository } from '../storage/index.ts';
 export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'identity_assurance'] as const;
+/** What a server-to-server (API) client may be allowed to do; its access tokens carry a subset. */
+export const API_SCOPES = ['omni:start', 'sessions:read', 'sessions:close', 'sessions:delete'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+export type ClientKind = 'oidc' | 'api';
+
+/** API clients authenticate themselves (client_credentials); OIDC clients log people in. */
+export function clientKind(record: Pick<ClientRecord, 'metadata'>): ClientKind {
+  const grants = record.metadata.grant_types;
+  return Array.isArray(grants) && grants.includes('client_credentials') ? 'api' : 'oidc';
+}
 
 export interface RegisterClientInput {
+  /** oidc (default): a relying party; api: a server calling /omni/start and the session API. */
+  kind?: ClientKind;
   name: string;
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
@@ -41,6 +53,17 @@ export function validateRedirectUri(value: string, environment: 'demo' | 'produc
   return value;
 }
 
+/** An API client's credentials as one `x-api-key` value: `<client_id>.<client_secret>`. */
+export function apiKeyOf(clientId: string, secret: string): string {
+  return `${clientId}.${secret}`;
+}
+
+export function parseApiKey(value: string): { clientId: string; secret: string } | undefined {
+  const dot = value.indexOf('.');
+  if (dot <= 0 || dot === value.length - 1) return undefined;
+  return { clientId: value.slice(0, dot), secret: value.slice(dot + 1) };
+}
+
 export function newClientSecret(): string {
   return randomBytes(32).toString('base64url');
 }
@@ -49,13 +72,19 @@ export async function registerClient(
   clients: ClientRepository, input: RegisterClientInput, validate: (metadata: Record<string, unknown>) => Promise<void>,
 ): Promise<RegisteredClient> {
   if (!input.name.trim()) throw new AppError('validation_failed', 'the client needs a name');
-  if (input.redirectUris.length === 0) throw new AppError('validation_failed', 'register at least one redirect URI');
+  const api = input.kind === 'api';
+  if (api && (input.redirectUris.length > 0 || (input.postLogoutRedirectUris ?? []).length > 0)) {
+    throw new AppError('validation_failed', 'API clients do not log people in: they take no redirect URIs');
+  }
+  if (!api && input.redirectUris.length === 0) throw new AppError('validation_failed', 'register at least one redirect URI');
   const redirectUris = input.redirectUris.map((u) => validateRedirectUri(u, input.environment));
   const postLogout = (input.postLogoutRedirectUris ?? []).map((u) => validateRedirectUri(u, input.environment));
-  const scopes = input.scopes ?? ['openid', 'profile', 'email', 'offline_access', 'identity_assurance'];
-  const unknown = scopes.filter((s) => !(SUPPORTED_SCOPES as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new AppError('validation_failed', `unsupported scope(s): ${unknown.join(', ')}`);
-  if (!scopes.includes('openid')) scopes.unshift('openid');
+  const allowed: readonly string[] = api ? API_SCOPES : SUPPORTED_SCOPES;
+  const scopes = [...(input.scopes ?? allowed)];
+  const unknown = scopes.filter((s) => !allowed.includes(s));
+  if (unknown.length > 0) throw new AppError('validation_failed', `unsupported scope(s) for ${api ? 'an API' : 'an OIDC'} client: ${unknown.join(', ')}`);
+  if (!api && !scopes.includes('openid')) scopes.unshift('openid');
+  if (scopes.length === 0) throw new AppError('validation_failed', 'allow at least one scope');
   const method = input.tokenEndpointAuthMethod;
   if (method === 'private_key_jwt' && !input.jwks && !input.jwksUri) {
     throw new AppError('validation_failed', 'private_key_jwt clients need --jwks or --jwks-uri');
@@ -67,11 +96,11 @@ export async function registerClient(
     client_name: input.name.trim(),
     redirect_uris: redirectUris,
     post_logout_redirect_uris: postLogout,
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
+    grant_types: api ? ['client_credentials'] : ['authorization_code', 'refresh_token'],
+    response_types: api ? [] : ['code'],
     token_endpoint_auth_method: method,
     scope: scopes.join(' '),
-    id_token_signed_response_alg: 'RS256',
+    ...(api ? {} : { id_token_signed_response_alg: 'RS256' }),
     ...(input.jwks ? { jwks: input.jwks } : {}),
     ...(input.jwksUri ? { jwks_uri: input.jwksUri } : {}),
   };
@@ -98,6 +127,8 @@ export async function rotateClientSecret(clients: ClientRepository, clientId: st
   }
   const secret = newClientSecret();
   const hmac = record.metadata.token_endpoint_auth_method === 'client_secret_jwt' ? secret : null;
-  await clients.rotateSecret(clientId, hashSecret(secret), hmac, Date.now() + graceSeconds * 1000);
+  if (!(await clients.rotateSecret(clientId, hashSecret(secret), hmac, Date.now() + graceSeconds * 1000))) {
+    throw new AppError('conflict', 'The client changed meanwhile (another rotation?); retry');
+  }
   return secret;
 }

@@ -5,6 +5,7 @@ import type { ClientRepository, OidcPayloadRepository } from '../storage/index.t
 import type { IdentityStore } from '../verification/index.ts';
 import { html, page, SafeHtml } from '../web/html.ts';
 import { standardClaims, verifiedClaims } from './account-claims.ts';
+import { API_SCOPES } from './client-registration.ts';
 import { guardClientAuthentication, type ClientAuthGuard } from './client-auth-guard.ts';
 import { createStorageAdapter } from './storage-adapter.ts';
 import { bindClientSecretVerification } from './verify-client-secret.ts';
@@ -46,14 +47,17 @@ export function isProviderPath(url: string): boolean {
 
 export function createProvider(deps: ProviderDependencies): Provider {
   const { config } = deps;
-  const cookieKey = Buffer.from(hkdfSync('sha256', config.masterKey, 'verid', 'oidc cookie signing v1', 32)).toString('base64url');
+  // Signed with the first key, verified with any: during a master-key rotation the previous key's
+  // comes second, so cookies set before the restart keep their sessions.
+  const cookieKeys = [config.masterKey, config.masterKeyPrevious].filter((key) => key !== null)
+    .map((key) => Buffer.from(hkdfSync('sha256', key, 'verid', 'oidc cookie signing v1', 32)).toString('base64url'));
 
   const configuration: Configuration = {
     adapter: createStorageAdapter(deps.payloads, deps.clients),
     jwks: deps.jwks as Configuration['jwks'],
     routes: ROUTES,
-    cookies: { keys: [cookieKey] },
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'identity_assurance'],
+    cookies: { keys: cookieKeys },
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'identity_assurance', ...API_SCOPES],
     claims: {
       // acr/amr say how the user was verified; brokers need them in every ID token.
       openid: ['sub', 'acr', 'amr'],
@@ -78,6 +82,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
     responseTypes: ['code', 'id_token', 'none'],
     features: {
       devInteractions: { enabled: false },
+      // Server-to-server access tokens for API clients (grant_types: client_credentials only); see src/api/api-auth.ts.
+      clientCredentials: { enabled: true },
       claimsParameter: { enabled: true },
       // A client may only revoke or introspect the tokens issued to it (RFC 7009 §2.1, RFC 7662 §4).
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
@@ -96,6 +102,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
     },
     ttl: {
       AccessToken: config.accessTokenTtlSeconds,
+      ClientCredentials: config.accessTokenTtlSeconds,
       IdToken: config.idTokenTtlSeconds,
       RefreshToken: config.refreshTokenTtlSeconds,
       AuthorizationCode: 60,
@@ -133,6 +140,15 @@ export function createProvider(deps: ProviderDependencies): Provider {
 
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = deps.trustProxy ?? false;
+  // RFC 6749 §5.2: a grant the client is not registered for is `unauthorized_client`; oidc-provider says invalid_request.
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as { error?: string; error_description?: string } | undefined;
+    if (ctx.path === ROUTES.token && ctx.status === 400 && body?.error === 'invalid_request'
+      && body.error_description === 'requested grant type is not allowed for this client') {
+      ctx.body = { ...body, error: 'unauthorized_client' };
+    }
+  });
   bindClientSecretVerification(provider, deps.clients);
   if (deps.clientAuth) guardClientAuthentication(provider, deps.clientAuth);
   return provider;

@@ -6,20 +6,27 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
  * the interaction itself is bound to the browser by oidc-provider's cookie.
  */
 export class InteractionCsrf {
-  readonly #key: Buffer;
+  readonly #keys: Buffer[];
 
-  constructor(masterKey: string) {
-    this.#key = Buffer.from(hkdfSync('sha256', masterKey, 'verid', 'interaction csrf v1', 32));
+  /** `masterKeys`: the current key, then the previous one during a rotation (a page opened before the restart still submits). */
+  constructor(masterKeys: readonly string[]) {
+    this.#keys = masterKeys.map((key) => Buffer.from(hkdfSync('sha256', key, 'verid', 'interaction csrf v1', 32)));
   }
 
   token(uid: string): string {
-    return createHmac('sha256', this.#key).update(uid).digest('base64url');
+    return tokenUnder(this.#keys[0]!, uid);
   }
 
   verify(uid: string, token: unknown): boolean {
     if (typeof token !== 'string') return false;
-    const expected = Buffer.from(this.token(uid));
     const given = Buffer.from(token);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return this.#keys.some((key) => {
+      const expected = Buffer.from(tokenUnder(key, uid));
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    });
   }
+}
+
+function tokenUnder(key: Buffer, uid: string): string {
+  return createHmac('sha256', key).update(uid).digest('base64url');
 }

@@ -1,6 +1,12 @@
 import type Provider from 'oidc-provider';
-import type { ClientRepository } from '../storage/index.ts';
+import type { ClientRecord, ClientRepository } from '../storage/index.ts';
 import { verifySecret } from '../security/index.ts';
+
+/** The current secret, or a rotated-out one inside its grace period. */
+export function clientSecretMatches(record: ClientRecord, actual: string, now = Date.now()): boolean {
+  if (record.secretHash && verifySecret(actual, record.secretHash)) return true;
+  return record.previousSecrets.some((p) => p.expiresAt > now && verifySecret(actual, p.hash));
+}
 
 /**
  * Binds oidc-provider's client secret comparison (client_secret_basic / client_secret_post) to
@@ -12,8 +18,6 @@ export function bindClientSecretVerification(provider: Provider, clients: Client
     if (typeof actual !== 'string' || actual.length === 0) return false;
     const record = await clients.find(this.clientId);
     if (!record) return false;
-    if (record.secretHash && verifySecret(actual, record.secretHash)) return true;
-    return Boolean(record.previousSecretHash && (record.previousSecretExpiresAt ?? 0) > Date.now()
-      && verifySecret(actual, record.previousSecretHash));
+    return clientSecretMatches(record, actual);
   };
 }

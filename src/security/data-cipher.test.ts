@@ -34,3 +34,22 @@ test('secret hashes verify only the original secret', () => {
   assert.equal(verifySecret('s3cret', hash), true);
   assert.equal(verifySecret('s3cret ', hash), false);
 });
+
+test('during a rotation: new data under the current key, old data still readable, lookups under both keys', () => {
+  const old = new DataCipher('old-master-key-0123456789abcdefghijk');
+  const sealed = old.encrypt(Buffer.from('face template'), 'identity:1:face');
+  const rotating = new DataCipher('new-master-key-0123456789abcdefghijk', 'old-master-key-0123456789abcdefghijk');
+  assert.equal(rotating.decrypt(sealed, 'identity:1:face').toString(), 'face template');
+  assert.equal(rotating.isCurrent(sealed), false);
+  const resealed = rotating.encrypt(Buffer.from('face template'), 'identity:1:face');
+  assert.equal(rotating.isCurrent(resealed), true);
+  assert.throws(() => old.decrypt(resealed, 'identity:1:face'), /VERID_MASTER_KEY is not the key/);
+  assert.throws(() => rotating.decrypt(sealed, 'identity:2:face'), 'still bound to its context');
+  assert.deepEqual(rotating.blindIndexes('GBR|X1', 'document'), [rotating.blindIndex('GBR|X1', 'document'), old.blindIndex('GBR|X1', 'document')]);
+  assert.deepEqual(old.blindIndexes('GBR|X1', 'document'), [old.blindIndex('GBR|X1', 'document')]);
+
+  const newOnly = new DataCipher('new-master-key-0123456789abcdefghijk');
+  assert.throws(() => newOnly.decrypt(sealed, 'identity:1:face'), /set the original as VERID_MASTER_KEY_PREVIOUS and run `verid rekey`/);
+  const wrongPrevious = new DataCipher('new-master-key-0123456789abcdefghijk', 'not-the-old-key-0123456789abcdefghij');
+  assert.throws(() => wrongPrevious.decrypt(sealed, 'identity:1:face'), /^ConfigError: neither VERID_MASTER_KEY nor VERID_MASTER_KEY_PREVIOUS is the key/);
+});

@@ -60,9 +60,9 @@ export class ChallengeRepository implements ChallengeStore {
     return Number(row.issued);
   }
 
-  async countIssuedForSubject(subjectKey: string, since: number): Promise<number> {
+  async countIssuedForSubject(subjectKeys: string[], since: number): Promise<number> {
     const row = await this.#db.selectFrom('liveness_challenges').select((eb) => eb.fn.countAll<number>().as('issued'))
-      .where('subject_key', '=', subjectKey).where('issued_at', '>=', since).executeTakeFirstOrThrow();
+      .where('subject_key', 'in', subjectKeys).where('issued_at', '>=', since).executeTakeFirstOrThrow();
     return Number(row.issued);
   }
 
@@ -100,13 +100,14 @@ export class ChallengeRepository implements ChallengeStore {
     });
   }
 
-  async recordFrameDigests(challengeId: string, digests: string[]): Promise<string[]> {
-    const unique = [...new Set(digests)];
-    if (unique.length === 0) return [];
+  async recordFrameDigests(challengeId: string, digests: string[][]): Promise<string[]> {
+    const recorded = [...new Set(digests.map((underEachKey) => underEachKey[0]!))];
+    if (recorded.length === 0) return [];
     const seen = await this.#db.selectFrom('liveness_frame_digests').select('digest')
-      .where('digest', 'in', unique).where('challenge_id', '!=', challengeId).execute();
+      .where('digest', 'in', [...new Set(digests.flat())]).where('challenge_id', '!=', challengeId).execute();
     const now = Date.now();
-    await this.#db.insertInto('liveness_frame_digests').values(unique.map((digest) => ({ digest, challenge_id: challengeId, created_at: now })))
+    // key_id: `verid rekey` drops the digests of a previous master key (they cannot be recomputed: the frames are gone).
+    await this.#db.insertInto('liveness_frame_digests').values(recorded.map((digest) => ({ digest, challenge_id: challengeId, created_at: now, key_id: this.#cipher.keyId })))
       .onConflict((oc) => oc.column('digest').doNothing()).execute();
     return seen.map((row) => row.digest);
   }

@@ -9,10 +9,22 @@ export interface ClientRecord {
   /** oidc-provider client metadata (snake_case, as registered), without secrets. */
   metadata: Record<string, unknown>;
   secretHash: string | null;
-  previousSecretHash: string | null;
-  previousSecretExpiresAt: number | null;
+  /** Rotated-out secrets still inside their grace period, newest first. */
+  previousSecrets: PreviousSecret[];
   createdAt: number;
   updatedAt: number;
+}
+
+export interface PreviousSecret {
+  hash: string;
+  expiresAt: number;
+}
+
+/** The list column, plus the single previous secret rows written before it existed. */
+function previousSecretsOf(row: Pick<Selectable<OidcClientTable>, 'previous_secrets' | 'previous_secret_hash' | 'previous_secret_expires_at'>): PreviousSecret[] {
+  if (row.previous_secrets) return JSON.parse(row.previous_secrets) as PreviousSecret[];
+  return row.previous_secret_hash && row.previous_secret_expires_at !== null
+    ? [{ hash: row.previous_secret_hash, expiresAt: row.previous_secret_expires_at }] : [];
 }
 
 function toRecord(row: Selectable<OidcClientTable>): ClientRecord {
@@ -22,8 +34,7 @@ function toRecord(row: Selectable<OidcClientTable>): ClientRecord {
     environment: row.environment as ClientRecord['environment'],
     metadata: JSON.parse(row.metadata),
     secretHash: row.secret_hash,
-    previousSecretHash: row.previous_secret_hash,
-    previousSecretExpiresAt: row.previous_secret_expires_at,
+    previousSecrets: previousSecretsOf(row),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -60,6 +71,7 @@ export class ClientRepository {
       secret_encrypted: client.secretForHmac ? this.#cipher.encrypt(Buffer.from(client.secretForHmac), `client:${client.clientId}:secret`) : null,
       previous_secret_hash: null,
       previous_secret_expires_at: null,
+      previous_secrets: null,
       created_at: now,
       updated_at: now,
     }).execute();
@@ -82,19 +94,29 @@ export class ClientRepository {
     return rows.map(toRecord);
   }
 
-  async rotateSecret(clientId: string, secretHash: string, secretForHmac: string | null, previousValidUntil: number): Promise<boolean> {
-    return this.#db.transaction().execute(async (tx) => {
-      const row = await tx.selectFrom('oidc_clients').select('secret_hash').where('client_id', '=', clientId).executeTakeFirst();
-      if (!row) return false;
-      await tx.updateTable('oidc_clients').set({
-        secret_hash: secretHash,
-        secret_encrypted: secretForHmac ? this.#cipher.encrypt(Buffer.from(secretForHmac), `client:${clientId}:secret`) : null,
-        previous_secret_hash: row.secret_hash,
-        previous_secret_expires_at: previousValidUntil,
-        updated_at: Date.now(),
-      }).where('client_id', '=', clientId).execute();
-      return true;
-    });
+  /**
+   * The new secret replaces the current one, which joins the previous secrets until
+   * `previousValidUntil`; each earlier one keeps its own expiry, so two rotations in a row lock
+   * nobody out before their grace period ends. Compare-and-set on the current hash: of two
+   * concurrent rotations one wins, the other is told to retry (false).
+   */
+  async rotateSecret(clientId: string, secretHash: string, secretForHmac: string | null, previousValidUntil: number, now = Date.now()): Promise<boolean> {
+    const row = await this.#db.selectFrom('oidc_clients').select(['secret_hash', 'previous_secrets', 'previous_secret_hash', 'previous_secret_expires_at'])
+      .where('client_id', '=', clientId).executeTakeFirst();
+    if (!row) return false;
+    const kept = previousSecretsOf(row).filter((p) => p.expiresAt > now);
+    const previous = row.secret_hash ? [{ hash: row.secret_hash, expiresAt: previousValidUntil }, ...kept] : kept;
+    const result = await this.#db.updateTable('oidc_clients').set({
+      secret_hash: secretHash,
+      secret_encrypted: secretForHmac ? this.#cipher.encrypt(Buffer.from(secretForHmac), `client:${clientId}:secret`) : null,
+      previous_secrets: JSON.stringify(previous),
+      previous_secret_hash: null,
+      previous_secret_expires_at: null,
+      updated_at: now,
+    }).where('client_id', '=', clientId)
+      .where((eb) => row.secret_hash === null ? eb('secret_hash', 'is', null) : eb('secret_hash', '=', row.secret_hash))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async delete(clientId: string): Promise<boolean> {

@@ -21,6 +21,8 @@ export interface OidcClientTable {
   secret_encrypted: Uint8Array | null;
   previous_secret_hash: string | null;
   previous_secret_expires_at: number | null;
+  /** JSON [{hash, expiresAt}]: every rotated-out secret still inside its own grace period. */
+  previous_secrets: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -69,6 +71,12 @@ export interface VerificationSessionTable {
   document_encrypted: Uint8Array | null;
   consent_at: number | null;
   consent_version: string | null;
+  external_customer_id: string | null;
+  configuration_id: string | null;
+  redirection_url: string | null;
+  notification: string | null;
+  /** The candidate's name, e-mail and phone from /omni/start (PII: encrypted). */
+  candidate_encrypted: Uint8Array | null;
   /** When the session's personal data (images, document data, names) was erased; the record stays. */
   erased_at: number | null;
   reasons: string;
@@ -114,6 +122,8 @@ export interface LivenessFrameDigestTable {
   digest: string;
   challenge_id: string;
   created_at: number;
+  /** Id of the master key the digest was computed with (DataCipher.keyId); null: written before it was recorded. */
+  key_id: string | null;
 }
 
 export interface VerificationEventTable {

@@ -13,12 +13,14 @@ export class IdentityRepository implements IdentityStore {
     this.#cipher = cipher;
   }
 
-  async enroll(lookupKey: string, claims: IdentityClaims, faceTemplate: number[] | null): Promise<string> {
+  async enroll(lookupKeys: string[], claims: IdentityClaims, faceTemplate: number[] | null): Promise<string> {
     const now = Date.now();
+    const lookupKey = lookupKeys[0]!;
     return this.#db.transaction().execute(async (tx) => {
-      const existing = await tx.selectFrom('identities').select('id').where('lookup_key', '=', lookupKey).executeTakeFirst();
+      const existing = await tx.selectFrom('identities').select('id').where('lookup_key', 'in', lookupKeys).executeTakeFirst();
       const id = existing?.id ?? randomId();
       const values = {
+        lookup_key: lookupKey,
         claims_encrypted: this.#cipher.encryptJson(claims, `identity:${id}:claims`),
         face_template_encrypted: faceTemplate ? this.#cipher.encryptJson(faceTemplate, `identity:${id}:face`) : null,
         updated_at: now,
@@ -27,7 +29,7 @@ export class IdentityRepository implements IdentityStore {
       if (existing) {
         await tx.updateTable('identities').set(values).where('id', '=', id).execute();
       } else {
-        await tx.insertInto('identities').values({ id, lookup_key: lookupKey, created_at: now, email_index: null, ...values }).execute();
+        await tx.insertInto('identities').values({ id, created_at: now, email_index: null, ...values }).execute();
       }
       return id;
     });
@@ -43,8 +45,8 @@ export class IdentityRepository implements IdentityStore {
     return row?.face_template_encrypted ? this.#cipher.decryptJson<number[]>(row.face_template_encrypted, `identity:${identityId}:face`) : undefined;
   }
 
-  async findByLookupKey(lookupKey: string): Promise<string | undefined> {
-    return (await this.#db.selectFrom('identities').select('id').where('lookup_key', '=', lookupKey).executeTakeFirst())?.id;
+  async findByLookupKey(lookupKeys: string[]): Promise<string | undefined> {
+    return (await this.#db.selectFrom('identities').select('id').where('lookup_key', 'in', lookupKeys).executeTakeFirst())?.id;
   }
 
   /** Templates changed since `since`; an erased identity comes with `template: null` (drop it from the index). */

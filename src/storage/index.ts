@@ -13,3 +13,5 @@ export { OidcPayloadRepository } from './oidc-payload-repository.ts';
 export { SessionRepository } from './session-repository.ts';
 export { SigningKeyRepository } from './signing-key-repository.ts';
 export type { SigningKeyRecord } from './signing-key-repository.ts';
+export { rekeyDatabase } from './rekey.ts';
+export type { RekeyTableReport } from './rekey.ts';

@@ -12,6 +12,8 @@ import * as jobs from './migrations/0008-jobs.ts';
 import * as erasure from './migrations/0009-erasure.ts';
 import * as consent from './migrations/0010-consent.ts';
 import * as oneCurrentKey from './migrations/0011-one-current-key.ts';
+import * as frameDigestKey from './migrations/0012-frame-digest-key.ts';
+import * as omniStart from './migrations/0013-omni-start.ts';
 import * as webhooks from './migrations/0014-webhooks.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
@@ -26,6 +28,8 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0009-erasure': erasure,
   '0010-consent': consent,
   '0011-one-current-key': oneCurrentKey,
+  '0012-frame-digest-key': frameDigestKey,
+  '0013-omni-start': omniStart,
   '0014-webhooks': webhooks,
 };
 

@@ -24,26 +24,29 @@ export class OidcPayloadRepository {
     this.#cipher = cipher;
   }
 
-  #key(model: string, column: LookupColumn | 'grant_id', value: string): string {
-    return this.#cipher.blindIndex(value, `oidc:${model}:${column}`);
+  /** The keys a row may have: under the current master key, and the previous one during a rotation. */
+  #keys(model: string, column: LookupColumn | 'grant_id', value: string): string[] {
+    return this.#cipher.blindIndexes(value, `oidc:${model}:${column}`);
   }
 
   async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null): Promise<void> {
-    const key = this.#key(model, 'id', id);
-    const row = {
-      payload: this.#cipher.encryptJson(payload, `oidc:${model}:${key}`).toString('base64'),
-      grant_id: typeof payload.grantId === 'string' ? this.#key(model, 'grant_id', payload.grantId) : null,
-      user_code: typeof payload.userCode === 'string' ? this.#key(model, 'user_code', payload.userCode) : null,
-      uid: typeof payload.uid === 'string' ? this.#key(model, 'uid', payload.uid) : null,
-      expires_at: expiresAt,
-    };
-    await this.#db.insertInto('oidc_payloads').values({ model, id: key, consumed_at: null, ...row })
-      .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row)).execute();
+    const row = oidcPayloadRow(this.#cipher, model, id, payload);
+    const values = { payload: row.payload, grant_id: row.grant_id, user_code: row.user_code, uid: row.uid, expires_at: expiresAt };
+    const [, ...previousKeys] = this.#keys(model, 'id', id);
+    await this.#db.transaction().execute(async (tx) => {
+      // The same artefact saved again after a key rotation replaces its row under the previous key.
+      if (previousKeys.length > 0) await tx.deleteFrom('oidc_payloads').where('model', '=', model).where('id', 'in', previousKeys).execute();
+      await tx.insertInto('oidc_payloads').values({ model, id: row.id, consumed_at: null, ...values })
+        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values)).execute();
+    });
   }
 
   async find(model: string, column: LookupColumn, value: string): Promise<StoredPayload | undefined> {
-    const row = await this.#db.selectFrom('oidc_payloads').select(['id', 'payload', 'consumed_at', 'expires_at'])
-      .where('model', '=', model).where(column, '=', this.#key(model, column, value)).executeTakeFirst();
+    const keys = this.#keys(model, column, value);
+    const rows = await this.#db.selectFrom('oidc_payloads').select(['id', column, 'payload', 'consumed_at', 'expires_at'])
+      .where('model', '=', model).where(column, 'in', keys).execute();
+    // Under the current key first: during a rotation an old row may still sit beside its rewrite.
+    const row = rows.sort((a, b) => keys.indexOf(a[column] as string) - keys.indexOf(b[column] as string))[0];
     if (!row || (row.expires_at !== null && row.expires_at <= Date.now())) return undefined;
     return {
       payload: this.#cipher.decryptJson(Buffer.from(row.payload, 'base64'), `oidc:${model}:${row.id}`),
@@ -53,15 +56,15 @@ export class OidcPayloadRepository {
 
   async consume(model: string, id: string): Promise<void> {
     await this.#db.updateTable('oidc_payloads').set({ consumed_at: Date.now() })
-      .where('model', '=', model).where('id', '=', this.#key(model, 'id', id)).execute();
+      .where('model', '=', model).where('id', 'in', this.#keys(model, 'id', id)).execute();
   }
 
   async destroy(model: string, id: string): Promise<void> {
-    await this.#db.deleteFrom('oidc_payloads').where('model', '=', model).where('id', '=', this.#key(model, 'id', id)).execute();
+    await this.#db.deleteFrom('oidc_payloads').where('model', '=', model).where('id', 'in', this.#keys(model, 'id', id)).execute();
   }
 
   async revokeByGrantId(model: string, grantId: string): Promise<void> {
-    await this.#db.deleteFrom('oidc_payloads').where('model', '=', model).where('grant_id', '=', this.#key(model, 'grant_id', grantId)).execute();
+    await this.#db.deleteFrom('oidc_payloads').where('model', '=', model).where('grant_id', 'in', this.#keys(model, 'grant_id', grantId)).execute();
   }
 
   /** Removes expired rows; returns how many. */
@@ -69,4 +72,21 @@ export class OidcPayloadRepository {
     const result = await this.#db.deleteFrom('oidc_payloads').where('expires_at', '<=', now).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/**
+ * A row's key columns and encrypted payload under the current master key. The row key and each
+ * lookup column are keyed hashes of the artefact's own identifiers (oidc-provider saves every model
+ * under its `jti`, which its payload carries), so `verid rekey` can derive them again.
+ */
+export function oidcPayloadRow(cipher: DataCipher, model: string, id: string, payload: Record<string, unknown>) {
+  const key = (column: LookupColumn | 'grant_id', value: unknown) => (typeof value === 'string' ? cipher.blindIndex(value, `oidc:${model}:${column}`) : null);
+  const rowId = key('id', id)!;
+  return {
+    id: rowId,
+    payload: cipher.encryptJson(payload, `oidc:${model}:${rowId}`).toString('base64'),
+    grant_id: key('grant_id', payload.grantId),
+    user_code: key('user_code', payload.userCode),
+    uid: key('uid', payload.uid),
+  };
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DataCipher } from '../security/index.ts';
 import type {
-  DocumentRecord, ImageKind, NewSession, OutboxMessage, SessionEvent, SessionPatch, SessionState, SessionStore, VerificationSession,
+  Candidate, DocumentRecord, SessionCursor, SessionFilter, ImageKind, NewSession, OutboxMessage, SessionEvent, SessionPatch, SessionState, SessionStore, VerificationSession,
 } from '../verification/index.ts';
 import type { Database, VerificationSessionTable } from './database-schema.ts';
 import { randomId } from '../security/index.ts';
@@ -32,13 +32,17 @@ function toSession(row: Row): VerificationSession {
     faceAttempts: row.face_attempts,
     consentAt: row.consent_at,
     consentVersion: row.consent_version,
+    externalCustomerId: row.external_customer_id,
+    configurationId: row.configuration_id,
+    redirectionUrl: row.redirection_url,
+    notification: row.notification as VerificationSession['notification'],
   };
 }
 
 const SESSION_COLUMNS = [
   'id', 'interview_code', 'token_hash', 'origin', 'mode', 'environment', 'state', 'client_id', 'interaction_uid', 'external_id',
   'identity_id', 'scores', 'reasons', 'expires_at', 'created_at', 'updated_at', 'completed_at', 'document_attempts', 'face_attempts',
-  'consent_at', 'consent_version',
+  'consent_at', 'consent_version', 'external_customer_id', 'configuration_id', 'redirection_url', 'notification',
 ] as const;
 
 /** Verification sessions, their append-only event log, encrypted images and the webhook outbox. */
@@ -82,6 +86,12 @@ export class SessionRepository implements SessionStore {
         expected_name_encrypted: session.expectedName
           ? this.#cipher.encrypt(Buffer.from(session.expectedName), `session:${session.interviewId}:expected_name`) : null,
         identity_id: session.identityId ?? null,
+        external_customer_id: session.externalCustomerId ?? null,
+        configuration_id: session.configurationId ?? null,
+        redirection_url: session.redirectionUrl ?? null,
+        notification: session.notification ?? null,
+        candidate_encrypted: session.candidate
+          ? this.#cipher.encrypt(Buffer.from(JSON.stringify(session.candidate)), `session:${session.interviewId}:candidate`) : null,
         consent_at: session.consent?.at ?? null,
         consent_version: session.consent?.version ?? null,
         scores: null,
@@ -199,6 +209,28 @@ export class SessionRepository implements SessionStore {
     const row = await this.#db.selectFrom('verification_sessions').select('document_encrypted').where('id', '=', interviewId).executeTakeFirst();
     if (!row?.document_encrypted) return undefined;
     return this.#cipher.decryptJson<DocumentRecord>(row.document_encrypted, `session:${interviewId}:document`);
+  }
+
+  async listForClient(clientId: string, filter: SessionFilter, limit: number, cursor?: SessionCursor): Promise<VerificationSession[]> {
+    let query = this.#db.selectFrom('verification_sessions').select(SESSION_COLUMNS).where('client_id', '=', clientId);
+    if (filter.states?.length) query = query.where('state', 'in', filter.states);
+    if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
+    if (filter.createdFrom !== undefined) query = query.where('created_at', '>=', filter.createdFrom);
+    if (filter.createdTo !== undefined) query = query.where('created_at', '<', filter.createdTo);
+    if (cursor) {
+      query = query.where((eb) => eb.or([
+        eb('created_at', '<', cursor.createdAt),
+        eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '<', cursor.interviewId)]),
+      ]));
+    }
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((row) => toSession(row as Row));
+  }
+
+  async loadCandidate(interviewId: string): Promise<Candidate | null> {
+    const row = await this.#db.selectFrom('verification_sessions').select('candidate_encrypted').where('id', '=', interviewId).executeTakeFirst();
+    if (!row?.candidate_encrypted) return null;
+    return JSON.parse(this.#cipher.decrypt(row.candidate_encrypted, `session:${interviewId}:candidate`).toString('utf8')) as Candidate;
   }
 
   async loadExpectedName(interviewId: string): Promise<string | null> {

@@ -9,20 +9,24 @@ export { sniffImageType } from './image-format.ts';
 export { MAX_CHUNK_FRAMES, MAX_FRAME_BYTES, STEP_DEADLINE_MS, STEP_MIN_MS } from './liveness-challenge.ts';
 export type { FrameChunk, IssuedChallenge, RevealedStep, StepResult } from './liveness-challenge.ts';
 export type {
-  ChallengeStore, DocumentRecord, IdentityClaims, IdentityStore, LivenessChallenge, NewSession, OutboxMessage, RetentionStore, SessionPatch, SessionStore,
+  ChallengeStore, DocumentRecord, IdentityClaims, IdentityStore, LivenessChallenge, NewSession, OutboxMessage, RetentionStore, SessionCursor, SessionFilter, SessionPatch, SessionStore,
 } from './ports.ts';
 export { isPublicEvent, PUBLIC_EVENT_TYPES } from './session-events.ts';
 export type { PublicEventPayload, PublicEventType, SessionEvent, SessionEventType } from './session-events.ts';
 export type { ProcessIdResult } from './process-document.ts';
+export { documentLookupValue } from './process-face.ts';
 export type { ProcessFaceResult } from './process-face.ts';
+export { contentDigests } from './content-digest.ts';
 export { REASON_MESSAGES, reasonMessage } from './reason-codes.ts';
 export { emptyScores, overallOf } from './scores.ts';
 export { reasonsForCaptureClient, scoresForCaptureClient } from './capture-view.ts';
 export type { CheckStatus, Overall, ScoreItem, Scores } from './scores.ts';
-export type { DocumentData, Environment, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
+export type { Candidate, DocumentData, Environment, ImageKind, Notification, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
 export { OPEN_STATES, SESSION_STATES, canTransition, isCapturing, isDecided, isOpen } from './session-state.ts';
 export type { SessionState } from './session-state.ts';
 export { transitionGate } from './session-lifecycle.ts';
 export type { StartInput } from './session-lifecycle.ts';
 export type { VerificationDeps } from './verification-deps.ts';
 export { VerificationService } from './verification-service.ts';
+export { onboardingStatusOf } from './onboarding-status.ts';
+export type { OnboardingStatus } from './onboarding-status.ts';

@@ -1,11 +1,11 @@
 import { AppError, engineBusy } from '../errors/index.ts';
 import { randomId } from '../security/index.ts';
 import { assertConsented } from './consent.ts';
-import { contentDigest } from './content-digest.ts';
+import { contentDigest, contentDigests } from './content-digest.ts';
 import type { ChallengeVerdict } from './engine-ports.ts';
 import { sniffImageType } from './image-format.ts';
 import type { LivenessChallenge } from './ports.ts';
-import { documentKey, enrolledTemplate } from './process-face.ts';
+import { documentKeys, enrolledTemplate } from './process-face.ts';
 import type { VerificationSession } from './session.ts';
 import { assertCapturing } from './session-lifecycle.ts';
 import type { VerificationDeps } from './verification-deps.ts';
@@ -57,10 +57,11 @@ function revealed(challenge: Pick<LivenessChallenge, 'steps'>, index: number, at
 }
 
 /** Whose liveness attempts a session spends: the identity re-verifying, or the document being enrolled. */
-async function subjectOf(deps: VerificationDeps, session: VerificationSession): Promise<string | null> {
-  if (session.mode === 'reverify') return session.identityId ? `identity:${session.identityId}` : null;
+/** The person's subject key under every master key in use (current first); empty when unknown. */
+async function subjectOf(deps: VerificationDeps, session: VerificationSession): Promise<string[]> {
+  if (session.mode === 'reverify') return session.identityId ? [`identity:${session.identityId}`] : [];
   const document = await deps.sessions.loadDocument(session.interviewId);
-  return document?.fields ? `document:${documentKey(deps, document)}` : null;
+  return document?.fields ? documentKeys(deps, document).map((key) => `document:${key}`) : [];
 }
 
 /**
@@ -76,13 +77,13 @@ export async function issueChallenge(deps: VerificationDeps, session: Verificati
   }
   if (!deps.liveness.hasCapacity()) throw engineBusy();
   const issuedAt = Date.now();
-  const subjectKey = await subjectOf(deps, session);
-  if (subjectKey && await deps.challenges.countIssuedForSubject(subjectKey, issuedAt - HOUR_MS) >= deps.maxChallengesPerHour) {
+  const subjectKeys = await subjectOf(deps, session);
+  if (subjectKeys.length > 0 && await deps.challenges.countIssuedForSubject(subjectKeys, issuedAt - HOUR_MS) >= deps.maxChallengesPerHour) {
     throw new AppError('rate_limited', 'Too many liveness checks for this person in the last hour; try again later');
   }
   const challenge = {
     challengeId: randomId(16), interviewId: session.interviewId, steps: deps.liveness.createChallenge(deps.livenessSteps),
-    issuedAt, expiresAt: issuedAt + deps.challengeTtlSeconds * 1000, subjectKey,
+    issuedAt, expiresAt: issuedAt + deps.challengeTtlSeconds * 1000, subjectKey: subjectKeys[0] ?? null,
   };
   await deps.challenges.issue(challenge);
   await deps.sessions.appendEvent(session.interviewId, {
@@ -115,7 +116,7 @@ export async function submitChallengeFrames(deps: VerificationDeps, session: Ver
   const now = Date.now();
   if (now > challenge.expiresAt || now > challenge.stepRevealedAt + STEP_DEADLINE_MS) return fail(deps, challenge, ['challenge_expired']);
   if (chunk.frames.length > 0) {
-    const digests = chunk.frames.map((frame) => contentDigest(deps, frame, 'liveness-frame'));
+    const digests = chunk.frames.map((frame) => contentDigests(deps, frame, 'liveness-frame'));
     if ((await deps.challenges.recordFrameDigests(challenge.challengeId, digests)).length > 0) return fail(deps, challenge, ['challenge_replayed']);
     if (await deps.challenges.addFrames(challenge.challengeId, current, chunk.frames, now) > MAX_CHALLENGE_FRAMES) {
       return fail(deps, challenge, ['challenge_too_many_frames']);

@@ -1,4 +1,4 @@
-import type { DocumentData, Environment, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
+import type { Candidate, DocumentData, Environment, Notification, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
 import type { PublicEventPayload, PublicEventType, SessionEvent } from './session-events.ts';
 import type { SessionState } from './session-state.ts';
 import type { ScoreItem, Scores } from './scores.ts';
@@ -27,6 +27,12 @@ export interface NewSession {
   consent?: { version: string; at: number } | null;
   /** Re-verification: the identity whose enrolled face the selfie must match. */
   identityId?: string | null;
+  externalCustomerId?: string | null;
+  configurationId?: string | null;
+  redirectionUrl?: string | null;
+  notification?: Notification | null;
+  /** The candidate's contact for link delivery (PII: encrypted). */
+  candidate?: Candidate | null;
   expiresAt: number;
 }
 
@@ -84,6 +90,23 @@ export interface SessionStore {
   listExpiredOpen(now: number, limit: number): Promise<VerificationSession[]>;
   /** Sessions left `processing` since before `before` (their process died), oldest first. */
   listStuckProcessing(before: number, limit: number): Promise<VerificationSession[]>;
+  /** A client's sessions, newest first, after `cursor` (the last row of the previous page). */
+  listForClient(clientId: string, filter: SessionFilter, limit: number, cursor?: SessionCursor): Promise<VerificationSession[]>;
+  /** The candidate's contact from /omni/start (PII), null when none or erased. */
+  loadCandidate(interviewId: string): Promise<Candidate | null>;
+}
+
+export interface SessionFilter {
+  states?: SessionState[];
+  externalId?: string;
+  createdFrom?: number;
+  createdTo?: number;
+}
+
+/** Keyset position: sessions are listed by (createdAt, interviewId) descending. */
+export interface SessionCursor {
+  createdAt: number;
+  interviewId: string;
 }
 
 export interface IdentityClaims {
@@ -104,11 +127,14 @@ export interface IdentityClaims {
 }
 
 export interface IdentityStore {
-  /** Finds the identity with `lookupKey` or creates it; stores the latest claims and face template. */
-  enroll(lookupKey: string, claims: IdentityClaims, faceTemplate: number[] | null): Promise<string>;
+  /**
+   * Finds the identity with any of `lookupKeys` (the document's blind index under each master key in
+   * use, current first) or creates it; stores the latest claims, face template and current lookup key.
+   */
+  enroll(lookupKeys: string[], claims: IdentityClaims, faceTemplate: number[] | null): Promise<string>;
   findClaims(identityId: string): Promise<IdentityClaims | undefined>;
   findFaceTemplate(identityId: string): Promise<number[] | undefined>;
-  findByLookupKey(lookupKey: string): Promise<string | undefined>;
+  findByLookupKey(lookupKeys: string[]): Promise<string | undefined>;
   /** Enrolled templates changed since `since` (epoch ms), for the 1:N index; an erased identity comes with `template: null` (it leaves the index). */
   listTemplates(since: number): Promise<Array<{ identityId: string; template: number[] | null; interviewId: string | null; updatedAt: number }>>;
 }
@@ -152,8 +178,8 @@ export interface ChallengeStore {
   latest(interviewId: string): Promise<LivenessChallenge | undefined>;
   /** Challenges issued to the session (every one counts as an attempt, used or not). */
   countIssued(interviewId: string): Promise<number>;
-  /** Challenges issued for `subjectKey` since `since` (epoch ms), across sessions. */
-  countIssuedForSubject(subjectKey: string, since: number): Promise<number>;
+  /** Challenges issued for any of `subjectKeys` (one subject, under each master key in use) since `since` (epoch ms), across sessions. */
+  countIssuedForSubject(subjectKeys: string[], since: number): Promise<number>;
   /** Stores frames (encrypted) received for `step` of an open challenge, at server time `receivedAt`; returns how many it holds now. */
   addFrames(challengeId: string, step: number, frames: Uint8Array[], receivedAt: number): Promise<number>;
   /** The challenge's frames in the order they were received. */
@@ -164,9 +190,10 @@ export interface ChallengeStore {
   complete(challengeId: string, status: 'passed' | 'failed', result: LivenessChallenge['result']): Promise<boolean>;
   /**
    * Records the frames' digests for `challengeId` and returns those already recorded for another
-   * challenge (a re-used frame). Digests are keyed hashes, never the images.
+   * challenge (a re-used frame). Digests are keyed hashes, never the images. Each frame comes with
+   * its digest under every master key in use, current first: the first is recorded, any matches.
    */
-  recordFrameDigests(challengeId: string, digests: string[]): Promise<string[]>;
+  recordFrameDigests(challengeId: string, digests: string[][]): Promise<string[]>;
   /**
    * Deletes the frames of challenges past their expiry (never judged: the person left) and frame
    * digests older than `digestsBefore`. Returns how many rows went.

@@ -1,6 +1,6 @@
 import { AppError } from '../errors/index.ts';
 import { decide, documentOutcome, documentValidation, type Decision, type LivenessOutcome } from './decision-policy.ts';
-import { contentDigest } from './content-digest.ts';
+import { contentDigests } from './content-digest.ts';
 import type { FaceAnalysis } from './engine-ports.ts';
 import { toIdentityClaims } from './identity-claims.ts';
 import type { DocumentRecord } from './ports.ts';
@@ -28,7 +28,7 @@ async function livenessOutcome(deps: VerificationDeps, session: VerificationSess
   const challenge = await deps.challenges.latest(session.interviewId);
   const status = challenge?.status === 'passed' ? 'OK' : challenge?.status === 'failed' ? 'FAIL' : 'UNKNOWN';
   const outcome = { status, required: deps.requireLiveness, livenessScore: challenge?.result?.livenessScore ?? null, reasons: challenge?.result?.reasons ?? [] } as const;
-  if (status === 'OK' && session.mode !== 'reverify' && challenge?.result?.selfieDigest !== contentDigest(deps, selfie, 'selfie')) {
+  if (status === 'OK' && session.mode !== 'reverify' && !contentDigests(deps, selfie, 'selfie').includes(challenge?.result?.selfieDigest ?? '')) {
     return { ...outcome, status: 'FAIL', reasons: ['challenge_face_changed'] };
   }
   return outcome;
@@ -107,19 +107,27 @@ async function decideAndRecord(
 export async function enrol(deps: VerificationDeps, session: VerificationSession, document: DocumentRecord | undefined, selfie: FaceAnalysis): Promise<string | null> {
   if (!document?.fields) return null;
   const claims = toIdentityClaims(document.fields, session);
-  const identityId = await deps.identities.enroll(documentKey(deps, document), claims, selfie.embedding);
+  const identityId = await deps.identities.enroll(documentKeys(deps, document), claims, selfie.embedding);
   if (selfie.embedding) deps.faceSearch.enrolled(identityId, selfie.embedding, session.interviewId);
   return identityId;
 }
 
-/** The document's blind index: issuing country, type and number (the identity's lookup key). */
-export function documentKey(deps: VerificationDeps, document: DocumentRecord): string {
+/**
+ * The document's blind index (the identity's lookup key) under every master key in use, current
+ * first: issuing country, type and number.
+ */
+export function documentKeys(deps: VerificationDeps, document: DocumentRecord): string[] {
   const f = document.fields!;
-  return deps.blindIndex(`${f.issuingCountry}|${f.documentType}|${f.documentNumber}`, 'document');
+  return deps.blindIndexes(documentLookupValue(f.issuingCountry, f.documentType, f.documentNumber), 'document');
+}
+
+/** What the document blind index hashes; `verid rekey` recomputes it from an identity's claims. */
+export function documentLookupValue(issuingCountry: string, documentType: string, documentNumber: string): string {
+  return `${issuingCountry}|${documentType}|${documentNumber}`;
 }
 
 /** The identity this very document was enrolled under before (re-enrolment is not a duplicate). */
 async function existingIdentityFor(deps: VerificationDeps, document: DocumentRecord | undefined): Promise<string | null> {
   if (!document?.fields) return null;
-  return (await deps.identities.findByLookupKey(documentKey(deps, document))) ?? null;
+  return (await deps.identities.findByLookupKey(documentKeys(deps, document))) ?? null;
 }

@@ -38,6 +38,8 @@ export type PublicEventType = (typeof PUBLIC_EVENT_TYPES)[number];
 
 export interface PublicEventPayload {
   interviewId: string;
+  /** The API client's own reference (from /omni/start), never personal data by contract (docs/integrations/ats.md). */
+  externalId: string | null;
   clientId: string | null;
   origin: SessionOrigin;
   environment: Environment;

@@ -8,7 +8,10 @@ import { canTransition, isCapturing, isOpen, type SessionState } from './session
 import type { VerificationDeps } from './verification-deps.ts';
 
 /** What a caller decides when starting a session; ids, token and expiry are verid's. */
-export type StartInput = Omit<NewSession, 'interviewId' | 'interviewCode' | 'tokenHash' | 'expiresAt'>;
+export type StartInput = Omit<NewSession, 'interviewId' | 'interviewCode' | 'tokenHash' | 'expiresAt'> & {
+  /** How long the session stays open; default VERID_SESSION_TTL_SECONDS (a login), longer for an emailed link. */
+  ttlSeconds?: number;
+};
 
 /** A capture token and the hash that is all verid stores of it. */
 export function newCaptureToken(): { token: string; tokenHash: string } {
@@ -25,18 +28,19 @@ const CODE_ATTEMPTS = 5;
 
 /** `auto` resolves at the start: re-verify when the caller bound an identity, else enrol. */
 export async function startSession(deps: VerificationDeps, input: StartInput): Promise<{ session: VerificationSession; token: string }> {
-  const mode = input.mode === 'auto' ? (input.identityId ? 'reverify' : 'enroll') : input.mode;
-  if (mode === 'reverify' && !input.identityId) throw new AppError('validation_failed', 'a re-verification needs the identity to match');
+  const { ttlSeconds = deps.sessionTtlSeconds, ...fields } = input;
+  const mode = fields.mode === 'auto' ? (fields.identityId ? 'reverify' : 'enroll') : fields.mode;
+  if (mode === 'reverify' && !fields.identityId) throw new AppError('validation_failed', 'a re-verification needs the identity to match');
   const { token, tokenHash } = newCaptureToken();
   for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
     const session = await deps.sessions.create({
-      ...input,
+      ...fields,
       mode,
       interviewId: randomId(16),
       interviewCode: humanCode(INTERVIEW_CODE_LENGTH),
       tokenHash,
-      expiresAt: Date.now() + deps.sessionTtlSeconds * 1000,
-    }, { type: 'session.created', data: { origin: input.origin, mode, environment: input.environment } });
+      expiresAt: Date.now() + ttlSeconds * 1000,
+    }, { type: 'session.created', data: { origin: fields.origin, mode, environment: fields.environment } });
     if (session) return { session, token };
   }
   throw new Error(`no free interview code after ${CODE_ATTEMPTS} draws`);
@@ -62,7 +66,7 @@ export async function transitionGate(
       eventType: event.type,
       clientId: session.clientId,
       payload: {
-        interviewId: session.interviewId, clientId: session.clientId, origin: session.origin, environment: session.environment,
+        interviewId: session.interviewId, externalId: session.externalId, clientId: session.clientId, origin: session.origin, environment: session.environment,
         state: to, reasons: patch.reasons ?? session.reasons,
       },
     }

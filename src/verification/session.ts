@@ -29,6 +29,20 @@ export interface VerificationSession {
   /** When the person agreed to the processing (before any capture), and which text they saw. */
   consentAt: number | null;
   consentVersion: string | null;
+  /** Omni Start: the caller's own references, the named flow, where the person goes afterwards, how the link was sent. */
+  externalCustomerId: string | null;
+  configurationId: string | null;
+  redirectionUrl: string | null;
+  notification: Notification | null;
+}
+
+export type Notification = 'EMAIL' | 'SMS' | 'NONE';
+
+/** Who an API client started a session for (PII: stored encrypted; the name feeds the name match). */
+export interface Candidate {
+  name?: string;
+  email?: string;
+  phone?: string;
 }
 
 /** What the document said (PII: stored encrypted, never logged, never in events or webhooks). */

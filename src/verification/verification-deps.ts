@@ -17,6 +17,11 @@ export interface VerificationDeps {
   faceSearch: FaceSearch;
   /** Keyed hash used to recognise a document or an e-mail again without storing it in clear. */
   blindIndex: (value: string, purpose: string) => string;
+  /**
+   * The blind index under every master key in use: the current key's first, then the previous
+   * key's during a rotation. Lookups match any of them; what is written uses the first.
+   */
+  blindIndexes: (value: string, purpose: string) => string[];
   sessionTtlSeconds: number;
   maxImageBytes: number;
   /** Uploads a session accepts per image kind and in all (abuse limit: each upload costs engine time). */

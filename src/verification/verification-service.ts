@@ -2,7 +2,7 @@ import { AppError } from '../errors/index.ts';
 import { hashSecret } from '../security/index.ts';
 import { addImage, assertUploadAllowed } from './capture.ts';
 import { issueChallenge, submitChallengeFrames, type FrameChunk, type IssuedChallenge, type StepResult } from './liveness-challenge.ts';
-import type { DocumentRecord } from './ports.ts';
+import type { DocumentRecord, SessionCursor, SessionFilter } from './ports.ts';
 import { processId, type ProcessIdResult } from './process-document.ts';
 import { processFace, type ProcessFaceResult } from './process-face.ts';
 import type { ImageKind, VerificationSession } from './session.ts';
@@ -147,6 +147,21 @@ export class VerificationService {
   /** The retention sweep (VERID_RETENTION_*). */
   purgeRetention(now = Date.now()): Promise<{ sessions: number; identities: number; records: number }> {
     return purgeRetention(this.#deps, this.#deps.retentionPolicy, now);
+  }
+
+  /** An API client's sessions, newest first (keyset pagination). */
+  listForClient(clientId: string, filter: SessionFilter, limit: number, cursor?: SessionCursor): Promise<VerificationSession[]> {
+    return this.#deps.sessions.listForClient(clientId, filter, limit, cursor);
+  }
+
+  /** The images still kept for the session, base64 (for the API client that started it). */
+  async loadImages(session: VerificationSession): Promise<Partial<Record<ImageKind, { contentType: string; base64: string }>>> {
+    const images: Partial<Record<ImageKind, { contentType: string; base64: string }>> = {};
+    for (const kind of await this.#deps.sessions.listImageKinds(session.interviewId)) {
+      const image = await this.#deps.sessions.loadImage(session.interviewId, kind);
+      if (image) images[kind] = { contentType: image.contentType, base64: image.data.toString('base64') };
+    }
+    return images;
   }
 
   loadDocument(session: VerificationSession): Promise<DocumentRecord | undefined> {

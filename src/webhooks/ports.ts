@@ -53,7 +53,8 @@ export interface EndpointStore {
 export interface OutboxMessage {
   id: string;
   eventType: PublicEventType;
-  payload: PublicEventPayload & { externalId?: string | null };
+  /** Rows written before `externalId` was part of the payload lack it. */
+  payload: Omit<PublicEventPayload, 'externalId'> & { externalId?: string | null };
   createdAt: number;
 }
 

@@ -14,12 +14,17 @@ test('every public event maps to an Omni onboardingStatus', () => {
 test('the body carries ids and statuses only: clientId and origin of the outbox payload stay inside', () => {
   const body = webhookBody({
     id: 'm1', eventType: 'review.rejected', createdAt: Date.UTC(2026, 0, 2, 3, 4, 5),
-    payload: { interviewId: 'i1', clientId: 'c1', origin: 'omni', environment: 'production', state: 'rejected', reasons: ['document_checked_by_hand'] },
+    payload: { interviewId: 'i1', clientId: 'c1', origin: 'omni', environment: 'production', state: 'rejected', reasons: ['document_checked_by_hand'], externalId: 'cand-7' },
   });
   assert.deepEqual(body, {
     type: 'review.rejected', timestamp: '2026-01-02T03:04:05.000Z',
-    data: { interviewId: 'i1', externalId: null, environment: 'production', state: 'rejected', onboardingStatus: 'MANUAL_REVIEW_REJECTED', reasons: ['document_checked_by_hand'] },
+    data: { interviewId: 'i1', externalId: 'cand-7', environment: 'production', state: 'rejected', onboardingStatus: 'MANUAL_REVIEW_REJECTED', reasons: ['document_checked_by_hand'] },
   });
+  const older = webhookBody({
+    id: 'm0', eventType: 'session.expired', createdAt: 0,
+    payload: { interviewId: 'i0', clientId: null, origin: 'oidc', environment: 'demo', state: 'expired', reasons: [] },
+  });
+  assert.equal(older.data.externalId, null, 'an outbox row from before externalId was in the payload');
   assert.equal(webhookId('m1'), 'msg_m1');
   assert.equal(messageIdOf('msg_m1'), 'm1');
   assert.equal(messageIdOf('m1'), 'm1');

@@ -27,7 +27,9 @@ describe('verid CLI', () => {
     assert.ok(!JSON.stringify(listed).includes(String(created.client_secret)), 'list never shows secrets');
     const rotated = await verid(config, ['clients', 'rotate-secret', String(created.client_id)]) as Record<string, unknown>;
     assert.notEqual(rotated.client_secret, created.client_secret);
-    assert.ok(rotated.previous_secret_valid_until);
+    assert.equal((rotated.previous_secrets_valid_until as string[]).length, 1);
+    const twice = await verid(config, ['clients', 'rotate-secret', String(created.client_id)]) as Record<string, unknown>;
+    assert.equal((twice.previous_secrets_valid_until as string[]).length, 2, 'a second rotation keeps the first secret in its grace period');
     assert.deepEqual(await verid(config, ['clients', 'delete', String(created.client_id)]), { client_id: created.client_id, deleted: true });
     assert.deepEqual(await verid(config, ['clients', 'list']), []);
   });

@@ -11,6 +11,7 @@ export async function verid(config: Config, args: string[]): Promise<unknown> {
     ...process.env,
     VERID_DATA_DIR: config.dataDir,
     VERID_MASTER_KEY: config.masterKey,
+    VERID_MASTER_KEY_PREVIOUS: config.masterKeyPrevious ?? '',
     VERID_ISSUER: config.issuer,
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',

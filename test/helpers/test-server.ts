@@ -38,15 +38,20 @@ export async function startTestServer(options: {
   overrides?: Partial<Config>; dialect?: 'sqlite' | 'postgres'; captureLogs?: boolean;
   /** Replaces parts of the shared engines (the challenge draw for a fake camera, engines with tiny queues: the caller closes those). */
   engines?: Partial<Engines>;
+  /** Run on an existing database (a restart): the caller owns it, `close` leaves it. */
+  database?: Pick<Config, 'dataDir' | 'databaseUrl'>;
+  /** Listen on this port (a restart keeps its issuer); default: a free one. */
+  port?: number;
 } = {}): Promise<TestServer> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'verid-test-'));
-  const pg = options.dialect === 'postgres' ? await createTestDatabaseUrl() : undefined;
-  const port = await freePort();
+  const dataDir = options.database?.dataDir ?? await mkdtemp(path.join(tmpdir(), 'verid-test-'));
+  const pg = options.dialect === 'postgres' && !options.database ? await createTestDatabaseUrl() : undefined;
+  const port = options.port ?? await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // Most tests drive the document and face paths with photo files and no camera, so liveness is
   // optional here unless a test asks for it (the liveness and camera-check tests do).
   const env = { VERID_DATA_DIR: dataDir, PORT: String(port), VERID_ISSUER: baseUrl, NODE_ENV: 'test', LOG_LEVEL: 'silent', VERID_REQUIRE_LIVENESS: 'false' };
-  const config = { ...loadConfig({ ...env, ...(pg ? { DATABASE_URL: pg.url } : {}) }), ...options.overrides };
+  const databaseUrl = pg?.url ?? options.database?.databaseUrl;
+  const config = { ...loadConfig({ ...env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }), ...options.overrides };
   let logged = '';
   const stream = new Writable({ write(chunk, _encoding, done) { logged += String(chunk); done(); } });
   const logger = options.captureLogs ? { stream } : false as const;
@@ -61,7 +66,7 @@ export async function startTestServer(options: {
     close: async () => {
       await app.server.close();
       await pg?.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!options.database) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -99,11 +99,18 @@ for (const backend of backends) {
       assert.equal(await repo.findHmacSecret('c-jwt'), 's2');
       const raw = await handle.db.selectFrom('oidc_clients').select('secret_encrypted').where('client_id', '=', 'c-jwt').executeTakeFirstOrThrow();
       assert.ok(!Buffer.from(raw.secret_encrypted!).includes(Buffer.from('s2')));
-      assert.equal(await repo.rotateSecret('c-basic', hashSecret('s3'), null, 123), true);
+      const now = Date.now();
+      assert.equal(await repo.rotateSecret('c-basic', hashSecret('s3'), null, now + 60_000, now), true);
       const rotated = await repo.find('c-basic');
       assert.equal(rotated?.secretHash, hashSecret('s3'));
-      assert.equal(rotated?.previousSecretHash, hashSecret('s1'));
-      assert.equal(rotated?.previousSecretExpiresAt, 123);
+      assert.deepEqual(rotated?.previousSecrets, [{ hash: hashSecret('s1'), expiresAt: now + 60_000 }]);
+      // A second rotation inside the grace period keeps the first secret until its own expiry.
+      assert.equal(await repo.rotateSecret('c-basic', hashSecret('s4'), null, now + 120_000, now + 1000), true);
+      assert.deepEqual((await repo.find('c-basic'))?.previousSecrets,
+        [{ hash: hashSecret('s3'), expiresAt: now + 120_000 }, { hash: hashSecret('s1'), expiresAt: now + 60_000 }]);
+      // Expired ones are dropped at the next rotation.
+      assert.equal(await repo.rotateSecret('c-basic', hashSecret('s5'), null, now + 200_000, now + 90_000), true);
+      assert.deepEqual((await repo.find('c-basic'))?.previousSecrets.map((p) => p.hash), [hashSecret('s4'), hashSecret('s3')]);
       assert.equal(await repo.rotateSecret('missing', 'h', null, 1), false);
       assert.deepEqual((await repo.list()).map((c) => c.clientId), ['c-basic', 'c-jwt']);
       assert.equal(await repo.delete('c-jwt'), true);
@@ -145,7 +152,7 @@ for (const backend of backends) {
       assert.ok(raw.expected_name_encrypted && !Buffer.from(raw.expected_name_encrypted).includes(Buffer.from('Lovelace')), 'stored encrypted');
       assert.equal(await repo.transition('s1', 'created', 'id_captured', { type: 'image.added', data: { kind: 'front', contentType: 'image/jpeg', bytes: 9 } }), true);
       assert.equal(await repo.transition('s1', 'created', 'face_captured', { type: 'processing.aborted', data: {} }), false, 'stale from-state loses');
-      const payload: PublicEventPayload = { interviewId: 's1', clientId: 'c', origin: 'oidc', environment: 'demo', state: 'failed', reasons: ['mrz_not_found'] };
+      const payload: PublicEventPayload = { interviewId: 's1', externalId: null, clientId: 'c', origin: 'oidc', environment: 'demo', state: 'failed', reasons: ['mrz_not_found'] };
       assert.equal(await repo.transition('s1', 'id_captured', 'failed', { type: 'session.failed', data: { reasons: ['mrz_not_found'] } },
         { reasons: ['mrz_not_found'], completedAt: 5 }, { eventType: 'session.failed', clientId: 'c', payload }), true);
       const failed = await repo.findById('s1');
@@ -165,6 +172,34 @@ for (const backend of backends) {
       assert.equal((await repo.findById('s1'))?.documentAttempts, 2);
       await repo.replaceTokenHash('s1', 'th2');
       assert.equal(await repo.findByTokenHash('th1'), undefined);
+    });
+
+    test('sessions: a client lists only its own, newest first, filtered, by keyset cursor; the candidate is encrypted', async () => {
+      const repo = new SessionRepository(handle.db, cipher);
+      const base = { origin: 'omni' as const, mode: 'enroll' as const, environment: 'demo' as const, interactionUid: null, loginHint: null, expiresAt: Date.now() + 60_000 };
+      const created = { type: 'session.created' as const, data: { origin: 'omni' as const, mode: 'enroll' as const, environment: 'demo' as const } };
+      for (let i = 0; i < 5; i++) {
+        await repo.create({
+          ...base, interviewId: `ls${i}`, interviewCode: `LSTC00${i}`, tokenHash: `lth${i}`, clientId: 'lister', externalId: i % 2 ? 'odd' : 'even',
+          candidate: i === 0 ? { name: 'Grace Hopper', email: 'grace@example.com' } : null, configurationId: 'onboarding', notification: 'EMAIL',
+        }, created);
+      }
+      await repo.create({ ...base, interviewId: 'other', interviewCode: 'LSTCOTH', tokenHash: 'lthx', clientId: 'someone-else', externalId: 'even' }, created);
+      const all = await repo.listForClient('lister', {}, 10);
+      assert.equal(all.length, 5);
+      assert.ok(all.every((s) => s.clientId === 'lister'));
+      const page1 = await repo.listForClient('lister', {}, 2);
+      const last = page1.at(-1)!;
+      const page2 = await repo.listForClient('lister', {}, 10, { createdAt: last.createdAt, interviewId: last.interviewId });
+      assert.deepEqual([...page1, ...page2].map((s) => s.interviewId), all.map((s) => s.interviewId), 'pages neither skip nor repeat');
+      assert.deepEqual((await repo.listForClient('lister', { externalId: 'odd' }, 10)).map((s) => s.externalId), ['odd', 'odd']);
+      assert.equal((await repo.listForClient('lister', { states: ['succeeded'] }, 10)).length, 0);
+      assert.equal((await repo.listForClient('lister', { createdFrom: Date.now() + 1000 }, 10)).length, 0);
+      assert.deepEqual(await repo.loadCandidate('ls0'), { name: 'Grace Hopper', email: 'grace@example.com' });
+      assert.equal(await repo.loadCandidate('ls1'), null);
+      const raw = await handle.db.selectFrom('verification_sessions').select(['candidate_encrypted', 'configuration_id']).where('id', '=', 'ls0').executeTakeFirstOrThrow();
+      assert.ok(raw.candidate_encrypted && !Buffer.from(raw.candidate_encrypted).includes(Buffer.from('grace@')), 'stored encrypted');
+      assert.equal(raw.configuration_id, 'onboarding');
     });
 
     test('session images and document data are encrypted at rest', async () => {
@@ -188,12 +223,12 @@ for (const backend of backends) {
     test('identities: the same lookup key enrols the same identity; claims encrypted', async () => {
       const repo = new IdentityRepository(handle.db, cipher);
       const since = Date.now() - 1;
-      const first = await repo.enroll('key-1', claims, [0.1, 0.2]);
-      const second = await repo.enroll('key-1', { ...claims, givenName: 'Augusta Ada' }, [0.3, 0.4]);
+      const first = await repo.enroll(['key-1'], claims, [0.1, 0.2]);
+      const second = await repo.enroll(['key-1'], { ...claims, givenName: 'Augusta Ada' }, [0.3, 0.4]);
       assert.equal(first, second);
-      const other = await repo.enroll('key-2', claims, null);
+      const other = await repo.enroll(['key-2'], claims, null);
       assert.notEqual(other, first);
-      assert.equal(await repo.findByLookupKey('key-2'), other);
+      assert.equal(await repo.findByLookupKey(['key-2']), other);
       assert.deepEqual(await repo.findFaceTemplate(first), [0.3, 0.4]);
       assert.equal(await repo.findFaceTemplate(other), undefined);
       const templates = await repo.listTemplates(since);
@@ -254,8 +289,8 @@ for (const backend of backends) {
       const c2 = await repo.find('c2');
       assert.deepEqual([c2?.steps, c2?.revealed, c2?.stepRevealedAt, c2?.subjectKey], [['turn_left', 'blink'], 1, 10, 'identity:x']);
       assert.equal(await repo.countIssued('s1'), 2, 'every challenge issued counts');
-      assert.equal(await repo.countIssuedForSubject('identity:x', 5), 1);
-      assert.equal(await repo.countIssuedForSubject('identity:x', 0), 2);
+      assert.equal(await repo.countIssuedForSubject(['identity:x'], 5), 1);
+      assert.equal(await repo.countIssuedForSubject(['identity:x'], 0), 2);
 
       const frame = (text: string) => new Uint8Array(Buffer.from(text));
       assert.equal(await repo.addFrames('c2', 0, [frame('JPEG-A'), frame('JPEG-B')], 20), 2);
@@ -269,9 +304,9 @@ for (const backend of backends) {
       assert.deepEqual((await repo.loadFrames('c2')).map((f) => [f.step, Buffer.from(f.image).toString()]),
         [[0, 'JPEG-A'], [0, 'JPEG-B'], [0, 'JPEG-C'], [1, 'JPEG-D']]);
 
-      assert.deepEqual(await repo.recordFrameDigests('c2', ['d1', 'd2', 'd2']), []);
-      assert.deepEqual(await repo.recordFrameDigests('c2', ['d1']), [], 'the same challenge may send a frame twice');
-      assert.deepEqual(await repo.recordFrameDigests('c3', ['d3', 'd2']), ['d2'], 'another challenge may not');
+      assert.deepEqual(await repo.recordFrameDigests('c2', [['d1'], ['d2'], ['d2']]), []);
+      assert.deepEqual(await repo.recordFrameDigests('c2', [['d1']]), [], 'the same challenge may send a frame twice');
+      assert.deepEqual(await repo.recordFrameDigests('c3', [['d3'], ['d2']]), ['d2'], 'another challenge may not');
 
       assert.equal(await repo.latest('s1'), undefined, 'nothing completed yet');
       assert.equal(await repo.complete('c1', 'passed', null), false, 'a superseded challenge cannot be used');
@@ -287,7 +322,7 @@ for (const backend of backends) {
       assert.equal(await repo.purgeStale(59, 0), 0, 'not before its expiry');
       assert.ok(await repo.purgeStale(61, Date.now() + 1) >= 1);
       assert.deepEqual(await repo.loadFrames('c4'), []);
-      assert.deepEqual(await repo.recordFrameDigests('c5', ['d1']), [], 'old digests were purged');
+      assert.deepEqual(await repo.recordFrameDigests('c5', [['d1']]), [], 'old digests were purged');
     });
   });
 }

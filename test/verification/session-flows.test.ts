@@ -113,7 +113,7 @@ describe('verification flows: retries, re-verification, duplicates', () => {
     const base = { origin: 'omni', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null, consent: { version: 'caller-consent-v1', at: Date.now() } } as const;
     assert.equal((await server.app.verification.start({ ...base, mode: 'auto' })).session.mode, 'enroll');
     const identities = new IdentityRepository(server.app.database.db, new DataCipher(server.config.masterKey));
-    const bound = await identities.enroll('auto-mode-test', {
+    const bound = await identities.enroll(['auto-mode-test'], {
       givenName: 'Ada', familyName: 'Byron', birthdate: null, gender: 'female', verifiedAt: 0, interviewId: 'none', checks: [],
       document: { type: 'passport', issuingCountry: 'GBR', number: 'X1', expiryDate: null },
     }, [0.6, 0.8]);

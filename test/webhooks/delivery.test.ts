@@ -69,18 +69,16 @@ for (const backend of backends) {
     test('a session\'s events reach an endpoint in order: a later one waits while an earlier one is retried', async () => {
       const rig = await webhookRig(handle);
       await rig.client('c-order');
-      // The first message of the session fails twice; the others would succeed at once if sent.
+      // The session's first message fails twice; the others would succeed at once if sent.
       let first: string | undefined;
-      const receiver = await startReceiver((request, seen) => {
-        first ??= request.id;
-        return request.id === first && seen <= 2 ? 503 : 200;
-      });
+      const receiver = await startReceiver((request, seen) => (request.id === first && seen <= 2 ? 503 : 200));
       try {
         await rig.service.addEndpoint({ clientId: 'c-order', url: receiver.url });
         const sessionId = await rig.session('c-order', ['session.pending_review', 'review.approved', 'session.closed']);
         const other = await rig.session('c-order', ['session.expired']);
         const messages = await rig.outbox(sessionId);
         assert.deepEqual(messages.map((m) => m.sequence), [1, 2, 3]);
+        first = webhookId(messages[0]!.id);
         const runner = await rig.runner();
         await drain(runner, () => receiver.accepted().length === 4);
         const ofSession = receiver.received.filter((r) => JSON.parse(r.body).data.interviewId === sessionId);

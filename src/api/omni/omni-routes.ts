@@ -10,11 +10,15 @@ import {
   ProcessIdResponse, ScoresResponse,
 } from './omni-schemas.ts';
 import { bearer, challengeOutcomeHook, sessionGuardHook } from './session-guard.ts';
+import { authenticateApiCaller, hasApiCredential, requireScope, type ApiAuthDependencies } from '../api-auth.ts';
+import { sessionOfCaller } from '../session-view.ts';
 
 export interface OmniRoutesOptions {
   verification: VerificationService;
   maxImageBytes: number;
   limits: RateLimiters;
+  /** The result routes also answer API clients (`?id=` with an API credential). */
+  apiAuth: ApiAuthDependencies;
 }
 
 const errors = {
@@ -175,22 +179,44 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
     return { challengeId, ...result, next: null, messages: result.reasons.map(reasonMessage) };
   });
 
+  /** A result read by the API client that started the session (`?id=`), or null for a capture-token read. */
+  async function apiRead(request: FastifyRequest): Promise<VerificationSession | null> {
+    if (!hasApiCredential(request)) return null;
+    const id = (request.query as { id?: unknown }).id;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
+      throw new AppError('validation_failed', 'Name the session with ?id=<interviewId>', { details: { field: 'querystring/id' } });
+    }
+    const caller = await authenticateApiCaller(request, options.apiAuth);
+    requireScope(caller, 'sessions:read');
+    return sessionOfCaller(verification, caller, id);
+  }
+
+  const resultSecurity: Array<Record<string, string[]>> = [...security, { accessToken: [] }, { apiKey: [] }];
+
   api.get('/omni/get/score', {
-    schema: { tags: ['results'], summary: 'Scores of every check (no personal data)', security, response: { 200: ScoresResponse, ...errors } },
+    schema: {
+      tags: ['results'], summary: 'Scores of every check (no personal data)', security: resultSecurity,
+      description: 'With the capture token: the session\'s scores as the capture client may see them. With an API credential and `?id=`: the full scores.',
+      response: { 200: ScoresResponse, ...errors, 403: ErrorResponse, 404: ErrorResponse },
+    },
   }, async (request) => {
+    const viaApi = await apiRead(request);
+    if (viaApi) return { ...(viaApi.scores ?? emptyScores()), state: viaApi.state };
     const current = await verification.authenticateAllowingClosed(bearer(request));
     return { ...scoresForCaptureClient(current.scores ?? emptyScores()), state: current.state };
   });
 
   api.get('/omni/get/ocr-data', {
     schema: {
-      tags: ['results'], summary: 'Data read from the document, while the session is open', security,
-      description: 'For the capture client to show the person what was read. Once the session is decided the capture token reads state and scores only (403 forbidden).',
+      tags: ['results'], summary: 'Data read from the document', security: resultSecurity,
+      description: 'With the capture token: for the capture client to show the person what was read, while the session is open; once it is decided the capture token reads state and scores only (403 forbidden). '
+        + 'With an API credential and `?id=`: until the retention period ends or the session is deleted.',
       response: { 200: OcrDataResponse, ...errors, 403: ErrorResponse, 404: ErrorResponse },
     },
   }, async (request) => {
-    const current = await verification.authenticateAllowingClosed(bearer(request));
-    if (!isOpen(current.state)) throw new AppError('forbidden', 'The session is decided: its document data is no longer readable with the capture token');
+    const viaApi = await apiRead(request);
+    const current = viaApi ?? await verification.authenticateAllowingClosed(bearer(request));
+    if (!viaApi && !isOpen(current.state)) throw new AppError('forbidden', 'The session is decided: its document data is no longer readable with the capture token');
     const record = await verification.loadDocument(current);
     if (!record?.fields) throw new AppError('not_found', 'No document data has been read for this session yet');
     return record.fields;

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiters } from '../../abuse/rate-limiters.ts';
 import { logSecurityEvent } from '../../abuse/security-log.ts';
 import { AppError } from '../../errors/index.ts';
+import { hasApiCredential } from '../api-auth.ts';
 import type { ImageKind, VerificationService } from '../../verification/index.ts';
 
 const TOKEN_HEADER = 'x-incode-hardware-id';
@@ -38,6 +39,8 @@ const routeOf = (request: FastifyRequest): string => request.routeOptions.url ??
  */
 export function sessionGuardHook(verification: VerificationService, limits: RateLimiters, uploadKinds: ReadonlyMap<string, ImageKind>) {
   return async function guardSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // A result read with an API credential is authenticated (and limited) as an API call by its route.
+    if (request.method === 'GET' && hasApiCredential(request)) return;
     // A refusal here leaves the body unread: closing the connection stops it instead of draining it.
     const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
     if (hasBody) reply.header('connection', 'close');

@@ -1,0 +1,203 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError } from '../../errors/index.ts';
+import { validateRedirectUri } from '../../oidc/client-registration.ts';
+import { SESSION_STATES, onboardingStatusOf, type SessionCursor, type SessionState, type VerificationService } from '../../verification/index.ts';
+import { authenticateApiCaller, requireScope, type ApiAuthDependencies, type ApiCaller } from '../api-auth.ts';
+import { sessionOfCaller, sessionView } from '../session-view.ts';
+import { ErrorResponse } from './omni-schemas.ts';
+import {
+  ActionResponse, ImagesResponse, InterviewQuery, OmniStartBody, OmniStartResponse, OnboardingStatusResponse, SessionListQuery, SessionListResponse,
+  SessionView, StatusSetQuery,
+} from './omni-start-schemas.ts';
+
+export interface OmniStartRoutesOptions {
+  verification: VerificationService;
+  auth: ApiAuthDependencies;
+  /** Base URL of the hosted page (the issuer). */
+  publicUrl: string;
+  sessionTtlSeconds: number;
+  /** Channels verid can send the link through (EMAIL with SMTP configured, SMS with a provider). */
+  deliveryChannels: ReadonlySet<'EMAIL' | 'SMS'>;
+}
+
+/** Flows a `configurationId` may name. Only the built-in one for now; configurable flows come with docs/integrations/ats.md. */
+const CONFIGURATIONS = ['default'] as const;
+
+const errors = {
+  400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse,
+};
+const security: Array<Record<string, string[]>> = [{ accessToken: [] }, { apiKey: [] }];
+const MAX_PAGE = 100;
+
+function encodeCursor(cursor: SessionCursor): string {
+  return Buffer.from(`${cursor.createdAt}.${cursor.interviewId}`).toString('base64url');
+}
+
+function decodeCursor(value: string): SessionCursor {
+  const [at, id] = Buffer.from(value, 'base64url').toString('utf8').split('.', 2);
+  if (!at || !id || !/^[0-9]{1,16}$/.test(at)) throw new AppError('validation_failed', 'cursor is not one this API returned', { details: { field: 'querystring/cursor' } });
+  return { createdAt: Number(at), interviewId: id };
+}
+
+function parseTime(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new AppError('validation_failed', `${field} is not a date-time`, { details: { field: `querystring/${field}` } });
+  return ms;
+}
+
+function parseStates(value: string | undefined): SessionState[] | undefined {
+  if (value === undefined) return undefined;
+  const states = value.split(',');
+  const unknown = states.filter((s) => !(SESSION_STATES as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    throw new AppError('validation_failed', `unknown state(s): ${unknown.join(', ')}; states are ${SESSION_STATES.join(', ')}`, { details: { field: 'querystring/state' } });
+  }
+  return states as SessionState[];
+}
+
+/**
+ * The server-to-server side of the Omni API: an API client starts a session for a person and
+ * reads its outcome. Every route takes an API credential (access token from client_credentials,
+ * or `x-api-key`) and sees only the sessions that client started.
+ */
+export async function omniStartRoutes(app: FastifyInstance, options: OmniStartRoutesOptions): Promise<void> {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { verification } = options;
+  app.addHook('onRoute', (route) => { route.bodyLimit ??= 16 * 1024; });
+  const caller = (request: FastifyRequest): Promise<ApiCaller> => authenticateApiCaller(request, options.auth);
+
+  api.post('/omni/start', {
+    schema: {
+      tags: ['api'], summary: 'Start a verification for a person; verid returns the link (and sends it, with notification EMAIL or SMS)', security,
+      body: OmniStartBody, response: { 200: OmniStartResponse, ...errors },
+    },
+  }, async (request) => {
+    const who = await caller(request);
+    requireScope(who, 'omni:start');
+    const body = request.body;
+    const configurationId = body.configurationId ?? 'default';
+    if (!(CONFIGURATIONS as readonly string[]).includes(configurationId)) {
+      throw new AppError('validation_failed', `unknown configurationId; configured: ${CONFIGURATIONS.join(', ')}`, { details: { field: 'body/configurationId' } });
+    }
+    if (body.redirectionUrl !== undefined) {
+      try {
+        validateRedirectUri(body.redirectionUrl, who.environment);
+      } catch (error) {
+        throw new AppError('validation_failed', (error as Error).message, { details: { field: 'body/redirectionUrl' } });
+      }
+    }
+    const notification = body.notification ?? 'NONE';
+    if (notification === 'EMAIL' && !body.candidate?.email) {
+      throw new AppError('validation_failed', 'notification EMAIL needs candidate.email', { details: { field: 'body/candidate/email' } });
+    }
+    if (notification === 'SMS' && !body.candidate?.phone) {
+      throw new AppError('validation_failed', 'notification SMS needs candidate.phone', { details: { field: 'body/candidate/phone' } });
+    }
+    if (notification !== 'NONE' && !options.deliveryChannels.has(notification)) {
+      throw new AppError('validation_failed', `this server cannot send links by ${notification}: it has no ${notification === 'EMAIL' ? 'SMTP server' : 'SMS provider'} configured; use NONE and deliver url yourself`,
+        { details: { field: 'body/notification' } });
+    }
+    const { session, token } = await verification.start({
+      origin: 'omni', mode: 'enroll', environment: who.environment, clientId: who.clientId, interactionUid: null, loginHint: null,
+      externalId: body.externalId ?? null, externalCustomerId: body.externalCustomerId ?? null, configurationId,
+      redirectionUrl: body.redirectionUrl ?? null, notification, expectedName: body.candidate?.name ?? null,
+      candidate: body.candidate && (body.candidate.email || body.candidate.phone || body.candidate.name) ? body.candidate : null,
+      ttlSeconds: options.sessionTtlSeconds,
+    });
+    return {
+      token, interviewId: session.interviewId, interviewCode: session.interviewCode,
+      url: `${options.publicUrl}/verify#token=${token}`, env: session.environment, expiresAt: new Date(session.expiresAt).toISOString(),
+    };
+  });
+
+  api.get('/v1/sessions/:interviewId', {
+    schema: {
+      tags: ['api'], summary: 'One session: state, onboarding status, reasons (no personal data)', security,
+      params: { type: 'object', properties: { interviewId: { type: 'string', maxLength: 64 } }, required: ['interviewId'] } as const,
+      response: { 200: SessionView, ...errors },
+    },
+  }, async (request) => {
+    const who = await caller(request);
+    requireScope(who, 'sessions:read');
+    return sessionView(await sessionOfCaller(verification, who, (request.params as { interviewId: string }).interviewId));
+  });
+
+  api.get('/v1/sessions', {
+    schema: {
+      tags: ['api'], summary: 'The client\'s sessions, newest first, cursor-paginated', security,
+      querystring: SessionListQuery, response: { 200: SessionListResponse, ...errors },
+    },
+  }, async (request) => {
+    const who = await caller(request);
+    requireScope(who, 'sessions:read');
+    const q = request.query;
+    const limit = q.limit === undefined ? 25 : Number(q.limit);
+    if (limit < 1 || limit > MAX_PAGE) throw new AppError('validation_failed', `limit is 1 to ${MAX_PAGE}`, { details: { field: 'querystring/limit' } });
+    const filter = {
+      ...(q.state !== undefined ? { states: parseStates(q.state) } : {}),
+      ...(q.externalId !== undefined ? { externalId: q.externalId } : {}),
+      ...(q.createdFrom !== undefined ? { createdFrom: parseTime(q.createdFrom, 'createdFrom') } : {}),
+      ...(q.createdTo !== undefined ? { createdTo: parseTime(q.createdTo, 'createdTo') } : {}),
+    };
+    const rows = await verification.listForClient(who.clientId, filter, limit + 1, q.cursor === undefined ? undefined : decodeCursor(q.cursor));
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(sessionView),
+      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, interviewId: last.interviewId }) : null,
+    };
+  });
+
+  api.get('/omni/get/onboarding/status', {
+    schema: {
+      tags: ['api'], summary: 'Where the person is in the flow (Omni values)', security,
+      querystring: InterviewQuery, response: { 200: OnboardingStatusResponse, ...errors },
+    },
+  }, async (request) => {
+    const who = await caller(request);
+    requireScope(who, 'sessions:read');
+    const session = await sessionOfCaller(verification, who, request.query.id);
+    return { interviewId: session.interviewId, onboardingStatus: onboardingStatusOf(session.state), state: session.state, env: session.environment };
+  });
+
+  api.get('/omni/get/images', {
+    schema: {
+      tags: ['api'], summary: 'The images kept for the session (until the retention period ends or the session is deleted)', security,
+      querystring: InterviewQuery, response: { 200: ImagesResponse, ...errors },
+    },
+  }, async (request) => {
+    const who = await caller(request);
+    requireScope(who, 'sessions:read');
+    const session = await sessionOfCaller(verification, who, request.query.id);
+    return { interviewId: session.interviewId, images: await verification.loadImages(session) };
+  });
+
+  api.post('/omni/session/status/set', {
+    schema: {
+      tags: ['api'], summary: 'Close a decided session (Omni `action=Closed`)', security,
+      querystring: StatusSetQuery, response: { 200: ActionResponse, ...errors },
+    },
+  }, async (request) => {
+    const who = await caller(request);
+    requireScope(who, 'sessions:close');
+    const session = await sessionOfCaller(verification, who, request.query.id);
+    const closed = await verification.close(session.interviewId);
+    return { success: true, interviewId: closed.interviewId, state: closed.state };
+  });
+
+  api.delete('/omni/interview', {
+    schema: {
+      tags: ['api'], summary: 'Erase the session\'s personal data now (images, document data, candidate); a non-PII record stays', security,
+      querystring: InterviewQuery, response: { 200: ActionResponse, ...errors },
+    },
+  }, async (request) => {
+    const who = await caller(request);
+    requireScope(who, 'sessions:delete');
+    const session = await sessionOfCaller(verification, who, request.query.id);
+    await verification.eraseSession(session.interviewId);
+    const after = await sessionOfCaller(verification, who, session.interviewId);
+    return { success: true, interviewId: after.interviewId, state: after.state };
+  });
+}

@@ -1,0 +1,37 @@
+import { AppError } from '../errors/index.ts';
+import { emptyScores, onboardingStatusOf, type VerificationService, type VerificationSession } from '../verification/index.ts';
+import type { ApiCaller } from './api-auth.ts';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** What an API client reads of its session: ids, states, reasons, the overall outcome; no personal data. */
+export function sessionView(session: VerificationSession) {
+  return {
+    interviewId: session.interviewId,
+    externalId: session.externalId,
+    externalCustomerId: session.externalCustomerId,
+    configurationId: session.configurationId,
+    environment: session.environment,
+    state: session.state,
+    onboardingStatus: onboardingStatusOf(session.state),
+    reasons: session.reasons,
+    overall: (session.scores ?? emptyScores()).overall,
+    notification: session.notification,
+    createdAt: iso(session.createdAt),
+    updatedAt: iso(session.updatedAt),
+    completedAt: session.completedAt === null ? null : iso(session.completedAt),
+    expiresAt: iso(session.expiresAt),
+  };
+}
+
+/**
+ * The caller's own session. Another client's session, or an unknown id, is the same 404: an API
+ * client cannot learn which interview ids exist.
+ */
+export async function sessionOfCaller(verification: VerificationService, caller: ApiCaller, interviewId: string): Promise<VerificationSession> {
+  const session = await verification.find(interviewId);
+  if (!session || session.clientId !== caller.clientId) {
+    throw new AppError('not_found', 'No session with this id for this client', { details: { field: 'id' } });
+  }
+  return session;
+}
