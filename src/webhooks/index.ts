@@ -8,8 +8,8 @@ export type {
   AttemptOutcome, AttemptRecord, Delivery, DeliveryContext, DeliveryStore, EndpointStore, NewEndpoint, OutboxMessage, WebhookEndpoint,
 } from './ports.ts';
 export { nextAttemptAt, parseRetrySchedule } from './retry-schedule.ts';
-export { ONBOARDING_STATUS, messageIdOf, webhookBody, webhookId } from './webhook-body.ts';
-export type { OnboardingStatus, WebhookBody } from './webhook-body.ts';
+export { messageIdOf, webhookBody, webhookId } from './webhook-body.ts';
+export type { WebhookBody } from './webhook-body.ts';
 export { WebhookService } from './webhook-service.ts';
 export { newWebhookSecret, signWebhook } from './webhook-signer.ts';
 export { createWebhookPost, guardedLookup } from './webhook-transport.ts';

@@ -1,22 +1,5 @@
-import type { Environment, PublicEventType, SessionState } from '../verification/index.ts';
+import { onboardingStatusOf, type Environment, type OnboardingStatus, type PublicEventType, type SessionState } from '../verification/index.ts';
 import type { OutboxMessage } from './ports.ts';
-
-/**
- * The Omni `onboardingStatus` each public event reports (docs/webhooks.md). verid sends decisions
- * only, so `ID_VALIDATION_FINISHED` and `FACE_VALIDATION_FINISHED` (steps inside a session) never
- * appear in a webhook: the receiver reads step results with its credentials.
- */
-export const ONBOARDING_STATUS = {
-  'session.succeeded': 'ONBOARDING_FINISHED',
-  'session.failed': 'ONBOARDING_FINISHED',
-  'session.pending_review': 'ONBOARDING_FINISHED',
-  'review.approved': 'MANUAL_REVIEW_APPROVED',
-  'review.rejected': 'MANUAL_REVIEW_REJECTED',
-  'session.expired': 'EXPIRED',
-  'session.closed': 'ONBOARDING_CLOSED',
-} as const satisfies Record<PublicEventType, string>;
-
-export type OnboardingStatus = (typeof ONBOARDING_STATUS)[PublicEventType];
 
 /** The Standard Webhooks body: ids and statuses, never personal data. */
 export interface WebhookBody {
@@ -27,6 +10,7 @@ export interface WebhookBody {
     externalId: string | null;
     environment: Environment;
     state: SessionState;
+    /** Omni's word for the state, the same as `GET /omni/get/onboarding/status` answers (docs/webhooks.md). */
     onboardingStatus: OnboardingStatus;
     reasons: string[];
   };
@@ -43,7 +27,7 @@ export function webhookBody(message: OutboxMessage): WebhookBody {
       externalId: payload.externalId ?? null,
       environment: payload.environment,
       state: payload.state,
-      onboardingStatus: ONBOARDING_STATUS[message.eventType],
+      onboardingStatus: onboardingStatusOf(payload.state),
       reasons: payload.reasons,
     },
   };
