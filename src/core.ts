@@ -1,16 +1,18 @@
 import type { Config } from './config/index.ts';
 import { createEngines, type Engines } from './engines.ts';
 import { ensureSigningKeys } from './oidc/signing-keys.ts';
+import { ConfigError } from './errors/index.ts';
 import { DataCipher } from './security/index.ts';
 import {
   ChallengeRepository, ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, RetentionRepository, SessionRepository,
-  SigningKeyRepository,
+  SigningKeyRepository, WebhookDeliveryRepository, WebhookEndpointRepository,
   type DatabaseHandle,
 } from './storage/index.ts';
 import { VerificationService } from './verification/index.ts';
 import { cacheEngines } from './verification/analysis-cache.ts';
 import { parseFlows } from './verification/flows.ts';
 import { IndexedFaceSearch } from './verification/indexed-face-search.ts';
+import { parseOutboundPolicy, parseRetrySchedule, WebhookService, type OutboundPolicy } from './webhooks/index.ts';
 
 /** What the server, the CLI and `verid worker` share: storage, keys, engines and the verification use cases. */
 export interface Core {
@@ -24,6 +26,14 @@ export interface Core {
   payloads: OidcPayloadRepository;
   engines: Engines;
   verification: VerificationService;
+  webhooks: WebhookService;
+  /** What webhook delivery (the jobs) works with. */
+  webhookDelivery: {
+    endpoints: WebhookEndpointRepository;
+    deliveries: WebhookDeliveryRepository;
+    policy: OutboundPolicy;
+    retryScheduleMs: number[];
+  };
   close(): Promise<void>;
 }
 
@@ -46,6 +56,17 @@ export async function createCore(config: Config, options: { engines?: Engines } 
   const clients = new ClientRepository(database.db, cipher);
   const identities = new IdentityRepository(database.db, cipher);
   const sessions = new SessionRepository(database.db, cipher);
+  const retryScheduleMs = parseRetrySchedule(config.webhookRetrySchedule);
+  if (!retryScheduleMs) throw new ConfigError('VERID_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, e.g. 5,300,1800');
+  const webhookDelivery = {
+    endpoints: new WebhookEndpointRepository(database.db, cipher),
+    deliveries: new WebhookDeliveryRepository(database.db, database.dialect),
+    policy: parseOutboundPolicy(config.webhookAllowPrivate, config.webhookAllowCidrs),
+    retryScheduleMs,
+  };
+  const webhooks = new WebhookService({
+    ...webhookDelivery, clients, secretOverlapMs: config.webhookSecretOverlapSeconds * 1000,
+  });
   const engines = options.engines ?? createEngines(config);
 
   const { documents, faces, prefetch } = cacheEngines(engines.documents, engines.faces, { max: 64, ttlMs: 10 * 60_000, spare: engines.spareCapacity });
@@ -74,7 +95,7 @@ export async function createCore(config: Config, options: { engines?: Engines } 
     maxChallengesPerHour: config.maxChallengesPerHour,
   });
   return {
-    config, database, cipher, keys, clients, identities, sessions, engines, verification,
+    config, database, cipher, keys, clients, identities, sessions, engines, verification, webhooks, webhookDelivery,
     payloads: new OidcPayloadRepository(database.db, cipher),
     async close() {
       if (!options.engines) await engines.close();

@@ -8,6 +8,7 @@ import { migrateToLatest, openDatabase } from '../storage/index.ts';
 import { clientsCommand } from './clients-command.ts';
 import { compareCommand } from './compare-command.ts';
 import { inspectDocumentCommand } from './inspect-document-command.ts';
+import { webhooksCommand } from './webhooks-command.ts';
 import { openCliContext } from './cli-context.ts';
 import { rekeyCommand } from './rekey-command.ts';
 import { print, type Output } from './output.ts';
@@ -35,7 +36,7 @@ program.command('migrate').description('Apply pending database migrations').acti
 });
 
 program.command('worker')
-  .description('Run only the background jobs (sweeps): any number of workers, and servers, share one database')
+  .description('Run only the background jobs (sweeps, webhook delivery): any number of workers, and servers, share one database')
   .action(async () => {
     const c = config();
     const log = pino({ level: c.logLevel });
@@ -43,9 +44,12 @@ program.command('worker')
     const { runner } = await createJobs(core, log);
     runner.start();
     log.info({ worker: runner.worker }, 'verid worker running');
+    // The runner's timers are unref'd and SQLite holds no socket: without this the process would end after the first batch.
+    const keepAlive = setInterval(() => {}, 2 ** 30);
     const signal = await new Promise<string>((resolve) => {
       for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve(name));
     });
+    clearInterval(keepAlive);
     log.info({ signal }, 'verid worker stopping');
     await runner.stop();
     await core.close();
@@ -92,6 +96,7 @@ identities.command('delete <identityId>')
 clientsCommand(program, config, output);
 compareCommand(program, config, output);
 inspectDocumentCommand(program, config, output);
+webhooksCommand(program, config, output);
 rekeyCommand(program, config, output);
 
 const keys = program.command('keys').description('Token signing keys');

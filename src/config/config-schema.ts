@@ -199,6 +199,38 @@ export const CONFIG_KEYS = {
     env: 'VERID_PROCESSING_TIMEOUT_SECONDS', type: 'integer', default: 300,
     description: 'A session `processing` for longer than this (its process died) returns to capturing with reason `processing_interrupted`.',
   },
+  webhookTimeoutSeconds: {
+    env: 'VERID_WEBHOOK_TIMEOUT_SECONDS', type: 'integer', default: 10,
+    description: 'Deadline of one webhook request (connect, send, response headers and the first bytes of the body); past it the attempt failed with `timeout`.',
+  },
+  webhookRetrySchedule: {
+    env: 'VERID_WEBHOOK_RETRY_SCHEDULE', type: 'string', default: '5,300,1800,7200,18000,36000,50400,72000,86400',
+    description: 'Seconds to wait after each failed webhook attempt (±10 % jitter), comma-separated; when used up the delivery is dead. The default makes 10 attempts over about 75 hours (docs/webhooks.md).',
+  },
+  webhookSecretOverlapSeconds: {
+    env: 'VERID_WEBHOOK_SECRET_OVERLAP_SECONDS', type: 'integer', default: 86_400,
+    description: 'After `verid webhooks rotate-secret`, how long the previous secret also signs (both signatures are sent).',
+  },
+  webhookDisableAfterSeconds: {
+    env: 'VERID_WEBHOOK_DISABLE_AFTER_SECONDS', type: 'integer', default: 259_200,
+    description: 'An endpoint whose attempts have all failed for this long (and at least `VERID_WEBHOOK_DISABLE_AFTER_FAILURES` times in a row) is disabled until `verid webhooks enable`.',
+  },
+  webhookDisableAfterFailures: {
+    env: 'VERID_WEBHOOK_DISABLE_AFTER_FAILURES', type: 'integer', default: 10,
+    description: 'Consecutive failed attempts an endpoint needs, besides `VERID_WEBHOOK_DISABLE_AFTER_SECONDS` of failing, before it is disabled.',
+  },
+  webhookAllowPrivate: {
+    env: 'VERID_WEBHOOK_ALLOW_PRIVATE', type: 'boolean', default: false,
+    description: 'Let webhooks go to private, loopback, link-local, CGNAT and other non-public addresses (refused by default: SSRF).',
+  },
+  webhookAllowCidrs: {
+    env: 'VERID_WEBHOOK_ALLOW_CIDRS', type: 'string', default: null,
+    description: 'Non-public networks webhooks may reach anyway, comma-separated addresses or CIDRs (`10.1.2.0/24,127.0.0.1`).',
+  },
+  webhookDispatchSeconds: {
+    env: 'VERID_WEBHOOK_DISPATCH_SECONDS', type: 'integer', default: 1,
+    description: 'How often new outbox events are handed to delivery (a runner idle for `VERID_JOBS_POLL_SECONDS` notices within that).',
+  },
   privacyUrl: {
     env: 'VERID_PRIVACY_URL', type: 'url', default: null,
     description: 'Privacy notice the consent text links to. Unset: verid\'s own `/privacy` page (what is collected, why, how long).',

@@ -58,6 +58,14 @@ export interface Config {
   jobsLeaseSeconds: number;
   sweepIntervalSeconds: number;
   processingTimeoutSeconds: number;
+  webhookTimeoutSeconds: number;
+  webhookRetrySchedule: string;
+  webhookSecretOverlapSeconds: number;
+  webhookDisableAfterSeconds: number;
+  webhookDisableAfterFailures: number;
+  webhookAllowPrivate: boolean;
+  webhookAllowCidrs: string | null;
+  webhookDispatchSeconds: number;
   /** VERID_FRAME_ANCESTORS split on spaces; empty: no framing. */
   frameAncestors: string[];
   /** Names of keys still on a development-only default (warned about; refused in production). */
@@ -141,6 +149,9 @@ function validate(config: Config): void {
   // src/biometrics/challenge.ts: MIN_CHALLENGE_LENGTH .. MAX_CHALLENGE_LENGTH
   if (config.livenessSteps < 3 || config.livenessSteps > 8) throw new ConfigError('VERID_LIVENESS_STEPS must be between 3 and 8');
   if (config.maxChallengesPerHour < 1) throw new ConfigError('VERID_MAX_CHALLENGES_PER_HOUR must be at least 1');
+  for (const name of ['webhookTimeoutSeconds', 'webhookDisableAfterSeconds', 'webhookDisableAfterFailures', 'webhookDispatchSeconds'] as const) {
+    if (config[name] < 1) throw new ConfigError(`${CONFIG_KEYS[name].env} must be at least 1`);
+  }
   for (const name of ['documentMaxQueue', 'faceMaxQueue', 'maxUploadsPerKind', 'maxUploadsPerSession', 'rateLimitWindowSeconds'] as const) {
     if (config[name] < 1) throw new ConfigError(`${CONFIG_KEYS[name].env} must be at least 1`);
   }

@@ -65,10 +65,13 @@ export class JobRunner {
     this.#timer.unref();
   }
 
-  /** Claims and runs one batch of due jobs; returns how many ran. */
+  /**
+   * Claims and runs one batch of due jobs side by side (a webhook waiting on a slow receiver must not
+   * hold up the rest of the batch); returns how many ran.
+   */
   async runDue(now = Date.now()): Promise<number> {
     const jobs = await this.#store.claim(this.worker, this.#options.batch, this.#options.leaseMs, now);
-    for (const job of jobs) await this.#run(job);
+    await Promise.all(jobs.map((job) => this.#run(job)));
     return jobs.length;
   }
 

@@ -154,6 +154,61 @@ export interface WebhookOutboxTable {
   attempts: number;
   next_attempt_at: number;
   delivered_at: number | null;
+  /** Order of the message among its session's messages (1, 2, …); deliveries keep it per endpoint. */
+  sequence: number | null;
+  /** When the message was handed to delivery (one delivery row per subscribed endpoint). */
+  dispatched_at: number | null;
+}
+
+export interface WebhookEndpointTable {
+  id: string;
+  client_id: string;
+  url: string;
+  /** JSON array of subscribed event types; empty: all public events. */
+  event_types: string;
+  secret_encrypted: Uint8Array;
+  previous_secret_encrypted: Uint8Array | null;
+  previous_secret_expires_at: number | null;
+  state: 'enabled' | 'disabled';
+  disabled_reason: string | null;
+  /** First failed attempt since the last success (null: the last attempt succeeded). */
+  failing_since: number | null;
+  consecutive_failures: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  message_id: string;
+  endpoint_id: string;
+  session_id: string | null;
+  sequence: number;
+  status: 'pending' | 'delivered' | 'dead';
+  /** Attempts ever made (numbering of webhook_attempts). */
+  attempts: number;
+  /** Attempts since the delivery was (re)queued: the retry schedule's position. */
+  round_attempts: number;
+  /** Bumped on every change: an attempt's outcome is recorded only against the version it started from. */
+  version: number;
+  next_attempt_at: number;
+  delivered_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookAttemptTable {
+  id: string;
+  message_id: string;
+  endpoint_id: string;
+  attempt: number;
+  status_code: number | null;
+  error_code: string | null;
+  latency_ms: number;
+  /** The first ~200 bytes of the response body (never the request body). */
+  response_excerpt: string | null;
+  attempted_at: number;
 }
 
 export interface JobTable {
@@ -181,6 +236,9 @@ export interface Database {
   verification_events: VerificationEventTable;
   session_images: SessionImageTable;
   webhook_outbox: WebhookOutboxTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
   liveness_challenges: LivenessChallengeTable;
   liveness_frames: LivenessFrameTable;
   liveness_frame_digests: LivenessFrameDigestTable;

@@ -6,6 +6,8 @@ export { ClientRepository } from './client-repository.ts';
 export type { ClientRecord, NewClient } from './client-repository.ts';
 export { IdentityRepository } from './identity-repository.ts';
 export { JobRepository } from './job-repository.ts';
+export { WebhookDeliveryRepository } from './webhook-delivery-repository.ts';
+export { WebhookEndpointRepository } from './webhook-endpoint-repository.ts';
 export { RetentionRepository } from './retention-repository.ts';
 export { OidcPayloadRepository } from './oidc-payload-repository.ts';
 export { SessionRepository } from './session-repository.ts';

@@ -153,5 +153,9 @@ export const REKEY_TABLES: readonly RekeyTable[] = [
     },
   }),
   oidcPayloads,
+  encryptedColumns('webhook_endpoints', ['id'], {
+    secret_encrypted: (r) => `webhook_endpoint:${r.id}:secret`,
+    previous_secret_encrypted: (r) => `webhook_endpoint:${r.id}:previous_secret`,
+  }),
   encryptedColumns('signing_keys', ['kid'], { private_jwk_encrypted: (r) => `signing_key:${r.kid}` }),
 ];

@@ -61,6 +61,9 @@ export class RetentionRepository implements RetentionStore {
       await tx.deleteFrom('liveness_frames').where('challenge_id', 'in', challenges).execute();
       await tx.deleteFrom('liveness_challenges').where('session_id', 'in', ids).execute();
       await tx.deleteFrom('verification_events').where('session_id', 'in', ids).execute();
+      const messages = tx.selectFrom('webhook_outbox').select('id').where('session_id', 'in', ids);
+      await tx.deleteFrom('webhook_attempts').where('message_id', 'in', messages).execute();
+      await tx.deleteFrom('webhook_deliveries').where('message_id', 'in', messages).execute();
       await tx.deleteFrom('webhook_outbox').where('session_id', 'in', ids).execute();
       await tx.deleteFrom('session_images').where('session_id', 'in', ids).execute();
       await tx.deleteFrom('verification_sessions').where('id', 'in', ids).execute();

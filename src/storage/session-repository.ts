@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DataCipher } from '../security/index.ts';
 import type {
   Candidate, DocumentRecord, SessionCursor, SessionFilter, ImageKind, NewSession, OutboxMessage, SessionEvent, SessionPatch, SessionState, SessionStore, VerificationSession,
@@ -149,7 +149,9 @@ export class SessionRepository implements SessionStore {
       if (outbox) {
         await tx.insertInto('webhook_outbox').values({
           id: randomId(), session_id: interviewId, client_id: outbox.clientId, event_type: outbox.eventType, payload: JSON.stringify(outbox.payload),
-          created_at: now, attempts: 0, next_attempt_at: now, delivered_at: null,
+          created_at: now, attempts: 0, next_attempt_at: now, delivered_at: null, dispatched_at: null,
+          // The session row is locked by the compare-and-set above, so this count cannot race.
+          sequence: sql<number>`(SELECT COALESCE(MAX(sequence), 0) + 1 FROM webhook_outbox WHERE session_id = ${interviewId})`,
         }).execute();
       }
       return true;

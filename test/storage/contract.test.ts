@@ -165,7 +165,7 @@ for (const backend of backends) {
       const outbox = await handle.db.selectFrom('webhook_outbox').selectAll().execute();
       assert.equal(outbox.length, 1);
       assert.deepEqual(JSON.parse(outbox[0]!.payload), payload);
-      assert.deepEqual([outbox[0]!.event_type, outbox[0]!.session_id, outbox[0]!.client_id], ['session.failed', 's1', 'c']);
+      assert.deepEqual([outbox[0]!.event_type, outbox[0]!.session_id, outbox[0]!.client_id, outbox[0]!.sequence], ['session.failed', 's1', 'c', 1]);
       assert.equal(await repo.countAttempt('s1', 'document'), 1);
       assert.equal(await repo.countAttempt('s1', 'document'), 2);
       assert.equal(await repo.countAttempt('s1', 'face'), 1);

@@ -32,6 +32,7 @@ const ENCRYPTED = {
   verification_sessions: ['login_hint_encrypted', 'expected_name_encrypted', 'document_encrypted'],
   session_images: ['data_encrypted'],
   liveness_frames: ['frames_encrypted'],
+  webhook_endpoints: ['secret_encrypted', 'previous_secret_encrypted'],
 } as const;
 
 type Rekeyed = Array<{ table: string; rekeyed: number; current: number; dropped: number }>;
@@ -84,6 +85,9 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
         name: 'Rekey RP', redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_jwt',
       }, async () => {});
       const secret = registered.clientSecret!;
+      // A webhook endpoint whose secret was rotated: both secrets are ciphertexts under A.
+      await s.app.core.webhookDelivery.endpoints.create({ id: 'ep_rekey', clientId: registered.clientId, url: 'https://hooks.example.test/x', eventTypes: [], secret: 'whsec_old' });
+      await s.app.core.webhookDelivery.endpoints.rotateSecret('ep_rekey', 'whsec_new', Date.now() + 3_600_000);
       let rp = await discover(s, registered.clientId, secret);
       const tokens = await redeem(rp, await login(s, rp, 'genuine/london_005/2.jpg'));
       const sub = tokens.claims()!.sub;
@@ -137,9 +141,10 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
       const first = await verid(s.config, ['rekey']) as Rekeyed;
       const counts = Object.fromEntries(first.map((r) => [r.table, r]));
       assert.deepEqual(first.map((r) => r.table), [
-        'oidc_clients', 'verification_sessions', 'session_images', 'liveness_frames', 'liveness_challenges', 'liveness_frame_digests', 'identities', 'oidc_payloads', 'signing_keys',
+        'oidc_clients', 'verification_sessions', 'session_images', 'liveness_frames', 'liveness_challenges', 'liveness_frame_digests', 'identities', 'oidc_payloads', 'webhook_endpoints', 'signing_keys',
       ]);
       assert.equal(counts.oidc_clients!.rekeyed, 1);
+      assert.equal(counts.webhook_endpoints!.rekeyed, 1);
       assert.equal(counts.identities!.rekeyed, 1);
       assert.ok(counts.verification_sessions!.rekeyed >= 2 && counts.session_images!.rekeyed >= 4, JSON.stringify(counts));
       assert.equal(counts.liveness_challenges!.rekeyed, 1);
@@ -153,6 +158,7 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
 
       // B alone: everything is readable, tokens from before still work, the document still finds its identity.
       s = await start(KEY_B);
+      assert.deepEqual(await s.app.core.webhookDelivery.endpoints.signingSecrets('ep_rekey', Date.now()), ['whsec_new', 'whsec_old']);
       for (const token of [tokens.access_token, later.access_token]) {
         const response = await userinfo(s, token);
         assert.equal(response.status, 200);
