@@ -35,7 +35,7 @@ program.command('migrate').description('Apply pending database migrations').acti
 });
 
 program.command('worker')
-  .description('Run only the background jobs (sweeps): any number of workers, and servers, share one database')
+  .description('Run only the background jobs (sweeps, link delivery): any number of workers, and servers, share one database')
   .action(async () => {
     const c = config();
     const log = pino({ level: c.logLevel });

@@ -2,8 +2,9 @@ import type { Core } from '../core.ts';
 import { JobRepository } from '../storage/index.ts';
 import { JobRunner, type JobLog } from './job-runner.ts';
 import { installSweeps } from './sweeps.ts';
+import { installLinkDelivery } from '../notify/index.ts';
 
-/** The jobs runner over the core's database, with the sweeps installed. Call `start()` to run the loop. */
+/** The jobs runner over the core's database, with the sweeps and link delivery installed. Call `start()` to run the loop. */
 export async function createJobs(core: Core, log: JobLog): Promise<{ runner: JobRunner; store: JobRepository }> {
   const { config } = core;
   const store = new JobRepository(core.database.db, core.database.dialect);
@@ -14,5 +15,8 @@ export async function createJobs(core: Core, log: JobLog): Promise<{ runner: Job
   await installSweeps(runner, store, { verification: core.verification, payloads: core.payloads }, {
     intervalMs: config.sweepIntervalSeconds * 1000, processingTimeoutMs: config.processingTimeoutSeconds * 1000, log,
   });
+  installLinkDelivery(runner, config, {
+    sessions: core.sessions, clientName: async (clientId) => (await core.clients.find(clientId))?.name ?? null,
+  }, log);
   return { runner, store };
 }

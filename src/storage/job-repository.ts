@@ -6,6 +6,19 @@ import { isUniqueViolation } from './unique-violation.ts';
 import type { Database } from './database-schema.ts';
 
 /**
+ * Queues `job` through `db` — a transaction, when the job must commit with the change that causes it
+ * (webhook deliveries). A job with the `uniqueKey` of a queued one is not added.
+ */
+export async function insertJob(db: Kysely<Database>, job: NewJob): Promise<void> {
+  const now = Date.now();
+  await db.insertInto('jobs').values({
+    id: randomId(16), kind: job.kind, payload: JSON.stringify(job.payload ?? {}), status: 'queued', unique_key: job.uniqueKey ?? null,
+    run_at: job.runAt, attempts: 0, max_attempts: job.maxAttempts ?? 5, locked_by: null, locked_until: null, last_error: null,
+    created_at: now, updated_at: now,
+  }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/**
  * Jobs as rows. A claim is one transaction: on PostgreSQL the due rows are locked with
  * `FOR UPDATE SKIP LOCKED`, so any number of `verid worker` processes share the table without
  * taking the same job; SQLite has one writer at a time, so its transaction alone is enough.
@@ -20,12 +33,7 @@ export class JobRepository implements JobStore {
   }
 
   async enqueue(job: NewJob): Promise<void> {
-    const now = Date.now();
-    await this.#db.insertInto('jobs').values({
-      id: randomId(16), kind: job.kind, payload: JSON.stringify(job.payload ?? {}), status: 'queued', unique_key: job.uniqueKey ?? null,
-      run_at: job.runAt, attempts: 0, max_attempts: job.maxAttempts ?? 5, locked_by: null, locked_until: null, last_error: null,
-      created_at: now, updated_at: now,
-    }).onConflict((oc) => oc.doNothing()).execute();
+    await insertJob(this.#db, job);
   }
 
   async claim(worker: string, limit: number, leaseMs: number, now: number): Promise<Job[]> {

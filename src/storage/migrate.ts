@@ -14,6 +14,7 @@ import * as consent from './migrations/0010-consent.ts';
 import * as oneCurrentKey from './migrations/0011-one-current-key.ts';
 import * as frameDigestKey from './migrations/0012-frame-digest-key.ts';
 import * as omniStart from './migrations/0013-omni-start.ts';
+import * as linkDelivery from './migrations/0015-link-delivery.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -29,6 +30,8 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0011-one-current-key': oneCurrentKey,
   '0012-frame-digest-key': frameDigestKey,
   '0013-omni-start': omniStart,
+  // 0014 is taken by a branch not merged yet.
+  '0015-link-delivery': linkDelivery,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */
