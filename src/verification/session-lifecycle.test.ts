@@ -46,7 +46,7 @@ test('public events go to the outbox with ids and states only; internal ones do 
   await transitionGate(store, session('id_captured'), 'face_captured', { type: 'image.added', data: { kind: 'face', contentType: 'image/jpeg', bytes: 10 } });
   assert.deepEqual(written, [{
     eventType: 'session.failed', clientId: 'client-1',
-    payload: { interviewId: 'i1', clientId: 'client-1', origin: 'omni', environment: 'demo', state: 'failed', reasons: ['face_mismatch'] },
+    payload: { interviewId: 'i1', externalId: null, clientId: 'client-1', origin: 'omni', environment: 'demo', state: 'failed', reasons: ['face_mismatch'] },
   }, undefined]);
 });
 
