@@ -46,3 +46,12 @@ test('the console adapter masks the number', () => {
   assert.equal(maskPhone('+447700900123'), '+44********23');
   assert.ok(!maskPhone('+14155550100').includes('5555'));
 });
+
+test('the console adapter logs the message with the number masked, and accepts it', async () => {
+  const { createConsoleSmsProvider } = await import('./console-sms-provider.ts');
+  const lines: unknown[] = [];
+  const provider = createConsoleSmsProvider({ info: (obj) => { lines.push(obj); } });
+  assert.deepEqual(await provider.send({ to: '+447700900123', body: linkSms(message) }), { kind: 'sent' });
+  assert.equal(lines.length, 1);
+  assert.ok(!JSON.stringify(lines).includes('7700900123') && JSON.stringify(lines).includes('+44********23'));
+});
