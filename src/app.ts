@@ -22,6 +22,7 @@ import type { ClientRepository, DatabaseHandle } from './storage/index.ts';
 import type { VerificationService } from './verification/index.ts';
 import { createCore, type Core } from './core.ts';
 import { createJobs } from './jobs/start-jobs.ts';
+import { linkChannels } from './notify/index.ts';
 import type { Engines } from './engines.ts';
 
 export interface AppOptions {
@@ -126,7 +127,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const apiAuth = { clients, oidc, perClient: limits.apiPerClient, failures: limits.apiAuthFailures };
   await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes, limits, apiAuth });
   await server.register(omniStartRoutes, { verification, auth: apiAuth, publicUrl: config.issuer, sessionTtlSeconds: config.omniSessionTtlSeconds,
-    deliveryChannels: new Set<'EMAIL' | 'SMS'>() });
+    deliveryChannels: linkChannels(config), linkDeliveryAttempts: config.linkDeliveryAttempts });
   await server.register(verifyRoutes, {
     verification, clients, limits, requireLiveness: config.requireLiveness, publicUrl: config.issuer,
     consent: { privacyUrl: config.privacyUrl ?? '/privacy', mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays },

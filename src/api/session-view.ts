@@ -17,6 +17,7 @@ export function sessionView(session: VerificationSession) {
     reasons: session.reasons,
     overall: (session.scores ?? emptyScores()).overall,
     notification: session.notification,
+    delivery: session.delivery,
     createdAt: iso(session.createdAt),
     updatedAt: iso(session.updatedAt),
     completedAt: session.completedAt === null ? null : iso(session.completedAt),

@@ -36,7 +36,7 @@ program.command('migrate').description('Apply pending database migrations').acti
 });
 
 program.command('worker')
-  .description('Run only the background jobs (sweeps, webhook delivery): any number of workers, and servers, share one database')
+  .description('Run only the background jobs (sweeps, webhook and link delivery): any number of workers, and servers, share one database')
   .action(async () => {
     const c = config();
     const log = pino({ level: c.logLevel });

@@ -247,6 +247,34 @@ export const CONFIG_KEYS = {
     env: 'VERID_KEY_PUBLISH_SECONDS', type: 'integer', default: 86_400,
     description: 'How long a key published by `verid keys rotate` stays in the JWKS before the next rotation lets it sign (longer than relying parties cache the JWKS).',
   },
+  smtpUrl: {
+    env: 'VERID_SMTP_URL', type: 'string', default: null,
+    description: 'SMTP server that sends links by e-mail (`notification: EMAIL` of `POST /omni/start`): `smtp://user:password@host:587` (STARTTLS when the server offers it) or `smtps://user:password@host:465` (TLS); URL-encode special characters of the password. Unset: verid sends no e-mail and refuses `EMAIL`.',
+  },
+  mailFrom: {
+    env: 'VERID_MAIL_FROM', type: 'string', default: null,
+    description: 'Sender of the e-mails verid sends (`"Acme Onboarding" <verify@acme.example>`). Required with `VERID_SMTP_URL`.',
+  },
+  organisationName: {
+    env: 'VERID_ORGANISATION_NAME', type: 'string', default: null,
+    description: 'Who runs this verid, as named in the e-mails and text messages that carry the link (with the API client\'s name). Unset: the host name of `VERID_ISSUER`.',
+  },
+  smsProvider: {
+    env: 'VERID_SMS_PROVIDER', type: 'enum', values: ['none', 'http', 'console'], default: 'none',
+    description: 'How links go out by text message (`notification: SMS`): `http` POSTs `{"to","body"}` as JSON to `VERID_SMS_URL` (any 2xx = accepted); `console` writes the message to the log with the number masked — development and test only (it logs the link, a credential), refused in production; `none` refuses `SMS`.',
+  },
+  smsUrl: {
+    env: 'VERID_SMS_URL', type: 'url', default: null,
+    description: 'Endpoint of the SMS gateway for `VERID_SMS_PROVIDER=http` (https in production).',
+  },
+  smsAuth: {
+    env: 'VERID_SMS_AUTH', type: 'string', default: null,
+    description: 'Value of the `Authorization` header sent to `VERID_SMS_URL`: `Bearer <token>` or `Basic <base64 of user:password>`. Unset: none.',
+  },
+  linkDeliveryAttempts: {
+    env: 'VERID_LINK_DELIVERY_ATTEMPTS', type: 'integer', default: 10,
+    description: 'Tries to send a link (e-mail or SMS) before the delivery is reported failed (`link.delivery_failed` webhook); retries back off from 5 s to 10 min (about 30 min in all with 10). A permanent refusal (SMTP 5xx, HTTP 4xx) fails at once.',
+  },
   trustFramework: {
     env: 'VERID_TRUST_FRAMEWORK', type: 'string', default: 'verid',
     description: 'Value of `verified_claims.verification.trust_framework` (OIDC4IDA) in tokens.',

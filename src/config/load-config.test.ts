@@ -26,3 +26,15 @@ test('production refuses development defaults and plain-http issuers', () => {
   const config = loadConfig({ NODE_ENV: 'production', VERID_MASTER_KEY: key, VERID_ISSUER: 'https://id.example.com' });
   assert.deepEqual(config.devDefaults, []);
 });
+
+test('link delivery: SMTP needs a sender, the HTTP SMS provider a URL; the console provider never runs in production', () => {
+  assert.throws(() => loadConfig({ VERID_SMTP_URL: 'smtp://mail.example.com:587' }), /VERID_MAIL_FROM is required/);
+  assert.throws(() => loadConfig({ VERID_SMTP_URL: 'http://mail.example.com', VERID_MAIL_FROM: 'a@example.com' }), /smtp:\/\/ or smtps:\/\//);
+  assert.equal(loadConfig({ VERID_SMTP_URL: 'smtps://u:p@mail.example.com:465', VERID_MAIL_FROM: 'a@example.com' }).smtpUrl, 'smtps://u:p@mail.example.com:465');
+  assert.throws(() => loadConfig({ VERID_SMS_PROVIDER: 'http' }), /VERID_SMS_URL is required/);
+  assert.equal(loadConfig({ VERID_SMS_PROVIDER: 'console' }).smsProvider, 'console');
+  const production = { NODE_ENV: 'production', VERID_MASTER_KEY: 'a-production-master-key-of-32-chars!!', VERID_ISSUER: 'https://id.example.com' };
+  assert.throws(() => loadConfig({ ...production, VERID_SMS_PROVIDER: 'console' }), /development and test only/);
+  assert.throws(() => loadConfig({ ...production, VERID_SMS_PROVIDER: 'http', VERID_SMS_URL: 'http://sms.example.com' }), /https:\/\/ URL in production/);
+  assert.throws(() => loadConfig({ VERID_LINK_DELIVERY_ATTEMPTS: '0' }), /at least 1/);
+});

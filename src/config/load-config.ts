@@ -66,6 +66,13 @@ export interface Config {
   webhookAllowPrivate: boolean;
   webhookAllowCidrs: string | null;
   webhookDispatchSeconds: number;
+  smtpUrl: string | null;
+  mailFrom: string | null;
+  organisationName: string | null;
+  smsProvider: 'none' | 'http' | 'console';
+  smsUrl: string | null;
+  smsAuth: string | null;
+  linkDeliveryAttempts: number;
   /** VERID_FRAME_ANCESTORS split on spaces; empty: no framing. */
   frameAncestors: string[];
   /** Names of keys still on a development-only default (warned about; refused in production). */
@@ -156,10 +163,24 @@ function validate(config: Config): void {
     if (config[name] < 1) throw new ConfigError(`${CONFIG_KEYS[name].env} must be at least 1`);
   }
   parseTrustProxy(config.trustProxy);
+  validateLinkDelivery(config);
   if (config.mode === 'production') {
     if (config.devDefaults.length > 0) {
       throw new ConfigError(`production mode refuses development defaults; set ${config.devDefaults.join(', ')}`);
     }
     if (!config.issuer.startsWith('https://')) throw new ConfigError('VERID_ISSUER must be an https:// URL in production');
   }
+}
+
+function validateLinkDelivery(config: Config): void {
+  if (config.smtpUrl !== null) {
+    if (!/^smtps?:\/\/[^\s]+$/.test(config.smtpUrl) || !URL.canParse(config.smtpUrl)) throw new ConfigError('VERID_SMTP_URL must be an smtp:// or smtps:// URL');
+    if (!config.mailFrom) throw new ConfigError('VERID_MAIL_FROM is required with VERID_SMTP_URL');
+  }
+  if (config.smsProvider === 'http' && !config.smsUrl) throw new ConfigError('VERID_SMS_URL is required with VERID_SMS_PROVIDER=http');
+  if (config.mode === 'production') {
+    if (config.smsProvider === 'console') throw new ConfigError('VERID_SMS_PROVIDER=console writes links to the log: development and test only');
+    if (config.smsProvider === 'http' && !config.smsUrl?.startsWith('https://')) throw new ConfigError('VERID_SMS_URL must be an https:// URL in production');
+  }
+  if (config.linkDeliveryAttempts < 1) throw new ConfigError('VERID_LINK_DELIVERY_ATTEMPTS must be at least 1');
 }

@@ -3,8 +3,9 @@ import { JobRepository } from '../storage/index.ts';
 import { JobRunner, type JobLog } from './job-runner.ts';
 import { installSweeps } from './sweeps.ts';
 import { createWebhookPost, installWebhooks } from '../webhooks/index.ts';
+import { installLinkDelivery } from '../notify/index.ts';
 
-/** The jobs runner over the core's database, with the sweeps and webhook delivery installed. Call `start()` to run the loop. */
+/** The jobs runner over the core's database, with the sweeps, webhook delivery and link delivery installed. Call `start()` to run the loop. */
 export async function createJobs(core: Core, log: JobLog): Promise<{ runner: JobRunner; store: JobRepository }> {
   const { config } = core;
   const store = new JobRepository(core.database.db, core.database.dialect);
@@ -22,5 +23,8 @@ export async function createJobs(core: Core, log: JobLog): Promise<{ runner: Job
       retryScheduleMs, disableAfterMs: config.webhookDisableAfterSeconds * 1000, disableAfterFailures: config.webhookDisableAfterFailures, log,
     },
   }, config.webhookDispatchSeconds * 1000);
+  installLinkDelivery(runner, config, {
+    sessions: core.sessions, clientName: async (clientId) => (await core.clients.find(clientId))?.name ?? null,
+  }, log);
   return { runner, store };
 }

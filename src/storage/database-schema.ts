@@ -77,6 +77,13 @@ export interface VerificationSessionTable {
   notification: string | null;
   /** The candidate's name, e-mail and phone from /omni/start (PII: encrypted). */
   candidate_encrypted: Uint8Array | null;
+  /** Language of the message that carries the link (`en`, `es`); null: not given (English). */
+  language: string | null;
+  /** The capture token of the link verid sends (EMAIL / SMS), encrypted; null when verid sends none or the token was revoked. */
+  link_token_encrypted: Uint8Array | null;
+  /** Link delivery: `queued`, `sent` or `failed`; null when verid sends no link. */
+  delivery_status: string | null;
+  delivery_attempts: Generated<number>;
   /** When the session's personal data (images, document data, names) was erased; the record stays. */
   erased_at: number | null;
   reasons: string;

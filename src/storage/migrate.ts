@@ -15,6 +15,7 @@ import * as oneCurrentKey from './migrations/0011-one-current-key.ts';
 import * as frameDigestKey from './migrations/0012-frame-digest-key.ts';
 import * as omniStart from './migrations/0013-omni-start.ts';
 import * as webhooks from './migrations/0014-webhooks.ts';
+import * as linkDelivery from './migrations/0015-link-delivery.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0012-frame-digest-key': frameDigestKey,
   '0013-omni-start': omniStart,
   '0014-webhooks': webhooks,
+  '0015-link-delivery': linkDelivery,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

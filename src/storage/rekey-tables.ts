@@ -136,6 +136,7 @@ export const REKEY_TABLES: readonly RekeyTable[] = [
     expected_name_encrypted: (r) => `session:${r.id}:expected_name`,
     document_encrypted: (r) => `session:${r.id}:document`,
     candidate_encrypted: (r) => `session:${r.id}:candidate`,
+    link_token_encrypted: (r) => `session:${r.id}:link_token`,
   }),
   encryptedColumns('session_images', ['session_id', 'kind'], { data_encrypted: (r) => `session:${r.session_id}:image:${r.kind}` }),
   encryptedColumns('liveness_frames', ['id'], { frames_encrypted: (r) => `liveness:${r.challenge_id}:${r.id}` }),

@@ -21,7 +21,7 @@ export class RetentionRepository implements RetentionStore {
       const challenges = tx.selectFrom('liveness_challenges').select('id').where('session_id', '=', interviewId);
       await tx.deleteFrom('liveness_frames').where('challenge_id', 'in', challenges).execute();
       await tx.updateTable('verification_sessions').set({
-        document_encrypted: null, expected_name_encrypted: null, login_hint_encrypted: null, candidate_encrypted: null, erased_at: now,
+        document_encrypted: null, expected_name_encrypted: null, login_hint_encrypted: null, candidate_encrypted: null, link_token_encrypted: null, erased_at: now,
       }).where('id', '=', interviewId).execute();
     });
   }

@@ -1,12 +1,14 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DataCipher } from '../security/index.ts';
 import type {
-  Candidate, DocumentRecord, SessionCursor, SessionFilter, ImageKind, NewSession, OutboxMessage, SessionEvent, SessionPatch, SessionState, SessionStore, VerificationSession,
+  Candidate, DocumentRecord, SessionCursor, SessionFilter, ImageKind, Language, LinkDeliveryStatus, NewSession, OutboxMessage, SessionEvent, SessionPatch, SessionState,
+  SessionStore, VerificationSession,
 } from '../verification/index.ts';
 import type { Database, VerificationSessionTable } from './database-schema.ts';
 import { randomId } from '../security/index.ts';
 import { isUniqueViolation } from './unique-violation.ts';
-import { OPEN_STATES } from '../verification/index.ts';
+import { isDeliveryChannel, LINK_DELIVERY_JOB, linkDeliveryKey, OPEN_STATES } from '../verification/index.ts';
+import { insertJob } from './job-repository.ts';
 
 type Row = Selectable<VerificationSessionTable>;
 
@@ -36,14 +38,27 @@ function toSession(row: Row): VerificationSession {
     configurationId: row.configuration_id,
     redirectionUrl: row.redirection_url,
     notification: row.notification as VerificationSession['notification'],
+    language: row.language as Language | null,
+    delivery: isDeliveryChannel(row.notification) && row.delivery_status
+      ? { channel: row.notification, status: row.delivery_status as LinkDeliveryStatus, attempts: row.delivery_attempts } : null,
   };
 }
 
 const SESSION_COLUMNS = [
   'id', 'interview_code', 'token_hash', 'origin', 'mode', 'environment', 'state', 'client_id', 'interaction_uid', 'external_id',
   'identity_id', 'scores', 'reasons', 'expires_at', 'created_at', 'updated_at', 'completed_at', 'document_attempts', 'face_attempts',
-  'consent_at', 'consent_version', 'external_customer_id', 'configuration_id', 'redirection_url', 'notification',
+  'consent_at', 'consent_version', 'external_customer_id', 'configuration_id', 'redirection_url', 'notification', 'language',
+  'delivery_status', 'delivery_attempts',
 ] as const;
+
+async function insertOutbox(db: Kysely<Database> | Transaction<Database>, interviewId: string, outbox: OutboxMessage, now: number): Promise<void> {
+  await db.insertInto('webhook_outbox').values({
+    id: randomId(), session_id: interviewId, client_id: outbox.clientId, event_type: outbox.eventType, payload: JSON.stringify(outbox.payload),
+    created_at: now, attempts: 0, next_attempt_at: now, delivered_at: null, dispatched_at: null,
+    // In a transition the session row is locked by its compare-and-set, so this count cannot race.
+    sequence: sql<number>`(SELECT COALESCE(MAX(sequence), 0) + 1 FROM webhook_outbox WHERE session_id = ${interviewId})`,
+  }).execute();
+}
 
 /** Verification sessions, their append-only event log, encrypted images and the webhook outbox. */
 export class SessionRepository implements SessionStore {
@@ -92,6 +107,10 @@ export class SessionRepository implements SessionStore {
         notification: session.notification ?? null,
         candidate_encrypted: session.candidate
           ? this.#cipher.encrypt(Buffer.from(JSON.stringify(session.candidate)), `session:${session.interviewId}:candidate`) : null,
+        language: session.language ?? null,
+        link_token_encrypted: session.linkDelivery
+          ? this.#cipher.encrypt(Buffer.from(session.linkDelivery.token), `session:${session.interviewId}:link_token`) : null,
+        delivery_status: session.linkDelivery ? 'queued' : null,
         consent_at: session.consent?.at ?? null,
         consent_version: session.consent?.version ?? null,
         scores: null,
@@ -105,6 +124,16 @@ export class SessionRepository implements SessionStore {
       await tx.insertInto('verification_events').values({
         session_id: session.interviewId, type: event.type, from_state: null, to_state: 'created', data: JSON.stringify(event.data), created_at: now,
       }).execute();
+      if (session.linkDelivery && isDeliveryChannel(session.notification ?? null)) {
+        const queued: SessionEvent = { type: 'link.queued', data: { channel: session.notification as 'EMAIL' | 'SMS', by: 'start' } };
+        await tx.insertInto('verification_events').values({
+          session_id: session.interviewId, type: queued.type, from_state: null, to_state: null, data: JSON.stringify(queued.data), created_at: now,
+        }).execute();
+        await insertJob(tx, {
+          kind: LINK_DELIVERY_JOB, payload: { interviewId: session.interviewId }, runAt: now, maxAttempts: session.linkDelivery.maxAttempts,
+          uniqueKey: linkDeliveryKey(session.interviewId),
+        });
+      }
     });
   }
 
@@ -146,14 +175,7 @@ export class SessionRepository implements SessionStore {
       await tx.insertInto('verification_events').values({
         session_id: interviewId, type: event.type, from_state: from, to_state: to, data: JSON.stringify(event.data), created_at: now,
       }).execute();
-      if (outbox) {
-        await tx.insertInto('webhook_outbox').values({
-          id: randomId(), session_id: interviewId, client_id: outbox.clientId, event_type: outbox.eventType, payload: JSON.stringify(outbox.payload),
-          created_at: now, attempts: 0, next_attempt_at: now, delivered_at: null, dispatched_at: null,
-          // The session row is locked by the compare-and-set above, so this count cannot race.
-          sequence: sql<number>`(SELECT COALESCE(MAX(sequence), 0) + 1 FROM webhook_outbox WHERE session_id = ${interviewId})`,
-        }).execute();
-      }
+      if (outbox) await insertOutbox(tx, interviewId, outbox, now);
       return true;
     });
   }
@@ -165,7 +187,42 @@ export class SessionRepository implements SessionStore {
   }
 
   async replaceTokenHash(interviewId: string, tokenHash: string): Promise<void> {
-    await this.#db.updateTable('verification_sessions').set({ token_hash: tokenHash, updated_at: Date.now() }).where('id', '=', interviewId).execute();
+    await this.#db.updateTable('verification_sessions').set({ token_hash: tokenHash, link_token_encrypted: null, updated_at: Date.now() })
+      .where('id', '=', interviewId).execute();
+  }
+
+  async loadLinkToken(interviewId: string): Promise<string | null> {
+    const row = await this.#db.selectFrom('verification_sessions').select('link_token_encrypted').where('id', '=', interviewId).executeTakeFirst();
+    if (!row?.link_token_encrypted) return null;
+    return this.#cipher.decrypt(row.link_token_encrypted, `session:${interviewId}:link_token`).toString('utf8');
+  }
+
+  async recordLinkAttempt(interviewId: string, status: LinkDeliveryStatus, attempts: number, events: SessionEvent[], outbox?: OutboxMessage): Promise<void> {
+    const now = Date.now();
+    await this.#db.transaction().execute(async (tx) => {
+      // Updating the row first locks it on PostgreSQL: concurrent writers of this session's outbox wait.
+      await tx.updateTable('verification_sessions').set({ delivery_status: status, delivery_attempts: attempts }).where('id', '=', interviewId).execute();
+      for (const event of events) {
+        await tx.insertInto('verification_events').values({
+          session_id: interviewId, type: event.type, from_state: null, to_state: null, data: JSON.stringify(event.data), created_at: now,
+        }).execute();
+      }
+      if (outbox) await insertOutbox(tx, interviewId, outbox, now);
+    });
+  }
+
+  async requeueLinkDelivery(interviewId: string, maxAttempts: number, event: SessionEvent): Promise<boolean> {
+    const now = Date.now();
+    return this.#db.transaction().execute(async (tx) => {
+      const result = await tx.updateTable('verification_sessions').set({ delivery_status: 'queued', delivery_attempts: 0 })
+        .where('id', '=', interviewId).where('link_token_encrypted', 'is not', null).executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await tx.insertInto('verification_events').values({
+        session_id: interviewId, type: event.type, from_state: null, to_state: null, data: JSON.stringify(event.data), created_at: now,
+      }).execute();
+      await insertJob(tx, { kind: LINK_DELIVERY_JOB, payload: { interviewId }, runAt: now, maxAttempts, uniqueKey: linkDeliveryKey(interviewId) });
+      return true;
+    });
   }
 
   async countAttempt(interviewId: string, kind: 'document' | 'face'): Promise<number> {

@@ -1,4 +1,5 @@
-import type { Candidate, DocumentData, Environment, Notification, ImageKind, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
+import type { Candidate, DocumentData, Environment, Notification, ImageKind, Language, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
+import type { LinkDeliveryStatus } from './link-delivery.ts';
 import type { PublicEventPayload, PublicEventType, SessionEvent } from './session-events.ts';
 import type { SessionState } from './session-state.ts';
 import type { ScoreItem, Scores } from './scores.ts';
@@ -33,6 +34,12 @@ export interface NewSession {
   notification?: Notification | null;
   /** The candidate's contact for link delivery (PII: encrypted). */
   candidate?: Candidate | null;
+  language?: Language | null;
+  /**
+   * verid sends the link (notification EMAIL / SMS): the capture token is kept encrypted for it, and
+   * the delivery job is queued in the same transaction as the session — no session misses its link.
+   */
+  linkDelivery?: { token: string; maxAttempts: number } | null;
   expiresAt: number;
 }
 
@@ -75,6 +82,7 @@ export interface SessionStore {
    */
   transition(interviewId: string, from: SessionState, to: SessionState, event: SessionEvent, patch?: SessionPatch, outbox?: OutboxMessage): Promise<boolean>;
   appendEvent(interviewId: string, event: SessionEvent): Promise<void>;
+  /** The session's capture token changes (or is revoked); the kept link token, if any, goes with the old one. */
   replaceTokenHash(interviewId: string, tokenHash: string): Promise<void>;
   /** Counts one more processing attempt of the document or the selfie; returns the new count. */
   countAttempt(interviewId: string, kind: 'document' | 'face'): Promise<number>;
@@ -95,6 +103,15 @@ export interface SessionStore {
   listForClient(clientId: string, filter: SessionFilter, limit: number, cursor?: SessionCursor): Promise<VerificationSession[]>;
   /** The candidate's contact from /omni/start (PII), null when none or erased. */
   loadCandidate(interviewId: string): Promise<Candidate | null>;
+  /** The capture token of the link verid sends; null when it sends none, or the token was revoked or erased. */
+  loadLinkToken(interviewId: string): Promise<string | null>;
+  /** Sets the delivery status and tries, appends the events and, when given, the outbox message — in one transaction. */
+  recordLinkAttempt(interviewId: string, status: LinkDeliveryStatus, attempts: number, events: SessionEvent[], outbox?: OutboxMessage): Promise<void>;
+  /**
+   * Queues the link's delivery again (status `queued`, tries from 0) with its event, in one
+   * transaction; false when the session has no link token left (revoked or erased).
+   */
+  requeueLinkDelivery(interviewId: string, maxAttempts: number, event: SessionEvent): Promise<boolean>;
 }
 
 export interface SessionFilter {

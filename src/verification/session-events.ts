@@ -1,3 +1,4 @@
+import type { DeliveryChannel } from './link-delivery.ts';
 import type { CheckStatus } from './scores.ts';
 import type { SessionState } from './session-state.ts';
 import type { Environment, ImageKind, SessionMode, SessionOrigin } from './session.ts';
@@ -22,16 +23,23 @@ export type SessionEvent =
   | { type: 'session.expired'; data: Record<string, never> }
   | { type: 'review.approved' | 'review.rejected'; data: { reason: string } }
   | { type: 'session.closed'; data: Record<string, never> }
-  | { type: 'session.erased'; data: { by: 'request' | 'retention' | 'identity' } };
+  | { type: 'session.erased'; data: { by: 'request' | 'retention' | 'identity' } }
+  // Link delivery: the channel, the try and a reason code — never the address or the number.
+  | { type: 'link.queued'; data: { channel: DeliveryChannel; by: 'start' | 'resend' } }
+  | { type: 'link.sent'; data: { channel: DeliveryChannel; attempt: number } }
+  | { type: 'link.failed'; data: { channel: DeliveryChannel; attempt: number; reason: string; final: boolean } }
+  | { type: 'link.delivery_failed'; data: { channel: DeliveryChannel; attempts: number; reason: string } };
 
 export type SessionEventType = SessionEvent['type'];
 
 /**
- * What the outside world is told (the webhook outbox): a decision or a change of a decided
- * session. The payload is ids and states; the receiver fetches details with its credentials.
+ * What the outside world is told (the webhook outbox): a decision, a change of a decided session,
+ * or a link verid could not deliver (the caller sends it another way, or re-sends it). The payload
+ * is ids and states; the receiver fetches details with its credentials.
  */
 export const PUBLIC_EVENT_TYPES = [
   'session.succeeded', 'session.failed', 'session.pending_review', 'session.expired', 'review.approved', 'review.rejected', 'session.closed',
+  'link.delivery_failed',
 ] as const satisfies readonly SessionEventType[];
 
 export type PublicEventType = (typeof PUBLIC_EVENT_TYPES)[number];
@@ -44,6 +52,7 @@ export interface PublicEventPayload {
   origin: SessionOrigin;
   environment: Environment;
   state: SessionState;
+  /** The decision's reason codes; for `link.delivery_failed`, why the link did not go out (`smtp_550`, `smtp_unreachable`, …). */
   reasons: string[];
 }
 

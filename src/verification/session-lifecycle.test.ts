@@ -11,7 +11,7 @@ function session(state: SessionState): VerificationSession {
     interviewId: 'i1', interviewCode: 'ABC234', origin: 'omni', mode: 'enroll', environment: 'demo', state, clientId: 'client-1',
     interactionUid: null, externalId: null, identityId: null, scores: null, reasons: ['earlier'], expiresAt: 0, createdAt: 0, updatedAt: 0,
     completedAt: null, documentAttempts: 0, faceAttempts: 0, consentAt: null, consentVersion: null,
-    externalCustomerId: null, configurationId: null, redirectionUrl: null, notification: null,
+    externalCustomerId: null, configurationId: null, redirectionUrl: null, notification: null, language: null, delivery: null,
   };
 }
 
@@ -46,7 +46,7 @@ test('public events go to the outbox with ids and states only; internal ones do 
   await transitionGate(store, session('id_captured'), 'face_captured', { type: 'image.added', data: { kind: 'face', contentType: 'image/jpeg', bytes: 10 } });
   assert.deepEqual(written, [{
     eventType: 'session.failed', clientId: 'client-1',
-    payload: { interviewId: 'i1', clientId: 'client-1', origin: 'omni', environment: 'demo', state: 'failed', reasons: ['face_mismatch'] },
+    payload: { interviewId: 'i1', externalId: null, clientId: 'client-1', origin: 'omni', environment: 'demo', state: 'failed', reasons: ['face_mismatch'] },
   }, undefined]);
 });
 

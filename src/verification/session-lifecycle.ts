@@ -8,9 +8,11 @@ import { canTransition, isCapturing, isOpen, type SessionState } from './session
 import type { VerificationDeps } from './verification-deps.ts';
 
 /** What a caller decides when starting a session; ids, token and expiry are verid's. */
-export type StartInput = Omit<NewSession, 'interviewId' | 'interviewCode' | 'tokenHash' | 'expiresAt'> & {
+export type StartInput = Omit<NewSession, 'interviewId' | 'interviewCode' | 'tokenHash' | 'expiresAt' | 'linkDelivery'> & {
   /** How long the session stays open; default VERID_SESSION_TTL_SECONDS (a login), longer for an emailed link. */
   ttlSeconds?: number;
+  /** verid sends the link (notification EMAIL / SMS), trying up to `maxAttempts` times. */
+  linkDelivery?: { maxAttempts: number } | null;
 };
 
 /** A capture token and the hash that is all verid stores of it. */
@@ -28,7 +30,7 @@ const CODE_ATTEMPTS = 5;
 
 /** `auto` resolves at the start: re-verify when the caller bound an identity, else enrol. */
 export async function startSession(deps: VerificationDeps, input: StartInput): Promise<{ session: VerificationSession; token: string }> {
-  const { ttlSeconds = deps.sessionTtlSeconds, ...fields } = input;
+  const { ttlSeconds = deps.sessionTtlSeconds, linkDelivery, ...fields } = input;
   const mode = fields.mode === 'auto' ? (fields.identityId ? 'reverify' : 'enroll') : fields.mode;
   if (mode === 'reverify' && !fields.identityId) throw new AppError('validation_failed', 'a re-verification needs the identity to match');
   const { token, tokenHash } = newCaptureToken();
@@ -39,6 +41,7 @@ export async function startSession(deps: VerificationDeps, input: StartInput): P
       interviewId: randomId(16),
       interviewCode: humanCode(INTERVIEW_CODE_LENGTH),
       tokenHash,
+      linkDelivery: linkDelivery ? { token, maxAttempts: linkDelivery.maxAttempts } : null,
       expiresAt: Date.now() + ttlSeconds * 1000,
     }, { type: 'session.created', data: { origin: fields.origin, mode, environment: fields.environment } });
     if (session) return { session, token };

@@ -1,3 +1,4 @@
+import type { LinkDelivery } from './link-delivery.ts';
 import type { SessionState } from './session-state.ts';
 import type { Scores } from './scores.ts';
 
@@ -34,7 +35,15 @@ export interface VerificationSession {
   configurationId: string | null;
   redirectionUrl: string | null;
   notification: Notification | null;
+  /** Language of the message that carries the link; null: English. */
+  language: Language | null;
+  /** Where the link delivery stands; null when verid sends no link (notification NONE). */
+  delivery: LinkDelivery | null;
 }
+
+/** Languages verid writes its messages to the person in. */
+export const LANGUAGES = ['en', 'es'] as const;
+export type Language = (typeof LANGUAGES)[number];
 
 export type Notification = 'EMAIL' | 'SMS' | 'NONE';
 

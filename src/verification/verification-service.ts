@@ -14,6 +14,7 @@ import { eraseIdentity, eraseSession, purgeRetention } from './erasure.ts';
 import { close, review } from './review.ts';
 import { answerConsent } from './consent.ts';
 import type { VerificationDeps } from './verification-deps.ts';
+import { resendLink } from './link-delivery.ts';
 
 /** The verification session use cases shared by the OIDC login, the Omni API and the B2B API. */
 export class VerificationService {
@@ -165,6 +166,11 @@ export class VerificationService {
   /** The named flows (VERID_FLOWS, with `default`). */
   get flows(): ReadonlyMap<string, Flow> {
     return this.#deps.flows;
+  }
+
+  /** Queues an open session's link again (`POST /omni/start/resend`); 409 when decided or verid does not send its link. */
+  resendLink(session: VerificationSession, maxAttempts: number): Promise<void> {
+    return resendLink(this.#deps.sessions, session, maxAttempts);
   }
 
   /** An API client's sessions, newest first (keyset pagination). */

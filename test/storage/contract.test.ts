@@ -132,6 +132,29 @@ for (const backend of backends) {
       assert.deepEqual((await repo.list()).map((k) => k.kid), ['k2']);
     });
 
+    test('sessions: a link to deliver is queued with the session, its token kept encrypted until the token changes', async () => {
+      const repo = new SessionRepository(handle.db, cipher);
+      const created = await repo.create({
+        interviewId: 'ld1', interviewCode: 'LNKDLV1', tokenHash: hashSecret('link-token-secret'), origin: 'omni', mode: 'enroll', environment: 'demo',
+        clientId: 'c', interactionUid: null, externalId: null, loginHint: null, notification: 'EMAIL', language: 'es',
+        candidate: { email: 'ld@example.com' }, linkDelivery: { token: 'link-token-secret', maxAttempts: 4 }, expiresAt: Date.now() + 60_000,
+      }, { type: 'session.created', data: { origin: 'omni', mode: 'enroll', environment: 'demo' } });
+      assert.deepEqual([created?.language, created?.delivery], ['es', { channel: 'EMAIL', status: 'queued', attempts: 0 }]);
+      const jobs = await handle.db.selectFrom('jobs').selectAll().where('kind', '=', 'link.deliver').where('unique_key', '=', 'link.deliver:ld1').execute();
+      assert.deepEqual(jobs.map((j) => [JSON.parse(j.payload), j.max_attempts, j.status]), [[{ interviewId: 'ld1' }, 4, 'queued']]);
+      assert.equal(await repo.loadLinkToken('ld1'), 'link-token-secret');
+      const raw = await handle.db.selectFrom('verification_sessions').select('link_token_encrypted').where('id', '=', 'ld1').executeTakeFirstOrThrow();
+      assert.ok(raw.link_token_encrypted && !Buffer.from(raw.link_token_encrypted).includes(Buffer.from('link-token-secret')), 'stored encrypted');
+      assert.equal(await repo.requeueLinkDelivery('ld1', 4, { type: 'link.queued', data: { channel: 'EMAIL', by: 'resend' } }), true);
+      assert.equal((await handle.db.selectFrom('jobs').select('id').where('unique_key', '=', 'link.deliver:ld1').execute()).length, 1, 'one queued per session');
+      await repo.recordLinkAttempt('ld1', 'sent', 1, [{ type: 'link.sent', data: { channel: 'EMAIL', attempt: 1 } }]);
+      assert.deepEqual((await repo.findById('ld1'))?.delivery, { channel: 'EMAIL', status: 'sent', attempts: 1 });
+      await repo.replaceTokenHash('ld1', hashSecret('another'));
+      assert.equal(await repo.loadLinkToken('ld1'), null, 'a revoked token is not sent again');
+      assert.equal(await repo.requeueLinkDelivery('ld1', 4, { type: 'link.queued', data: { channel: 'EMAIL', by: 'resend' } }), false);
+      await handle.db.deleteFrom('jobs').where('kind', '=', 'link.deliver').execute(); // the jobs contract below counts every job
+    });
+
     test('sessions: compare-and-set transitions write the event and the outbox row atomically', async () => {
       const repo = new SessionRepository(handle.db, cipher);
       const session = await repo.create({

@@ -7,8 +7,8 @@ import { authenticateApiCaller, requireScope, type ApiAuthDependencies, type Api
 import { sessionOfCaller, sessionView } from '../session-view.ts';
 import { ErrorResponse } from './omni-schemas.ts';
 import {
-  ActionResponse, ImagesResponse, InterviewQuery, OmniStartBody, OmniStartResponse, OnboardingStatusResponse, SessionListQuery, SessionListResponse,
-  SessionView, StatusSetQuery,
+  ActionResponse, ImagesResponse, InterviewQuery, OmniStartBody, OmniStartResponse, OnboardingStatusResponse, ResendResponse, SessionListQuery,
+  SessionListResponse, SessionView, StatusSetQuery,
 } from './omni-start-schemas.ts';
 
 export interface OmniStartRoutesOptions {
@@ -19,6 +19,8 @@ export interface OmniStartRoutesOptions {
   sessionTtlSeconds: number;
   /** Channels verid can send the link through (EMAIL with SMTP configured, SMS with a provider). */
   deliveryChannels: ReadonlySet<'EMAIL' | 'SMS'>;
+  /** Tries per link delivery (VERID_LINK_DELIVERY_ATTEMPTS). */
+  linkDeliveryAttempts: number;
 }
 
 const errors = {
@@ -108,12 +110,29 @@ export async function omniStartRoutes(app: FastifyInstance, options: OmniStartRo
       externalId: body.externalId ?? null, externalCustomerId: body.externalCustomerId ?? null, configurationId,
       redirectionUrl: body.redirectionUrl ?? flow.redirectionUrl, notification, expectedName: body.candidate?.name ?? null,
       candidate: body.candidate && (body.candidate.email || body.candidate.phone || body.candidate.name) ? body.candidate : null,
+      language: body.language ?? null,
+      // The delivery job is queued in the session's own transaction: no session misses its link.
+      linkDelivery: notification === 'NONE' ? null : { maxAttempts: options.linkDeliveryAttempts },
       ttlSeconds: body.demo?.expiresInSeconds ?? flow.linkTtlSeconds ?? options.sessionTtlSeconds,
     });
     return {
       token, interviewId: session.interviewId, interviewCode: session.interviewCode,
       url: `${options.publicUrl}/verify#token=${token}`, env: session.environment, expiresAt: new Date(session.expiresAt).toISOString(),
     };
+  });
+
+  api.post('/omni/start/resend', {
+    schema: {
+      tags: ['api'], summary: 'Send an open session\'s link again, through its channel (the same link); 409 once the session is decided or expired', security,
+      querystring: InterviewQuery, response: { 200: ResendResponse, ...errors },
+    },
+  }, async (request) => {
+    const who = await caller(request);
+    requireScope(who, 'omni:start');
+    const session = await sessionOfCaller(verification, who, request.query.id);
+    await verification.resendLink(session, options.linkDeliveryAttempts);
+    const after = await sessionOfCaller(verification, who, session.interviewId);
+    return { interviewId: after.interviewId, delivery: after.delivery! };
   });
 
   api.get('/v1/sessions/:interviewId', {

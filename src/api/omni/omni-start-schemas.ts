@@ -40,6 +40,14 @@ export const StatusSetQuery = Type.Object({
 
 const Overall = Type.Object({ value: Type.Union([Type.Number(), Type.Null()]), status: Type.String() });
 
+export const DeliveryView = Type.Object({
+  channel: Type.Union([Type.Literal('EMAIL'), Type.Literal('SMS')]),
+  status: Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('failed')], {
+    description: 'queued: waiting or being retried; sent: the SMTP server or SMS gateway accepted it; failed: refused, or every try failed (webhook link.delivery_failed)',
+  }),
+  attempts: Type.Integer({ description: 'Tries of the latest request (start or re-send)' }),
+}, { description: 'How the link verid sends stands; null with notification NONE' });
+
 export const SessionView = Type.Object({
   interviewId: Type.String(),
   externalId: Type.Union([Type.String(), Type.Null()]),
@@ -51,6 +59,7 @@ export const SessionView = Type.Object({
   reasons: Type.Array(Type.String()),
   overall: Overall,
   notification: Type.Union([Type.String(), Type.Null()]),
+  delivery: Type.Union([DeliveryView, Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   completedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -81,6 +90,11 @@ export const OnboardingStatusResponse = Type.Object({
 export const ImagesResponse = Type.Object({
   interviewId: Type.String(),
   images: Type.Record(Type.String(), Type.Object({ contentType: Type.String(), base64: Type.String() }), { description: 'front, back, face: those still kept' }),
+});
+
+export const ResendResponse = Type.Object({
+  interviewId: Type.String(),
+  delivery: DeliveryView,
 });
 
 export const ActionResponse = Type.Object({
