@@ -9,6 +9,7 @@ import { createRateLimiters } from './abuse/rate-limiters.ts';
 import { logSecurityEvent } from './abuse/security-log.ts';
 import { omniStartRoutes } from './api/omni/omni-start-routes.ts';
 import { verifyRoutes } from './web/verify-routes.ts';
+import { registerApiReference } from './web/api-reference.ts';
 import { omniRoutes } from './api/omni/omni-routes.ts';
 import { parseTrustProxy, type Config } from './config/index.ts';
 import { serializeError, toAppError } from './errors/index.ts';
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   server.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', database: database.dialect }));
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+  await registerApiReference(server);
   const privacy = privacyPage({ mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays, recordDays: config.retentionSessionDays });
   server.get('/privacy', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html').send(privacy));
   for (const [route, file] of [['/static/capture.js', CAPTURE_SCRIPT], ['/static/verify.js', VERIFY_SCRIPT]] as const) {
