@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import type { ClientRepository } from '../storage/index.ts';
 import { isCapturing, isOpen, type VerificationService, type VerificationSession } from '../verification/index.ts';
 import { capturePage, messagePage } from '../web/capture/capture-page.ts';
+import { qrDataUrl } from '../web/qr.ts';
 import { CONSENT_VERSION } from '../web/capture/consent-text.ts';
 import { ACR_DOCUMENT_AND_FACE } from './create-provider.ts';
 import type { InteractionCsrf } from './interaction-csrf.ts';
@@ -145,9 +146,24 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       token = started.token;
     }
     const askConsent = current.consentAt === null ? { ...consent, clientName: client?.name ?? String(params.client_id) } : null;
+    // The person may go on on a phone (no camera here, or by choice): the QR code opens this session
+    // there; this page watches it through the interaction (its cookie), whatever token the phone holds.
+    const link = `${oidc.provider.issuer}/verify#token=${token}&via=handoff`;
+    const handoff = {
+      url: link, qrDataUrl: await qrDataUrl(link), code: current.interviewCode,
+      progressUrl: `/interaction/${encodeURIComponent(interaction.uid)}/progress`, progressAuth: 'cookie' as const,
+    };
     return reply.type('text/html').send(capturePage({
-      ...loginForms(interaction.uid), token, finished: false, mode, livenessRequired: requireLiveness, consent: askConsent,
+      ...loginForms(interaction.uid), token, finished: false, mode, livenessRequired: requireLiveness, consent: askConsent, handoff,
     }));
+  });
+
+  app.get<UidParams>('/interaction/:uid/progress', { schema: BROWSER_PAGE }, async (request, reply) => {
+    const interaction = await details(request, reply);
+    if (!interaction || interaction.uid !== request.params.uid) return reply.code(404).send({ error: { code: 'not_found', message: 'This sign-in is no longer open' } });
+    reply.header('cache-control', 'no-store');
+    const current = await verification.findByInteraction(interaction.uid);
+    return { state: current?.state ?? null };
   });
 
   app.post<UidParams & { Body: { csrf?: string } | undefined }>('/interaction/:uid/complete', { schema: BROWSER_PAGE }, async (request, reply) => {

@@ -44,6 +44,8 @@ h2.label{font-size:1rem;margin:1rem 0 .25rem}button.secondary{background:transpa
 .preview p:empty,.preview[hidden]{display:none}
 fieldset{border:1px solid var(--muted);border-radius:8px;margin:1rem 0 0;padding:.25rem 1rem .75rem}legend.label{font-weight:600;padding:0 .25rem}
 label.check{font-weight:400;display:flex;gap:.5rem;align-items:flex-start}label.check input{margin-top:.3rem}
+details{margin-top:1.25rem;border-top:1px solid var(--muted);padding-top:.75rem}summary{cursor:pointer;font-weight:600}
+#handoff-qr{display:block;margin:.75rem auto;background:#fff;border-radius:8px}
 `;
 
 export function page(title: string, body: SafeHtml, options: { script?: string } = {}): string {

@@ -7,6 +7,7 @@ import { isCapturing, isOpen, type VerificationService, type VerificationSession
 import { capturePage, messagePage, type PageForm } from './capture/capture-page.ts';
 import type { ConsentTextInput } from './capture/consent-text.ts';
 import { html, page } from './html.ts';
+import { qrDataUrl } from './qr.ts';
 
 export interface VerifyRoutesOptions {
   verification: VerificationService;
@@ -60,10 +61,19 @@ export async function verifyRoutes(app: FastifyInstance, options: VerifyRoutesOp
     return true;
   }
 
-  async function render(reply: FastifyReply, session: VerificationSession, token: string) {
+  /**
+   * The capture page for a session opened by its link, its code or a QR code from another screen
+   * (`onPhone`: no offer to continue on a phone). A sign-in's session shows the sign-in's text.
+   */
+  async function render(reply: FastifyReply, session: VerificationSession, token: string, onPhone: boolean) {
     reply.header('cache-control', 'no-store');
     const finish: PageForm = { action: '/verify/finish', fields: { token } };
-    const forms = { purpose: 'onboarding' as const, complete: finish, abort: null, documentInsteadHref: null };
+    const purpose = session.origin === 'oidc' ? 'sign-in' as const : 'onboarding' as const;
+    const link = `${options.publicUrl}/verify#token=${token}&via=handoff`;
+    const handoff = onPhone ? null : {
+      url: link, qrDataUrl: await qrDataUrl(link), code: session.interviewCode, progressUrl: '/omni/get/score', progressAuth: 'token' as const,
+    };
+    const forms = { purpose, complete: finish, abort: null, documentInsteadHref: null, handoff };
     if (!isOpen(session.state)) {
       return reply.type('text/html').send(capturePage({ ...forms, token: '', finished: true, mode: session.mode, livenessRequired: options.requireLiveness, consent: null }));
     }
@@ -79,22 +89,22 @@ export async function verifyRoutes(app: FastifyInstance, options: VerifyRoutesOp
   app.get('/verify', { schema: HIDDEN }, async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     return reply.type('text/html').send(page('Verify your identity', html`<div class="card"><h1>Verify your identity</h1>
-      <form id="open" method="post" action="/verify"><input type="hidden" name="token" value=""></form>
+      <form id="open" method="post" action="/verify"><input type="hidden" name="token" value=""><input type="hidden" name="via" value=""></form>
       <p id="no-token" hidden>This address has no verification link in it. Open the link from your message again, or <a href="/start">type the code</a> from it.</p>
       <noscript><p>This page needs JavaScript. You can also <a href="/start">type the code</a> from your message.</p></noscript></div>`,
     { script: '/static/verify.js' }));
   });
 
-  app.post<{ Body: { token?: string } | undefined }>('/verify', { schema: HIDDEN }, async (request, reply) => {
+  app.post<{ Body: { token?: string; via?: string } | undefined }>('/verify', { schema: HIDDEN }, async (request, reply) => {
     if (await limited(request, reply)) return reply;
     if (!sameOrigin(request)) return refused(request, reply, 'cross_site_form', 'Open your link again', 'This form came from another site. Open the link from your message.');
     const token = request.body?.token;
     const session = typeof token === 'string' && TOKEN.test(token) ? await verification.findByToken(token) : undefined;
-    if (!token || !session || session.origin !== 'omni') {
+    if (!token || !session || session.origin === 'b2b') {
       return refused(request, reply, 'unknown_token', 'Link not valid', 'This verification link is not valid. Open the link from your message again, or type its code.', '/start');
     }
     if (session.state === 'expired') return reply.type('text/html').send(closedMessage(session));
-    return render(reply, session, token);
+    return render(reply, session, token, request.body?.via === 'handoff');
   });
 
   app.get('/start', { schema: HIDDEN }, async (_request, reply) => reply.type('text/html').send(page('Enter your code', html`<div class="card">
@@ -108,20 +118,23 @@ export async function verifyRoutes(app: FastifyInstance, options: VerifyRoutesOp
     if (!sameOrigin(request)) return refused(request, reply, 'cross_site_form', 'Open the code page again', 'This form came from another site.', '/start');
     const code = String(request.body?.code ?? '').toUpperCase().replace(/[\s-]/g, '');
     const session = CODE.test(code) ? await verification.findByInterviewCode(code) : undefined;
-    if (!session || session.origin !== 'omni') {
+    if (!session || session.origin === 'b2b') {
       return refused(request, reply, 'unknown_code', 'Code not found', 'We found no verification with this code. Check the code in your message and try again.', '/start');
     }
     if (!isCapturing(session.state)) return reply.type('text/html').send(closedMessage(session));
     // The code opens the session on this device: a new capture token, the link's stops working.
-    return render(reply, session, await verification.reissueToken(session));
+    return render(reply, session, await verification.reissueToken(session), true);
   });
 
   app.post<{ Body: { token?: string } | undefined }>('/verify/finish', { schema: HIDDEN }, async (request, reply) => {
     if (!sameOrigin(request)) return refused(request, reply, 'cross_site_form', 'Open your link again', 'This form came from another site.');
     const token = request.body?.token;
     const session = typeof token === 'string' && TOKEN.test(token) ? await verification.findByToken(token) : undefined;
-    if (!session || session.origin !== 'omni') return refused(request, reply, 'unknown_token', 'Link not valid', 'Open the link from your message again.');
+    if (!session || session.origin === 'b2b') return refused(request, reply, 'unknown_token', 'Link not valid', 'Open the link from your message again.');
+    if (session.state === 'expired') return reply.type('text/html').send(closedMessage(session));
     if (isOpen(session.state)) return reply.type('text/html').send(messagePage('Not finished yet', 'Your verification is not finished. Open your link again to continue.'));
+    // A sign-in continued on a phone ends on the computer, which watches the session.
+    if (session.origin === 'oidc') return reply.type('text/html').send(messagePage('Done on this phone', 'Go back to your computer: the sign-in continues there.'));
     if (session.redirectionUrl) return reply.redirect(session.redirectionUrl, 303);
     return reply.type('text/html').send(messagePage('Thank you', 'Your verification is complete. You can close this page.'));
   });

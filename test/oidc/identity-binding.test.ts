@@ -51,7 +51,11 @@ describe('identity binding: login_hint is never an identity, id_token_hint is th
     const opened = await openCapturePage(browser, request.url);
     const html = await (await browser.request(opened.page)).text();
     const token = /data-token="([^"]+)"/.exec(html)![1]!;
-    return { ...opened, token, browser, request, html: html.replaceAll(opened.uid, 'UID').replaceAll(token, 'TOKEN').replaceAll(opened.csrf, 'CSRF') };
+    const code = /id="handoff-code">([A-Z0-9]+)</.exec(html)![1]!;
+    // Per-request values: the interaction, its token and CSRF token, the interview code and the QR code (of the token).
+    const normalised = html.replaceAll(opened.uid, 'UID').replaceAll(token, 'TOKEN').replaceAll(opened.csrf, 'CSRF').replaceAll(code, 'CODE')
+      .replace(/src="data:image\/svg\+xml;base64,[^"]+"/, 'src="QR"');
+    return { ...opened, token, browser, request, html: normalised };
   }
 
   let victimSub: string;

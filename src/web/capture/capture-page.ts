@@ -7,7 +7,20 @@ export interface PageForm {
   fields: Record<string, string>;
 }
 
+/** Continue on a phone: the link (also as a QR code) and the code to type, and where the page watches the session's progress. */
+export interface Handoff {
+  url: string;
+  qrDataUrl: string;
+  code: string;
+  /** Polled by this page while the phone works: the session's state. */
+  progressUrl: string;
+  /** token: the capture token (Omni pages); cookie: the sign-in's interaction cookie. */
+  progressAuth: 'token' | 'cookie';
+}
+
 export interface CapturePageInput {
+  /** Offer to continue on a phone (not on a page opened on the phone itself). */
+  handoff?: Handoff | null;
   /** Where the page goes when the verification has an outcome (the login's `complete`, or the Omni finish). */
   complete: PageForm;
   /** Cancel (the login's `abort`); null: no cancel button (an emailed link can simply be opened again). */
@@ -33,7 +46,17 @@ function hiddenFields(form: PageForm): SafeHtml[] {
   return Object.entries(form.fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
 }
 
-export function capturePage({ complete, abort, documentInsteadHref, purpose, token, finished, mode, livenessRequired, consent }: CapturePageInput): string {
+function handoffSection(handoff: Handoff, livenessRequired: boolean): SafeHtml {
+  const origin = new URL(handoff.url).origin;
+  return html`<details id="handoff" data-progress-url="${handoff.progressUrl}" data-progress-auth="${handoff.progressAuth}">
+    <summary>Continue on your phone</summary>
+    <p id="handoff-why" class="muted">${livenessRequired ? 'This check needs a camera. ' : ''}Scan this code with your phone's camera, or open <strong>${origin}/start</strong> on your phone and type <strong id="handoff-code">${handoff.code}</strong>.</p>
+    <img id="handoff-qr" src="${handoff.qrDataUrl}" width="220" height="220" alt="QR code: opens this verification on your phone">
+    <p id="handoff-status" role="status" aria-live="polite">This page moves on by itself when your phone is done.</p>
+  </details>`;
+}
+
+export function capturePage({ complete, abort, documentInsteadHref, purpose, token, finished, mode, livenessRequired, consent, handoff }: CapturePageInput): string {
   const signIn = purpose === 'sign-in';
   if (finished) {
     return page('Continue', html`<div class="card"><h1>Verification finished</h1>
@@ -67,6 +90,7 @@ export function capturePage({ complete, abort, documentInsteadHref, purpose, tok
     <button id="submit" type="submit">Verify and continue</button>
     <div id="status" role="status" aria-live="polite"></div>
   </form>
+  ${handoff ? handoffSection(handoff, livenessRequired) : ''}
   <form id="complete" method="post" action="${complete.action}">${hiddenFields(complete)}</form>
   ${abort ? html`<form method="post" action="${abort.action}">${hiddenFields(abort)}<button type="submit" class="secondary">Cancel</button></form>`
     : html`<p class="muted">You can close this page and open your link again later, until it expires.</p>`}

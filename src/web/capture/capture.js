@@ -221,7 +221,9 @@ form.addEventListener('submit', async (event) => {
     return;
   }
   if (!useCamera && livenessRequired) {
-    say('This sign-in needs a short check with your camera. Allow camera access, or use a device with a camera.', true);
+    say(handoff ? 'This needs a short check with a camera: continue on your phone (below), or allow camera access here.'
+      : 'This sign-in needs a short check with your camera. Allow camera access, or use a device with a camera.', true);
+    if (handoff) handoff.open = true;
     return;
   }
   submit.disabled = true;
@@ -262,4 +264,50 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
-detectCamera();
+// Continue on a phone: this page watches the session and moves on when the phone is done.
+const handoff = document.getElementById('handoff');
+const handoffStatus = document.getElementById('handoff-status');
+let watching = false;
+const OPEN_STATES = ['created', 'started', 'id_captured', 'face_captured', 'processing'];
+const PROGRESS = {
+  id_captured: 'Your phone sent the document…', face_captured: 'Your phone sent the selfie…', processing: 'Checking…',
+};
+
+async function progress() {
+  const byToken = handoff.dataset.progressAuth === 'token';
+  const response = await fetch(handoff.dataset.progressUrl, { headers: byToken ? { authorization: `Bearer ${token}` } : {}, credentials: 'same-origin' });
+  if (response.status === 401 || response.status === 404) return 'elsewhere';
+  if (!response.ok) return null;
+  return (await response.json()).state ?? null;
+}
+
+async function watch() {
+  if (watching) return;
+  watching = true;
+  for (;;) {
+    await sleep(2500);
+    const state = await progress().catch(() => null);
+    if (state === 'elsewhere') {
+      handoffStatus.textContent = 'This verification continued on another device. You can close this page.';
+      return;
+    }
+    if (state && !OPEN_STATES.includes(state)) {
+      handoffStatus.textContent = 'Your phone is done.';
+      return finish();
+    }
+    if (state && PROGRESS[state]) handoffStatus.textContent = PROGRESS[state];
+  }
+}
+
+handoff?.addEventListener('toggle', () => { if (handoff.open) watch(); });
+
+async function offerHandoffWithoutCamera() {
+  await detectCamera();
+  // Without a camera, a check that needs one can only go on on another device: say so at once.
+  if (handoff && !useCamera && livenessRequired) {
+    handoff.open = true;
+    say('This computer has no camera. Continue on your phone (below).');
+  }
+}
+
+offerHandoffWithoutCamera();

@@ -3,6 +3,8 @@
 const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
 const form = document.getElementById('open');
 if (match && form) {
+  // via=handoff: a QR code from another screen opened this page (that screen watches the session).
+  form.via.value = /(?:^#|&)via=handoff(?:&|$)/.test(window.location.hash) ? 'handoff' : '';
   history.replaceState(null, '', window.location.pathname);
   form.token.value = match[1];
   form.submit();
