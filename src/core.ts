@@ -83,7 +83,7 @@ export async function createCore(config: Config, options: { engines?: Engines } 
     faceSearch: new IndexedFaceSearch(engines.createTemplateIndex(), identities, () => engines.faces.threshold),
     blindIndex: (value, purpose) => cipher.blindIndex(value, purpose),
     blindIndexes: (value, purpose) => cipher.blindIndexes(value, purpose),
-    flows: parseFlows(config.flows),
+    flows: parseFlows(config.flows, config.retentionMediaDays),
     sessionTtlSeconds: config.sessionTtlSeconds,
     maxImageBytes: config.maxImageBytes,
     maxUploadsPerKind: config.maxUploadsPerKind,

@@ -56,7 +56,7 @@ export const CONFIG_KEYS = {
   },
   flows: {
     env: 'VERID_FLOWS', type: 'string', default: null,
-    description: 'Named flows for `POST /omni/start` `configurationId`, as JSON: `{"onboarding":{"documentTypes":["passport","id_card"],"requireExpectedName":true,"redirectionUrl":"https://…","linkTtlSeconds":259200}}`. `default` takes every document.',
+    description: 'Named flows for `POST /omni/start` `configurationId`, as JSON: `{"onboarding":{"documentTypes":["passport","id_card"],"requireExpectedName":true,"redirectionUrl":"https://…","linkTtlSeconds":259200,"mediaDays":7}}`. `default` takes every document. docs/integrations/ats.md.',
   },
   faceMatchThreshold: {
     env: 'VERID_FACE_MATCH_THRESHOLD', type: 'number', default: null,

@@ -38,11 +38,12 @@ export class RetentionRepository implements RetentionStore {
     return (await this.#db.selectFrom('verification_sessions').select('id').where('identity_id', '=', identityId).execute()).map((r) => r.id);
   }
 
-  async sessionsDecidedBefore(before: number, limit: number): Promise<string[]> {
-    const rows = await this.#db.selectFrom('verification_sessions').select('id')
+  async sessionsDecidedBefore(before: number, limit: number, configurationId?: string): Promise<string[]> {
+    let query = this.#db.selectFrom('verification_sessions').select('id')
       .where('erased_at', 'is', null).where('state', 'not in', [...OPEN_STATES])
-      .where((eb) => eb.or([eb('completed_at', '<', before), eb.and([eb('completed_at', 'is', null), eb('expires_at', '<', before)])]))
-      .limit(limit).execute();
+      .where((eb) => eb.or([eb('completed_at', '<', before), eb.and([eb('completed_at', 'is', null), eb('expires_at', '<', before)])]));
+    if (configurationId !== undefined) query = query.where('configuration_id', '=', configurationId);
+    const rows = await query.limit(limit).execute();
     return rows.map((r) => r.id);
   }
 

@@ -51,6 +51,14 @@ export async function purgeRetention(deps: VerificationDeps, policy: RetentionPo
     await eraseSession(deps, interviewId, 'retention');
     done.sessions++;
   }
+  // Flows that keep less (VERID_FLOWS mediaDays) are erased sooner.
+  for (const [name, flow] of deps.flows) {
+    if (flow.mediaDays === null || flow.mediaDays >= policy.mediaDays) continue;
+    for (const interviewId of await deps.retention.sessionsDecidedBefore(now - flow.mediaDays * DAY_MS, BATCH, name)) {
+      await eraseSession(deps, interviewId, 'retention');
+      done.sessions++;
+    }
+  }
   done.records = await deps.retention.deleteSessionRecordsBefore(now - policy.sessionRecordDays * DAY_MS, BATCH);
   return done;
 }

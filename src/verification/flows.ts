@@ -15,9 +15,11 @@ export interface Flow {
   redirectionUrl: string | null;
   /** How long the link stays open; default VERID_OMNI_SESSION_TTL_SECONDS. */
   linkTtlSeconds: number | null;
+  /** Images and document data are erased this many days after the decision; at most VERID_RETENTION_MEDIA_DAYS. */
+  mediaDays: number | null;
 }
 
-export const DEFAULT_FLOW: Flow = { documentTypes: DOCUMENT_TYPES, requireExpectedName: false, redirectionUrl: null, linkTtlSeconds: null };
+export const DEFAULT_FLOW: Flow = { documentTypes: DOCUMENT_TYPES, requireExpectedName: false, redirectionUrl: null, linkTtlSeconds: null, mediaDays: null };
 
 /**
  * Parses VERID_FLOWS: a JSON object of flow name → settings, e.g.
@@ -25,7 +27,7 @@ export const DEFAULT_FLOW: Flow = { documentTypes: DOCUMENT_TYPES, requireExpect
  * `default` (every document, no name required) exists unless the object redefines it. Anything
  * unknown or malformed stops the start with one line naming it.
  */
-export function parseFlows(raw: string | null): ReadonlyMap<string, Flow> {
+export function parseFlows(raw: string | null, maxMediaDays = Number.POSITIVE_INFINITY): ReadonlyMap<string, Flow> {
   const flows = new Map<string, Flow>([['default', DEFAULT_FLOW]]);
   if (!raw) return flows;
   let parsed: unknown;
@@ -37,7 +39,12 @@ export function parseFlows(raw: string | null): ReadonlyMap<string, Flow> {
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError('VERID_FLOWS must be a JSON object of flow name to settings');
   for (const [name, value] of Object.entries(parsed)) {
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) throw new ConfigError(`VERID_FLOWS: flow name ${JSON.stringify(name)} must be 1–64 letters, digits, . _ -`);
-    flows.set(name, parseFlow(name, value));
+    const flow = parseFlow(name, value);
+    // The consent text promises VERID_RETENTION_MEDIA_DAYS at most: a flow may keep less, never more.
+    if (flow.mediaDays !== null && flow.mediaDays > maxMediaDays) {
+      throw new ConfigError(`VERID_FLOWS.${name}.mediaDays (${flow.mediaDays}) is longer than VERID_RETENTION_MEDIA_DAYS (${maxMediaDays})`);
+    }
+    flows.set(name, flow);
   }
   return flows;
 }
@@ -46,7 +53,7 @@ function parseFlow(name: string, value: unknown): Flow {
   const where = `VERID_FLOWS.${name}`;
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${where} must be an object`);
   const settings = value as Record<string, unknown>;
-  const known = ['documentTypes', 'requireExpectedName', 'redirectionUrl', 'linkTtlSeconds'];
+  const known = ['documentTypes', 'requireExpectedName', 'redirectionUrl', 'linkTtlSeconds', 'mediaDays'];
   const unknown = Object.keys(settings).filter((key) => !known.includes(key));
   if (unknown.length > 0) throw new ConfigError(`${where}: unknown setting(s) ${unknown.join(', ')}; settings are ${known.join(', ')}`);
   const types = settings.documentTypes ?? DOCUMENT_TYPES;
@@ -63,7 +70,12 @@ function parseFlow(name: string, value: unknown): Flow {
   if (ttl !== null && (!Number.isInteger(ttl) || (ttl as number) < 60 || (ttl as number) > 30 * 86_400)) {
     throw new ConfigError(`${where}.linkTtlSeconds must be an integer from 60 to 2592000 (30 days)`);
   }
-  return { documentTypes: types as AcceptedDocument[], requireExpectedName: requireName, redirectionUrl: redirect as string | null, linkTtlSeconds: ttl as number | null };
+  const mediaDays = settings.mediaDays ?? null;
+  if (mediaDays !== null && (!Number.isInteger(mediaDays) || (mediaDays as number) < 1)) throw new ConfigError(`${where}.mediaDays must be a whole number of days, at least 1`);
+  return {
+    documentTypes: types as AcceptedDocument[], requireExpectedName: requireName, redirectionUrl: redirect as string | null,
+    linkTtlSeconds: ttl as number | null, mediaDays: mediaDays as number | null,
+  };
 }
 
 /**

@@ -164,8 +164,8 @@ export interface RetentionStore {
   /** Leaves a stub (id, timestamps) of the identity; false when unknown or already erased. */
   eraseIdentity(identityId: string, now?: number): Promise<boolean>;
   sessionsOfIdentity(identityId: string): Promise<string[]>;
-  /** Decided or expired sessions whose personal data is still there, completed before `before`. */
-  sessionsDecidedBefore(before: number, limit: number): Promise<string[]>;
+  /** Decided or expired sessions whose personal data is still there, completed before `before` (of one flow when given). */
+  sessionsDecidedBefore(before: number, limit: number, configurationId?: string): Promise<string[]>;
   identitiesUnusedSince(before: number, limit: number): Promise<string[]>;
   /** Deletes the remaining (non-PII) records of erased sessions completed before `before`; returns how many. */
   deleteSessionRecordsBefore(before: number, limit: number): Promise<number>;

@@ -78,7 +78,11 @@ export async function verifyRoutes(app: FastifyInstance, options: VerifyRoutesOp
       return reply.type('text/html').send(capturePage({ ...forms, token: '', finished: true, mode: session.mode, livenessRequired: options.requireLiveness, consent: null }));
     }
     const client = session.clientId ? await options.clients.find(session.clientId) : undefined;
-    const consent = session.consentAt === null ? { ...options.consent, clientName: client?.name ?? 'the organisation that sent you this link' } : null;
+    // A flow that keeps images for less time says so (VERID_FLOWS mediaDays).
+    const flow = session.configurationId ? verification.flows.get(session.configurationId) : undefined;
+    const consent = session.consentAt === null ? {
+      ...options.consent, mediaDays: flow?.mediaDays ?? options.consent.mediaDays, clientName: client?.name ?? 'the organisation that sent you this link',
+    } : null;
     return reply.type('text/html').send(capturePage({ ...forms, token, finished: false, mode: session.mode, livenessRequired: options.requireLiveness, consent }));
   }
 

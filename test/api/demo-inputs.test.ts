@@ -14,7 +14,7 @@ describe('demo environment test inputs', () => {
   const keys: Record<'demo' | 'production', string> = { demo: '', production: '' };
 
   before(async () => {
-    server = await startTestServer({ overrides: { flows: '{"strict":{"documentTypes":["id_card"],"requireExpectedName":true}}' } });
+    server = await startTestServer({ overrides: { flows: '{"strict":{"documentTypes":["id_card"],"requireExpectedName":true},"short":{"mediaDays":2}}' } });
     for (const environment of ['demo', 'production'] as const) {
       const client = await registerClient(server.app.clients, {
         kind: 'api', name: `ATS ${environment}`, redirectUris: [], environment, tokenEndpointAuthMethod: 'client_secret_basic',
@@ -77,6 +77,23 @@ describe('demo environment test inputs', () => {
     assert.ok(outcome.reasons.includes('test_document'), JSON.stringify(outcome));
     const refused = await start('production', { demo: { expiresInSeconds: 1 } });
     assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.details.field], [400, 'validation_failed', 'body/demo']);
+  });
+
+  test('a flow that keeps images for less time is erased sooner by the retention sweep', async () => {
+    const short = await start('demo', { configurationId: 'short' });
+    const normal = await start('demo', {});
+    for (const started of [short, normal]) {
+      const call = (path: string, payload?: unknown) => omniCall(server.baseUrl, started.body.token, path, payload);
+      await call('/omni/consent', { accepted: true, version: 'demo-test' });
+      await call('/omni/add/front-id', await demoFile('passport-hughes.jpg'));
+      await call('/omni/process/id');
+      await call('/omni/add/face', await demoFile('selfie-hughes.jpg'));
+      assert.equal((await call('/omni/process/face')).body.state, 'succeeded');
+    }
+    const images = async (id: string) => (await fetch(`${server.baseUrl}/omni/get/images?id=${id}`, { headers: { 'x-api-key': keys.demo } })).json() as Promise<{ images: object }>;
+    await server.app.verification.purgeRetention(Date.now() + 3 * 86_400_000);
+    assert.deepEqual((await images(short.body.interviewId)).images, {}, 'the short flow\'s images are gone after 2 days');
+    assert.deepEqual(Object.keys((await images(normal.body.interviewId)).images).sort(), ['face', 'front'], 'the default flow keeps them for 30');
   });
 
   test('a flow that needs the name refuses a start without it', async () => {
