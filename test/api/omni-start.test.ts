@@ -216,3 +216,27 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('an expired client_credentials access token', () => {
+  const servers = testServers();
+  after(() => servers.closeAll());
+
+  test('is refused (401) once its lifetime is over, like any other invalid token', async () => {
+    const server = await servers.start({ overrides: { accessTokenTtlSeconds: 1 } });
+    const { clientId, clientSecret } = await registerClient(server.app.clients, {
+      kind: 'api', name: 'Short-lived', redirectUris: [], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_post',
+    }, async () => undefined);
+    const issued = await fetch(`${server.baseUrl}/oauth2/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret! }),
+    });
+    const { access_token: token, expires_in: expiresIn } = await issued.json() as { access_token: string; expires_in: number };
+    assert.equal(expiresIn, 1);
+    const start = () => fetch(`${server.baseUrl}/omni/start`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal((await start()).status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const expired = await start();
+    assert.equal(expired.status, 401);
+    assert.equal((await expired.json() as { error: { code: string } }).error.code, 'unauthorized');
+  });
+});
