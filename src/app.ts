@@ -9,6 +9,8 @@ import { createRateLimiters } from './abuse/rate-limiters.ts';
 import { logSecurityEvent } from './abuse/security-log.ts';
 import { omniStartRoutes } from './api/omni/omni-start-routes.ts';
 import { verifyRoutes } from './web/verify-routes.ts';
+import { b2bRoutes } from './api/b2b/b2b-routes.ts';
+import { B2bService } from './b2b/b2b-service.ts';
 import { registerApiReference } from './web/api-reference.ts';
 import { omniRoutes } from './api/omni/omni-routes.ts';
 import { parseTrustProxy, type Config } from './config/index.ts';
@@ -19,7 +21,7 @@ import { interactionRoutes } from './oidc/interaction-routes.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
 import { privacyPage } from './web/privacy-page.ts';
 import { securityHeaders } from './web/security-headers.ts';
-import type { ClientRepository, DatabaseHandle } from './storage/index.ts';
+import { EmployeeRepository, type ClientRepository, type DatabaseHandle } from './storage/index.ts';
 import type { VerificationService } from './verification/index.ts';
 import { createCore, type Core } from './core.ts';
 import { createJobs } from './jobs/start-jobs.ts';
@@ -90,6 +92,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
             flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: {
               'omni:start': 'Start verifications', 'sessions:read': 'Read sessions, scores, document data and images',
               'sessions:close': 'Close decided sessions', 'sessions:delete': 'Erase a session\'s personal data',
+              'documents:read': 'Read the data read from documents, and the images', employees: 'Keep the directory of employees (B2B)',
+              verifications: 'Ask verid to verify an employee (B2B)',
             } } },
           },
           apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'An API client\'s `<client_id>.<client_secret>` (Omni style)' },
@@ -130,6 +134,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes, limits, apiAuth });
   await server.register(omniStartRoutes, { verification, auth: apiAuth, publicUrl: config.issuer, sessionTtlSeconds: config.omniSessionTtlSeconds,
     deliveryChannels: linkChannels(config), linkDeliveryAttempts: config.linkDeliveryAttempts });
+  const b2b = new B2bService({
+    employees: new EmployeeRepository(database.db, core.cipher), verification, identities, keys, issuer: config.issuer,
+    requestTtlSeconds: config.b2bRequestTtlSeconds, linkDeliveryAttempts: config.linkDeliveryAttempts, deliveryChannels: linkChannels(config),
+  });
+  await server.register(b2bRoutes, { b2b, verification, auth: apiAuth, publicUrl: config.issuer });
   await server.register(verifyRoutes, {
     verification, clients, limits, requireLiveness: config.requireLiveness, publicUrl: config.issuer,
     consent: { privacyUrl: config.privacyUrl ?? '/privacy', mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays },

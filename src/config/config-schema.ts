@@ -54,6 +54,10 @@ export const CONFIG_KEYS = {
     env: 'VERID_OMNI_SESSION_TTL_SECONDS', type: 'integer', default: 604800,
     description: 'How long a session started with `POST /omni/start` stays open: the person opens the link when they read it (default 7 days).',
   },
+  b2bRequestTtlSeconds: {
+    env: 'VERID_B2B_REQUEST_TTL_SECONDS', type: 'integer', default: 3600,
+    description: 'How long a B2B verification request (`POST /v1/verifications`) stays open unless it says `expiresIn`.',
+  },
   flows: {
     env: 'VERID_FLOWS', type: 'string', default: null,
     description: 'Named flows for `POST /omni/start` `configurationId`, as JSON: `{"onboarding":{"documentTypes":["passport","id_card"],"requireExpectedName":true,"redirectionUrl":"https://…","linkTtlSeconds":259200,"mediaDays":7}}`. `default` takes every document. docs/integrations/ats.md.',

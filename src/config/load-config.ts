@@ -41,6 +41,7 @@ export interface Config {
   rateLimitApiPerClient: number;
   omniSessionTtlSeconds: number;
   flows: string | null;
+  b2bRequestTtlSeconds: number;
   rateLimitApiAuthFailures: number;
   clientSecretGraceSeconds: number;
   idTokenTtlSeconds: number;

@@ -7,7 +7,7 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secre
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'identity_assurance'] as const;
 /** What a server-to-server (API) client may be allowed to do; its access tokens carry a subset. */
-export const API_SCOPES = ['omni:start', 'sessions:read', 'sessions:close', 'sessions:delete'] as const;
+export const API_SCOPES = ['omni:start', 'sessions:read', 'sessions:close', 'sessions:delete', 'documents:read', 'employees', 'verifications'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 export type ClientKind = 'oidc' | 'api';
 

@@ -77,6 +77,9 @@ export interface VerificationSessionTable {
   notification: string | null;
   /** The candidate's name, e-mail and phone from /omni/start (PII: encrypted). */
   candidate_encrypted: Uint8Array | null;
+  /** B2B: the employee (employees.id) this session verifies, and why it was requested. */
+  employee_id: string | null;
+  b2b_reason: string | null;
   /** Language of the message that carries the link (`en`, `es`); null: not given (English). */
   language: string | null;
   /** The capture token of the link verid sends (EMAIL / SMS), encrypted; null when verid sends none or the token was revoked. */
@@ -93,6 +96,20 @@ export interface VerificationSessionTable {
   completed_at: number | null;
   document_attempts: Generated<number>;
   face_attempts: Generated<number>;
+}
+
+export interface EmployeeTable {
+  id: string;
+  client_id: string;
+  environment: string;
+  employee_id: string | null;
+  /** Keyed hash of the lower-cased e-mail (lookups); the e-mail itself is in directory_encrypted. */
+  email_index: string | null;
+  /** JSON {employeeId, email, displayName, phone} (PII: encrypted). */
+  directory_encrypted: Uint8Array;
+  identity_id: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface LivenessChallengeTable {
@@ -240,6 +257,7 @@ export interface Database {
   signing_keys: SigningKeyTable;
   identities: IdentityTable;
   verification_sessions: VerificationSessionTable;
+  employees: EmployeeTable;
   verification_events: VerificationEventTable;
   session_images: SessionImageTable;
   webhook_outbox: WebhookOutboxTable;

@@ -4,6 +4,8 @@ export { migrateToLatest } from './migrate.ts';
 export { ChallengeRepository } from './challenge-repository.ts';
 export { ClientRepository } from './client-repository.ts';
 export type { ClientRecord, NewClient } from './client-repository.ts';
+export { EmployeeRepository } from './employee-repository.ts';
+export type { Directory, EmployeeKey, EmployeeRecord } from './employee-repository.ts';
 export { IdentityRepository } from './identity-repository.ts';
 export { JobRepository } from './job-repository.ts';
 export { WebhookDeliveryRepository } from './webhook-delivery-repository.ts';

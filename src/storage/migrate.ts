@@ -16,6 +16,7 @@ import * as frameDigestKey from './migrations/0012-frame-digest-key.ts';
 import * as omniStart from './migrations/0013-omni-start.ts';
 import * as webhooks from './migrations/0014-webhooks.ts';
 import * as linkDelivery from './migrations/0015-link-delivery.ts';
+import * as employees from './migrations/0016-employees.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0013-omni-start': omniStart,
   '0014-webhooks': webhooks,
   '0015-link-delivery': linkDelivery,
+  '0016-employees': employees,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

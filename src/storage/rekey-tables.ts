@@ -154,6 +154,12 @@ export const REKEY_TABLES: readonly RekeyTable[] = [
     },
   }),
   oidcPayloads,
+  encryptedColumns('employees', ['id'], { directory_encrypted: (r) => `employee:${r.id}:directory` }, {
+    recompute: (plain, cipher) => {
+      const { email } = json<{ email: string | null }>(plain('directory_encrypted'));
+      return { email_index: email === null ? null : cipher.blindIndex(email.trim().toLowerCase(), 'employee-email') };
+    },
+  }),
   encryptedColumns('webhook_endpoints', ['id'], {
     secret_encrypted: (r) => `webhook_endpoint:${r.id}:secret`,
     previous_secret_encrypted: (r) => `webhook_endpoint:${r.id}:previous_secret`,

@@ -38,6 +38,8 @@ function toSession(row: Row): VerificationSession {
     configurationId: row.configuration_id,
     redirectionUrl: row.redirection_url,
     notification: row.notification as VerificationSession['notification'],
+    employeeId: row.employee_id,
+    b2bReason: row.b2b_reason,
     language: row.language as Language | null,
     delivery: isDeliveryChannel(row.notification) && row.delivery_status
       ? { channel: row.notification, status: row.delivery_status as LinkDeliveryStatus, attempts: row.delivery_attempts } : null,
@@ -47,7 +49,7 @@ function toSession(row: Row): VerificationSession {
 const SESSION_COLUMNS = [
   'id', 'interview_code', 'token_hash', 'origin', 'mode', 'environment', 'state', 'client_id', 'interaction_uid', 'external_id',
   'identity_id', 'scores', 'reasons', 'expires_at', 'created_at', 'updated_at', 'completed_at', 'document_attempts', 'face_attempts',
-  'consent_at', 'consent_version', 'external_customer_id', 'configuration_id', 'redirection_url', 'notification', 'language',
+  'consent_at', 'consent_version', 'external_customer_id', 'configuration_id', 'redirection_url', 'notification', 'employee_id', 'b2b_reason', 'language',
   'delivery_status', 'delivery_attempts',
 ] as const;
 
@@ -103,6 +105,8 @@ export class SessionRepository implements SessionStore {
         identity_id: session.identityId ?? null,
         external_customer_id: session.externalCustomerId ?? null,
         configuration_id: session.configurationId ?? null,
+        employee_id: session.employeeId ?? null,
+        b2b_reason: session.b2bReason ?? null,
         redirection_url: session.redirectionUrl ?? null,
         notification: session.notification ?? null,
         candidate_encrypted: session.candidate
@@ -277,6 +281,9 @@ export class SessionRepository implements SessionStore {
     let query = this.#db.selectFrom('verification_sessions').select(SESSION_COLUMNS).where('client_id', '=', clientId);
     if (filter.states?.length) query = query.where('state', 'in', filter.states);
     if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
+    if (filter.origin !== undefined) query = query.where('origin', '=', filter.origin);
+    if (filter.employeeId !== undefined) query = query.where('employee_id', '=', filter.employeeId);
+    if (filter.b2bReason !== undefined) query = query.where('b2b_reason', '=', filter.b2bReason);
     if (filter.createdFrom !== undefined) query = query.where('created_at', '>=', filter.createdFrom);
     if (filter.createdTo !== undefined) query = query.where('created_at', '<', filter.createdTo);
     if (cursor) {

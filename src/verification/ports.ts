@@ -34,6 +34,9 @@ export interface NewSession {
   notification?: Notification | null;
   /** The candidate's contact for link delivery (PII: encrypted). */
   candidate?: Candidate | null;
+  /** B2B: the employee verified (employees.id) and why. */
+  employeeId?: string | null;
+  b2bReason?: string | null;
   language?: Language | null;
   /**
    * verid sends the link (notification EMAIL / SMS): the capture token is kept encrypted for it, and
@@ -117,6 +120,9 @@ export interface SessionStore {
 export interface SessionFilter {
   states?: SessionState[];
   externalId?: string;
+  origin?: SessionOrigin;
+  employeeId?: string;
+  b2bReason?: string;
   createdFrom?: number;
   createdTo?: number;
 }

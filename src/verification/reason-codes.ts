@@ -11,6 +11,7 @@ const FLOW_REASON_MESSAGES: Record<string, string> = {
   too_many_attempts: 'Too many photos could not be used; please start again.',
   session_expired: 'The verification session expired before it was completed.',
   consent_declined: 'You did not agree to the processing, so nothing was collected.',
+  session_cancelled: 'This verification was withdrawn by the organisation that asked for it.',
   session_replaced: 'This verification was replaced by a newer one on the same sign-in page.',
   test_document: 'This is a test document; it is accepted only in the demo environment.',
   document_type_not_accepted: 'This kind of document is not accepted for this verification; use another of your documents.',

@@ -11,7 +11,7 @@ function session(state: SessionState): VerificationSession {
     interviewId: 'i1', interviewCode: 'ABC234', origin: 'omni', mode: 'enroll', environment: 'demo', state, clientId: 'client-1',
     interactionUid: null, externalId: null, identityId: null, scores: null, reasons: ['earlier'], expiresAt: 0, createdAt: 0, updatedAt: 0,
     completedAt: null, documentAttempts: 0, faceAttempts: 0, consentAt: null, consentVersion: null,
-    externalCustomerId: null, configurationId: null, redirectionUrl: null, notification: null, language: null, delivery: null,
+    externalCustomerId: null, configurationId: null, redirectionUrl: null, notification: null, employeeId: null, b2bReason: null, language: null, delivery: null,
   };
 }
 

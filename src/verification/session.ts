@@ -39,6 +39,9 @@ export interface VerificationSession {
   language: Language | null;
   /** Where the link delivery stands; null when verid sends no link (notification NONE). */
   delivery: LinkDelivery | null;
+  /** B2B: the employee this session verifies (employees.id) and why it was requested. */
+  employeeId: string | null;
+  b2bReason: string | null;
 }
 
 /** Languages verid writes its messages to the person in. */

@@ -8,7 +8,7 @@ import { processId, type ProcessIdResult } from './process-document.ts';
 import { processFace, type ProcessFaceResult } from './process-face.ts';
 import type { ImageKind, VerificationSession } from './session.ts';
 import { expireIfDue, expireSession, newCaptureToken, revokeCaptureToken, startSession, type StartInput } from './session-lifecycle.ts';
-import { isCapturing } from './session-state.ts';
+import { isCapturing, isOpen } from './session-state.ts';
 import { expireDueSessions, recoverStuckProcessing } from './session-sweeps.ts';
 import { eraseIdentity, eraseSession, purgeRetention } from './erasure.ts';
 import { close, review } from './review.ts';
@@ -139,6 +139,14 @@ export class VerificationService {
   /** Frames of abandoned challenges, and frame digests older than 30 days (the sweep). */
   purgeStaleLiveness(now = Date.now()): Promise<number> {
     return this.#deps.challenges.purgeStale(now, now - 30 * 86_400_000);
+  }
+
+  /** The caller withdrew an open request (B2B cancel): it ends as expired, `session_cancelled`, and its token stops working. */
+  async cancel(session: VerificationSession): Promise<VerificationSession> {
+    if (!isOpen(session.state)) throw new AppError('invalid_state', `A ${session.state} verification cannot be cancelled`);
+    if (!(await expireSession(this.#deps, session, 'session_cancelled'))) throw new AppError('conflict', 'The session changed meanwhile; retry');
+    await revokeCaptureToken(this.#deps, session.interviewId);
+    return (await this.#deps.sessions.findById(session.interviewId)) ?? session;
   }
 
   /** The interaction switched to another mode: its earlier session ends (its token stops working). */

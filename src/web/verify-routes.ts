@@ -104,7 +104,7 @@ export async function verifyRoutes(app: FastifyInstance, options: VerifyRoutesOp
     if (!sameOrigin(request)) return refused(request, reply, 'cross_site_form', 'Open your link again', 'This form came from another site. Open the link from your message.');
     const token = request.body?.token;
     const session = typeof token === 'string' && TOKEN.test(token) ? await verification.findByToken(token) : undefined;
-    if (!token || !session || session.origin === 'b2b') {
+    if (!token || !session) {
       return refused(request, reply, 'unknown_token', 'Link not valid', 'This verification link is not valid. Open the link from your message again, or type its code.', '/start');
     }
     if (session.state === 'expired') return reply.type('text/html').send(closedMessage(session));
@@ -122,7 +122,7 @@ export async function verifyRoutes(app: FastifyInstance, options: VerifyRoutesOp
     if (!sameOrigin(request)) return refused(request, reply, 'cross_site_form', 'Open the code page again', 'This form came from another site.', '/start');
     const code = String(request.body?.code ?? '').toUpperCase().replace(/[\s-]/g, '');
     const session = CODE.test(code) ? await verification.findByInterviewCode(code) : undefined;
-    if (!session || session.origin === 'b2b') {
+    if (!session) {
       return refused(request, reply, 'unknown_code', 'Code not found', 'We found no verification with this code. Check the code in your message and try again.', '/start');
     }
     if (!isCapturing(session.state)) return reply.type('text/html').send(closedMessage(session));
@@ -134,7 +134,7 @@ export async function verifyRoutes(app: FastifyInstance, options: VerifyRoutesOp
     if (!sameOrigin(request)) return refused(request, reply, 'cross_site_form', 'Open your link again', 'This form came from another site.');
     const token = request.body?.token;
     const session = typeof token === 'string' && TOKEN.test(token) ? await verification.findByToken(token) : undefined;
-    if (!session || session.origin === 'b2b') return refused(request, reply, 'unknown_token', 'Link not valid', 'Open the link from your message again.');
+    if (!session) return refused(request, reply, 'unknown_token', 'Link not valid', 'Open the link from your message again.');
     if (session.state === 'expired') return reply.type('text/html').send(closedMessage(session));
     if (isOpen(session.state)) return reply.type('text/html').send(messagePage('Not finished yet', 'Your verification is not finished. Open your link again to continue.'));
     // A sign-in continued on a phone ends on the computer, which watches the session.

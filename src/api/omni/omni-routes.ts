@@ -180,7 +180,7 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
   });
 
   /** A result read by the API client that started the session (`?id=`), or null for a capture-token read. */
-  async function apiRead(request: FastifyRequest): Promise<VerificationSession | null> {
+  async function apiRead(request: FastifyRequest, scope: 'sessions:read' | 'documents:read' = 'sessions:read'): Promise<VerificationSession | null> {
     if (!hasApiCredential(request)) return null;
     const id = (request.query as { id?: unknown }).id;
     if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
@@ -188,6 +188,7 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
     }
     const caller = await authenticateApiCaller(request, options.apiAuth);
     requireScope(caller, 'sessions:read');
+    if (scope !== 'sessions:read') requireScope(caller, scope);
     return sessionOfCaller(verification, caller, id);
   }
 
@@ -214,7 +215,7 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
       response: { 200: OcrDataResponse, ...errors, 403: ErrorResponse, 404: ErrorResponse },
     },
   }, async (request) => {
-    const viaApi = await apiRead(request);
+    const viaApi = await apiRead(request, 'documents:read');
     const current = viaApi ?? await verification.authenticateAllowingClosed(bearer(request));
     if (!viaApi && !isOpen(current.state)) throw new AppError('forbidden', 'The session is decided: its document data is no longer readable with the capture token');
     const record = await verification.loadDocument(current);

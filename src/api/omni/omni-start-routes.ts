@@ -5,6 +5,7 @@ import { validateRedirectUri } from '../../oidc/client-registration.ts';
 import { SESSION_STATES, onboardingStatusOf, type SessionCursor, type SessionState, type VerificationService } from '../../verification/index.ts';
 import { authenticateApiCaller, requireScope, type ApiAuthDependencies, type ApiCaller } from '../api-auth.ts';
 import { sessionOfCaller, sessionView } from '../session-view.ts';
+import { decodeCursor, encodeCursor, pageLimit, parseStates, parseTime } from '../query-params.ts';
 import { ErrorResponse } from './omni-schemas.ts';
 import {
   ActionResponse, ImagesResponse, InterviewQuery, OmniStartBody, OmniStartResponse, OnboardingStatusResponse, ResendResponse, SessionListQuery,
@@ -27,34 +28,6 @@ const errors = {
   400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse,
 };
 const security: Array<Record<string, string[]>> = [{ accessToken: [] }, { apiKey: [] }];
-const MAX_PAGE = 100;
-
-function encodeCursor(cursor: SessionCursor): string {
-  return Buffer.from(`${cursor.createdAt}.${cursor.interviewId}`).toString('base64url');
-}
-
-function decodeCursor(value: string): SessionCursor {
-  const [at, id] = Buffer.from(value, 'base64url').toString('utf8').split('.', 2);
-  if (!at || !id || !/^[0-9]{1,16}$/.test(at)) throw new AppError('validation_failed', 'cursor is not one this API returned', { details: { field: 'querystring/cursor' } });
-  return { createdAt: Number(at), interviewId: id };
-}
-
-function parseTime(value: string | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new AppError('validation_failed', `${field} is not a date-time`, { details: { field: `querystring/${field}` } });
-  return ms;
-}
-
-function parseStates(value: string | undefined): SessionState[] | undefined {
-  if (value === undefined) return undefined;
-  const states = value.split(',');
-  const unknown = states.filter((s) => !(SESSION_STATES as readonly string[]).includes(s));
-  if (unknown.length > 0) {
-    throw new AppError('validation_failed', `unknown state(s): ${unknown.join(', ')}; states are ${SESSION_STATES.join(', ')}`, { details: { field: 'querystring/state' } });
-  }
-  return states as SessionState[];
-}
 
 /**
  * The server-to-server side of the Omni API: an API client starts a session for a person and
@@ -156,8 +129,7 @@ export async function omniStartRoutes(app: FastifyInstance, options: OmniStartRo
     const who = await caller(request);
     requireScope(who, 'sessions:read');
     const q = request.query;
-    const limit = q.limit === undefined ? 25 : Number(q.limit);
-    if (limit < 1 || limit > MAX_PAGE) throw new AppError('validation_failed', `limit is 1 to ${MAX_PAGE}`, { details: { field: 'querystring/limit' } });
+    const limit = pageLimit(q.limit);
     const filter = {
       ...(q.state !== undefined ? { states: parseStates(q.state) } : {}),
       ...(q.externalId !== undefined ? { externalId: q.externalId } : {}),
@@ -193,6 +165,7 @@ export async function omniStartRoutes(app: FastifyInstance, options: OmniStartRo
   }, async (request) => {
     const who = await caller(request);
     requireScope(who, 'sessions:read');
+    requireScope(who, 'documents:read');
     const session = await sessionOfCaller(verification, who, request.query.id);
     return { interviewId: session.interviewId, images: await verification.loadImages(session) };
   });
