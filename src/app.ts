@@ -11,6 +11,7 @@ import { omniStartRoutes } from './api/omni/omni-start-routes.ts';
 import { verifyRoutes } from './web/verify-routes.ts';
 import { b2bRoutes } from './api/b2b/b2b-routes.ts';
 import { B2bService } from './b2b/b2b-service.ts';
+import { cibaHooks, reportCibaResults } from './b2b/ciba.ts';
 import { registerApiReference } from './web/api-reference.ts';
 import { omniRoutes } from './api/omni/omni-routes.ts';
 import { parseTrustProxy, type Config } from './config/index.ts';
@@ -105,8 +106,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }) : null;
   redis?.on('error', (error: unknown) => server.log.error({ err: error }, 'redis error'));
   const limits = await createRateLimiters(server, config, redis);
+  const b2b = new B2bService({
+    employees: new EmployeeRepository(database.db, core.cipher), verification, identities, keys, issuer: config.issuer,
+    requestTtlSeconds: config.b2bRequestTtlSeconds, linkDeliveryAttempts: config.linkDeliveryAttempts, deliveryChannels: linkChannels(config),
+  });
+  const ciba = cibaHooks({ b2b, clients, channels: linkChannels(config) });
   const oidc = await ProviderHost.create(keys, (jwks) => createProvider({
-    config, payloads, clients, identities, jwks, trustProxy: trustedProxies.enabled, clientAuth: { failures: limits.clientAuthFailures, log: server.log },
+    config, payloads, clients, identities, jwks, trustProxy: trustedProxies.enabled, clientAuth: { failures: limits.clientAuthFailures, log: server.log }, ciba,
   }));
   // These run before middie hands /oauth2/* to oidc-provider (hooks run in the order they are added).
   // Security headers go on the raw response, so oidc-provider's own pages carry them too.
@@ -134,10 +140,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await server.register(omniRoutes, { verification, maxImageBytes: config.maxImageBytes, limits, apiAuth });
   await server.register(omniStartRoutes, { verification, auth: apiAuth, publicUrl: config.issuer, sessionTtlSeconds: config.omniSessionTtlSeconds,
     deliveryChannels: linkChannels(config), linkDeliveryAttempts: config.linkDeliveryAttempts });
-  const b2b = new B2bService({
-    employees: new EmployeeRepository(database.db, core.cipher), verification, identities, keys, issuer: config.issuer,
-    requestTtlSeconds: config.b2bRequestTtlSeconds, linkDeliveryAttempts: config.linkDeliveryAttempts, deliveryChannels: linkChannels(config),
-  });
   await server.register(b2bRoutes, { b2b, verification, auth: apiAuth, publicUrl: config.issuer });
   await server.register(verifyRoutes, {
     verification, clients, limits, requireLiveness: config.requireLiveness, publicUrl: config.issuer,
@@ -158,8 +160,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
       (error: unknown) => server.log.error({ err: error }, 'signing key refresh failed'));
   }, config.keyRefreshSeconds * 1000);
   keyRefresh.unref();
+  // CIBA requests learn their outcome here: the client's next poll of the token endpoint gets it.
+  const cibaResults = setInterval(() => {
+    reportCibaResults(oidc.provider, verification, Date.now() - 15 * 60_000)
+      .catch((error: unknown) => server.log.error({ err: error }, 'CIBA result reporting failed'));
+  }, 2000);
+  cibaResults.unref();
   server.addHook('onClose', async () => {
     clearInterval(keyRefresh);
+    clearInterval(cibaResults);
     await jobs.runner.stop();
     await redis?.quit();
     await core.close();

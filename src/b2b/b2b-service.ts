@@ -16,6 +16,8 @@ export interface VerificationRequest {
   mode: 'reverify' | 'enroll' | 'auto';
   notification: Notification;
   expiresInSeconds: number | null;
+  /** CIBA: the backchannel authentication request this verification answers. */
+  cibaRequestId?: string;
 }
 
 export interface B2bDependencies {
@@ -105,7 +107,9 @@ export class B2bService {
     }
     const { session, token } = await this.#deps.verification.start({
       origin: 'b2b', mode, identityId: mode === 'reverify' ? employee.identityId : null, environment: caller.environment, clientId: caller.clientId,
-      interactionUid: null, loginHint: null, externalId: input.reference, employeeId: employee.id, b2bReason: input.reason,
+      // A CIBA request's session carries its id (reportCibaResults in ciba.ts reads it back).
+      interactionUid: input.cibaRequestId ? `ciba:${input.cibaRequestId}` : null,
+      loginHint: null, externalId: input.reference, employeeId: employee.id, b2bReason: input.reason,
       // The document's name must match the directory's (near matches go to review).
       expectedName: mode === 'enroll' ? employee.displayName : null,
       notification: input.notification, language: null,

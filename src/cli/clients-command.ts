@@ -34,6 +34,7 @@ export function clientsCommand(program: Command, config: () => Config, output: (
     .description('Register a client; prints its secret once')
     .requiredOption('--name <name>', 'display name of the application')
     .option('--kind <kind>', 'oidc (a relying party that logs people in) or api (a server: /omni/start, session API, webhooks)', 'oidc')
+    .option('--ciba', 'api clients: may also use OpenID CIBA (poll mode) with an employee as login_hint')
     .option('--redirect-uri <uri>', 'exact redirect URI (repeatable; oidc clients)', collect, [])
     .option('--post-logout-redirect-uri <uri>', 'exact post-logout redirect URI (repeatable)', collect, [])
     .option('--scope <scopes>', 'allowed scopes, space-separated (default: all of the kind\'s: oidc: openid profile email offline_access identity_assurance; api: omni:start sessions:read sessions:close sessions:delete)')
@@ -52,6 +53,7 @@ export function clientsCommand(program: Command, config: () => Config, output: (
         const jwks = opts.jwksFile ? JSON.parse(await readFile(opts.jwksFile, 'utf8')) : undefined;
         const result = await registerClient(ctx.clients, {
           kind: opts.kind,
+          ciba: Boolean(opts.ciba),
           name: opts.name,
           redirectUris: opts.redirectUri,
           postLogoutRedirectUris: opts.postLogoutRedirectUri,

@@ -9,6 +9,9 @@ export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access',
 /** What a server-to-server (API) client may be allowed to do; its access tokens carry a subset. */
 export const API_SCOPES = ['omni:start', 'sessions:read', 'sessions:close', 'sessions:delete', 'documents:read', 'employees', 'verifications'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
+/** What a CIBA request may ask for: an ID token with the verified claims. */
+const CIBA_SCOPES = ['openid', 'profile', 'identity_assurance'] as const;
+const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
 export type ClientKind = 'oidc' | 'api';
 
 /** API clients authenticate themselves (client_credentials); OIDC clients log people in. */
@@ -20,6 +23,8 @@ export function clientKind(record: Pick<ClientRecord, 'metadata'>): ClientKind {
 export interface RegisterClientInput {
   /** oidc (default): a relying party; api: a server calling /omni/start and the session API. */
   kind?: ClientKind;
+  /** API clients only: may also use OpenID CIBA (poll mode) to verify an employee and receive an ID token. */
+  ciba?: boolean;
   name: string;
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
@@ -79,8 +84,10 @@ export async function registerClient(
   if (!api && input.redirectUris.length === 0) throw new AppError('validation_failed', 'register at least one redirect URI');
   const redirectUris = input.redirectUris.map((u) => validateRedirectUri(u, input.environment));
   const postLogout = (input.postLogoutRedirectUris ?? []).map((u) => validateRedirectUri(u, input.environment));
-  const allowed: readonly string[] = api ? API_SCOPES : SUPPORTED_SCOPES;
+  if (input.ciba && !api) throw new AppError('validation_failed', 'CIBA is for API clients (--kind api)');
+  const allowed: readonly string[] = api ? [...API_SCOPES, ...(input.ciba ? CIBA_SCOPES : [])] : SUPPORTED_SCOPES;
   const scopes = [...(input.scopes ?? allowed)];
+  if (input.ciba && !scopes.includes('openid')) scopes.push('openid');
   const unknown = scopes.filter((s) => !allowed.includes(s));
   if (unknown.length > 0) throw new AppError('validation_failed', `unsupported scope(s) for ${api ? 'an API' : 'an OIDC'} client: ${unknown.join(', ')}`);
   if (!api && !scopes.includes('openid')) scopes.unshift('openid');
@@ -96,11 +103,12 @@ export async function registerClient(
     client_name: input.name.trim(),
     redirect_uris: redirectUris,
     post_logout_redirect_uris: postLogout,
-    grant_types: api ? ['client_credentials'] : ['authorization_code', 'refresh_token'],
+    grant_types: api ? ['client_credentials', ...(input.ciba ? [CIBA_GRANT] : [])] : ['authorization_code', 'refresh_token'],
     response_types: api ? [] : ['code'],
     token_endpoint_auth_method: method,
     scope: scopes.join(' '),
-    ...(api ? {} : { id_token_signed_response_alg: 'RS256' }),
+    ...(api && !input.ciba ? {} : { id_token_signed_response_alg: 'RS256' }),
+    ...(input.ciba ? { backchannel_token_delivery_mode: 'poll' } : {}),
     ...(input.jwks ? { jwks: input.jwks } : {}),
     ...(input.jwksUri ? { jwks_uri: input.jwksUri } : {}),
   };

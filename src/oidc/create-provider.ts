@@ -1,5 +1,6 @@
 import { hkdfSync } from 'node:crypto';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { CibaHooks } from '../b2b/ciba.ts';
 import type { Config } from '../config/index.ts';
 import type { ClientRepository, OidcPayloadRepository } from '../storage/index.ts';
 import type { IdentityStore } from '../verification/index.ts';
@@ -23,6 +24,8 @@ export interface ProviderDependencies {
   trustProxy?: boolean;
   /** Failure budget and logger for client secrets; the server always sets it (the CLI only validates metadata). */
   clientAuth?: ClientAuthGuard;
+  /** CIBA for B2B clients (the server sets it; without it a backchannel request is refused). */
+  ciba?: CibaHooks;
 }
 
 export const ROUTES = {
@@ -34,7 +37,7 @@ export const ROUTES = {
   introspection: '/oauth2/introspect',
   end_session: '/oauth2/end_session',
   pushed_authorization_request: '/oauth2/par',
-  backchannel_authentication: '/oauth2/bc-authorize',
+  backchannel_authentication: '/oauth2/backchannel',
   code_verification: '/oauth2/device',
   device_authorization: '/oauth2/device/auth',
   registration: '/oauth2/register',
@@ -84,6 +87,24 @@ export function createProvider(deps: ProviderDependencies): Provider {
       devInteractions: { enabled: false },
       // Server-to-server access tokens for API clients (grant_types: client_credentials only); see src/api/api-auth.ts.
       clientCredentials: { enabled: true },
+      // OpenID CIBA, poll mode, for B2B clients registered with --ciba: login_hint names an employee (src/b2b/ciba.ts).
+      ciba: {
+        enabled: true,
+        deliveryModes: ['poll'],
+        processLoginHint: async (ctx, hint) => {
+          if (!deps.ciba) throw new errors.InvalidRequest('CIBA is not available here');
+          return deps.ciba.processLoginHint(ctx, hint ?? '');
+        },
+        processLoginHintToken: async () => { throw new errors.InvalidRequest('login_hint_token is not supported; send login_hint (the employee\'s e-mail or employeeId)'); },
+        validateRequestContext: async () => undefined,
+        verifyUserCode: async (_ctx, _account, userCode) => {
+          if (userCode) throw new errors.InvalidRequest('user_code is not supported');
+        },
+        triggerAuthenticationDevice: async (ctx, request, account, client) => {
+          if (!deps.ciba) throw new errors.InvalidRequest('CIBA is not available here');
+          await deps.ciba.triggerAuthenticationDevice(ctx, request as never, account, client);
+        },
+      },
       claimsParameter: { enabled: true },
       // A client may only revoke or introspect the tokens issued to it (RFC 7009 §2.1, RFC 7662 §4).
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
