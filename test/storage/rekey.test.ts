@@ -141,7 +141,7 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
       const first = await verid(s.config, ['rekey']) as Rekeyed;
       const counts = Object.fromEntries(first.map((r) => [r.table, r]));
       assert.deepEqual(first.map((r) => r.table), [
-        'oidc_clients', 'verification_sessions', 'session_images', 'liveness_frames', 'liveness_challenges', 'liveness_frame_digests', 'identities', 'oidc_payloads', 'webhook_endpoints', 'signing_keys',
+        'oidc_clients', 'verification_sessions', 'session_images', 'liveness_frames', 'liveness_challenges', 'liveness_frame_digests', 'identities', 'oidc_payloads', 'employees', 'webhook_endpoints', 'signing_keys',
       ]);
       assert.equal(counts.oidc_clients!.rekeyed, 1);
       assert.equal(counts.webhook_endpoints!.rekeyed, 1);
