@@ -29,4 +29,15 @@ describe('the hosted page: attacks', () => {
     // Another network has its own budget.
     assert.equal((await form('/start', { code: 'ZZZZZZZZ' }, '2001:db8:8:1::1')).status, 404);
   });
+
+  test('/verify/finish keeps to the failure budget like /verify and /start (it was a token oracle without a limit)', async () => {
+    const from = '198.51.100.20';
+    const token = (i: number) => `${'A'.repeat(40)}${i}`;
+    for (let i = 0; i < FAILURES; i++) assert.equal((await form('/verify/finish', { token: token(i) }, from)).status, 404);
+    for (const path of ['/verify/finish', '/verify']) {
+      const answer = await form(path, { token: token(99) }, from);
+      assert.equal(answer.status, 429, path);
+      assert.ok(Number(answer.headers.get('retry-after')) > 0);
+    }
+  });
 });
