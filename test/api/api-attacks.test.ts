@@ -44,4 +44,17 @@ describe('API clients: attacks', () => {
     });
     assert.equal(started.status, 403, 'the narrow token stays narrow');
   });
+
+  test('candidate.name cannot lay out the e-mail verid sends (line breaks, control characters)', async () => {
+    const ats = await apiClient('ATS mail');
+    const start = (name: string) => fetch(`${server.baseUrl}/omni/start`, {
+      method: 'POST', headers: { 'x-api-key': ats.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ candidate: { name } }),
+    });
+    for (const name of ['Ann,\r\n\r\nYour account is locked: https://evil.example/unlock\r\n', 'Ann\nLee', 'Ann\u2028Lee', 'Ann\u0000', 'Ann\u0085Lee', 'Ann\tLee']) {
+      const answer = await start(name);
+      const body = await answer.json() as { error?: { code: string; details?: { field?: string } } };
+      assert.deepEqual([answer.status, body.error?.code, body.error?.details?.field], [400, 'validation_failed', 'body/candidate/name'], JSON.stringify(name));
+    }
+    assert.equal((await start('María-José O\'Brien Núñez')).status, 200);
+  });
 });
