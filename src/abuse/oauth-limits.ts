@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { html, page } from '../web/html.ts';
 import type { LimitVerdict, Limiter, RateLimiters } from './rate-limiters.ts';
+import { addressKey } from './address-key.ts';
 import { logSecurityEvent } from './security-log.ts';
 
 /** Paths of the oidc-provider endpoints limited here (oidc/create-provider.ts ROUTES). */
@@ -65,7 +66,7 @@ export function oauthLimitsHook(limits: RateLimiters, paths: OAuthPaths) {
     }
     if (path === paths.token && request.method === 'POST') {
       const clientId = basicClientId(request.headers.authorization);
-      const hit = await firstLimited([[limits.tokenPerClient, clientId ? `client:${clientId}` : `ip:${request.ip}`]]);
+      const hit = await firstLimited([[limits.tokenPerClient, clientId ? `client:${clientId}` : `ip:${addressKey(request.ip)}`]]);
       if (!hit) return undefined;
       logSecurityEvent(request.log, { event: 'rate_limited', route: path, ip: request.ip, clientId, outcome: hit.limiter.name });
       return reply.code(429).header('retry-after', String(hit.verdict.retryAfterSeconds)).header('cache-control', 'no-store')

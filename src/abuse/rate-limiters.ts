@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
+import { addressKey } from './address-key.ts';
 
 export interface LimitVerdict {
   limited: boolean;
@@ -48,7 +49,8 @@ export async function createRateLimiters(server: FastifyInstance, config: Config
     ...(redis ? { redis, nameSpace: 'verid-rate-limit:' } : { cache: LOCAL_KEYS }),
   });
   const timeWindow = config.rateLimitWindowSeconds * 1000;
-  const limiter = (name: string, max: number): Limiter => {
+  // `perAddress`: the key is a client IP, counted by addressKey (an IPv6 /64 is one budget).
+  const limiter = (name: string, max: number, perAddress = false): Limiter => {
     const check = server.createRateLimit({ max, timeWindow, keyGenerator: (req) => `${name}:${(req as CheckRequest).limitKey}` });
     const run = async (key: string, increment: boolean): Promise<LimitVerdict> => {
       // The limiter reads only `limitKey` (our key generator) and `routeOptions.config` (its group ids).
@@ -63,18 +65,19 @@ export async function createRateLimiters(server: FastifyInstance, config: Config
         return { limited: false, retryAfterSeconds: 0 };
       }
     };
-    return { name, hit: (key) => run(key, true), peek: (key) => run(key, false) };
+    const keyOf = perAddress ? addressKey : (key: string) => key;
+    return { name, hit: (key) => run(keyOf(key), true), peek: (key) => run(keyOf(key), false) };
   };
   return {
-    authorizePerIp: limiter('authorize-ip', config.rateLimitAuthorizePerIp),
+    authorizePerIp: limiter('authorize-ip', config.rateLimitAuthorizePerIp, true),
     authorizePerClient: limiter('authorize-client', config.rateLimitAuthorizePerClient),
     tokenPerClient: limiter('token-client', config.rateLimitTokenPerClient),
     clientAuthFailures: limiter('client-auth-failures', config.rateLimitClientAuthFailures),
     capturePerSession: limiter('capture-session', config.rateLimitCapturePerSession),
-    capturePerIp: limiter('capture-ip', config.rateLimitCapturePerIp),
-    captureAuthFailures: limiter('capture-auth-failures', config.rateLimitCaptureAuthFailures),
+    capturePerIp: limiter('capture-ip', config.rateLimitCapturePerIp, true),
+    captureAuthFailures: limiter('capture-auth-failures', config.rateLimitCaptureAuthFailures, true),
     challengePerSession: limiter('challenge-session', config.rateLimitChallengePerSession),
     apiPerClient: limiter('api-client', config.rateLimitApiPerClient),
-    apiAuthFailures: limiter('api-auth-failures', config.rateLimitApiAuthFailures),
+    apiAuthFailures: limiter('api-auth-failures', config.rateLimitApiAuthFailures, true),
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Limiter } from '../abuse/rate-limiters.ts';
+import { addressKey } from '../abuse/address-key.ts';
 import { clientIpOf } from '../abuse/client-ip.ts';
 import { logSecurityEvent } from '../abuse/security-log.ts';
 
@@ -40,7 +41,8 @@ export function guardClientAuthentication(provider: Provider, guard: ClientAuthG
   const compare = prototype.compareClientSecret;
   prototype.compareClientSecret = async function guardedCompare(actual: string): Promise<boolean> {
     const ctx = currentContext();
-    const key = `${this.clientId}|${clientIpOf(ctx?.req) ?? 'unknown'}`;
+    const ip = clientIpOf(ctx?.req);
+    const key = `${this.clientId}|${ip ? addressKey(ip) : 'unknown'}`;
     const before = await guard.failures.peek(key);
     if (before.limited) throw new TooManyClientAuthFailures(before.retryAfterSeconds);
     const matches = await compare.call(this, actual);

@@ -132,6 +132,17 @@ export function createProvider(deps: ProviderDependencies): Provider {
       Grant: config.refreshTokenTtlSeconds,
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // RFC 6749 §5.2: an unknown scope is `invalid_scope`. oidc-provider drops it instead, and a token
+    // asked for with unknown scopes only would carry none — which API calls read as "every scope the
+    // client is registered for" (the default of a request without `scope`). Called before it is stored.
+    extraTokenClaims: async (ctx, token) => {
+      if (token.kind !== 'ClientCredentials') return undefined;
+      // The request's own `scope`: by now oidc-provider has dropped the values it does not know from `params`.
+      const requested = String(ctx?.oidc.body?.scope ?? '').split(' ').filter(Boolean);
+      const unknown = requested.find((scope) => !(API_SCOPES as readonly string[]).includes(scope));
+      if (unknown !== undefined) throw new errors.InvalidScope('requested scope is not known', unknown);
+      return undefined;
+    },
     findAccount: async (_ctx, sub) => {
       const identity = await deps.identities.findClaims(sub);
       if (!identity) return undefined;

@@ -8,6 +8,7 @@ import { CONSENT_VERSION } from '../web/capture/consent-text.ts';
 import { ACR_DOCUMENT_AND_FACE } from './create-provider.ts';
 import type { InteractionCsrf } from './interaction-csrf.ts';
 import type { ProviderHost } from './provider-host.ts';
+import { maySignInAgain } from './single-sign-on.ts';
 
 export interface InteractionRoutesOptions {
   oidc: ProviderHost;
@@ -117,7 +118,9 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       }, { mergeWithLastSubmission: false });
       return reply.hijack();
     }
-    if (prompt.name === 'consent' && session?.accountId) {
+    const client = await clients.find(String(params.client_id));
+    // Single sign-on within one environment only: a demo sign-in (test documents) never signs in to production.
+    if (prompt.name === 'consent' && session?.accountId && await maySignInAgain(oidc.provider, clients, session.cookie, client?.environment ?? 'production')) {
       return grantAndFinish(request, reply, session.accountId, params);
     }
     // Selfie-only re-verification only for an identity a trusted party names (here: an ID token
@@ -132,7 +135,6 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       }));
     }
     let token: string;
-    const client = await clients.find(String(params.client_id));
     if (current && current.mode === mode && isCapturing(current.state)) {
       token = await verification.reissueToken(current);
     } else {

@@ -131,6 +131,7 @@ export async function verifyRoutes(app: FastifyInstance, options: VerifyRoutesOp
   });
 
   app.post<{ Body: { token?: string } | undefined }>('/verify/finish', { schema: HIDDEN }, async (request, reply) => {
+    if (await limited(request, reply)) return reply;
     if (!sameOrigin(request)) return refused(request, reply, 'cross_site_form', 'Open your link again', 'This form came from another site.');
     const token = request.body?.token;
     const session = typeof token === 'string' && TOKEN.test(token) ? await verification.findByToken(token) : undefined;

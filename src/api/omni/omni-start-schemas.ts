@@ -9,7 +9,12 @@ export const OmniStartBody = Type.Object({
   configurationId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'A named flow (docs/integrations/ats.md); default `default`' })),
   redirectionUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, description: 'Where the hosted page sends the person when they are done (https; http on localhost or in demo)' })),
   candidate: Type.Optional(Type.Object({
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The name you expect on the document: it must match (middle names, accents and order tolerated)' })),
+    // No control characters or line breaks: the name is written into the e-mail sent to the person,
+    // where line breaks would let a caller lay out a message of its own under verid's sender.
+    name: Type.Optional(Type.String({
+      minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]+$',
+      description: 'The name you expect on the document: it must match (middle names, accents and order tolerated); one line, no control characters',
+    })),
     email: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: 'Where the link is sent with notification EMAIL' })),
     phone: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164 number for notification SMS' })),
   }, { additionalProperties: false, description: 'Who the verification is for (personal data: stored encrypted, never in webhooks)' })),
