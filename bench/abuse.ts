@@ -114,8 +114,8 @@ const count = (status: number) => Object.values(floods).reduce((sum, f) => sum +
 const legitP50 = percentile(underFlood, 50);
 const idleP50 = percentile(idle, 50);
 const rssPeakMb = peak.rssMb;
-console.log('abuse: a legitimate verification (document + selfie) idle and under flood; default limits, 1 engine thread per pool, MALLOC_ARENA_MAX=%s',
-  process.env.MALLOC_ARENA_MAX ?? 'unset');
+console.log('abuse: a legitimate verification (document + selfie) idle and under flood; default limits, 1 engine thread per pool, MALLOC_ARENA_MAX=%s, MALLOC_MMAP_THRESHOLD_=%s',
+  process.env.MALLOC_ARENA_MAX ?? 'unset', process.env.MALLOC_MMAP_THRESHOLD_ ?? 'unset');
 console.log('| flood | requests | answers (status: count; 0 = connection closed by verid before the body was sent) |\n|---|---|---|');
 for (const [name, f] of Object.entries(floods)) console.log(`| ${name} | ${f.counts.sent} | ${JSON.stringify(f.counts.byStatus)} |`);
 console.log('| measure | value |\n|---|---|');

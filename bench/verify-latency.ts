@@ -125,8 +125,8 @@ const p50 = percentile(sequential, 50);
 const p95 = percentile(sequential, 95);
 const base50 = percentile(baseline, 50);
 console.log(
-  'verify-latency: the person\'s wait (warm models, engine threads per pool: %s, liveness burst: %d frames of 320 px recorded at 10/s, MALLOC_ARENA_MAX=%s)',
-  values.threads, FRAMES, process.env.MALLOC_ARENA_MAX ?? 'unset',
+  'verify-latency: the person\'s wait (warm models, engine threads per pool: %s, liveness burst: %d frames of 320 px recorded at 10/s, MALLOC_ARENA_MAX=%s, MALLOC_MMAP_THRESHOLD_=%s)',
+  values.threads, FRAMES, process.env.MALLOC_ARENA_MAX ?? 'unset', process.env.MALLOC_MMAP_THRESHOLD_ ?? 'unset',
 );
 console.log('| measure | value |\n|---|---|');
 console.log(`| full verification p50 | ${p50.toFixed(0)} ms |`);

@@ -93,3 +93,16 @@ test('a 12-megapixel photo is read on a working copy of bounded size', async () 
   assert.equal(reading.mrzValid, true, JSON.stringify(reading.reasons));
   assert.equal(reading.fields?.documentNumber, spec.documentNumber);
 });
+
+test('a portrait 12-megapixel photo is read with its whole-page pass scaled to a bounded area', async () => {
+  // The page sits above the bottom band the MRZ crops look at: only the whole-page pass (1 200 × 1 600
+  // instead of 1 500 × 2 000) finds the MRZ, on a page 714 px wide.
+  const spec = { ...SPEC, documentNumber: 'P7730154' };
+  const page = await generatePassport(spec);
+  const tall = await sharp({ create: { width: 3024, height: 4032, channels: 3, background: '#6b5d4f' } })
+    .composite([{ input: await sharp(page).resize({ width: 1800 }).toBuffer(), left: 600, top: 1000 }]).jpeg({ quality: 90 }).toBuffer();
+  const reading = await reader.read(tall);
+  assert.equal(reading.mrzValid, true, JSON.stringify(reading.reasons));
+  assert.equal(reading.fields?.documentNumber, spec.documentNumber);
+  assert.equal(reading.fields?.surname, 'SMITH');
+});

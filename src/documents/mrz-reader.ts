@@ -13,6 +13,13 @@ export type MrzImageOutcome =
   | { kind: 'image_unreadable' };
 
 const MAX_WIDTH = 1600;
+/**
+ * Pixels of a whole-page pass. The text detector's working memory grows with the area (≈ 180 bytes
+ * a pixel: +470 MB for a 1 600 × 1 600 page, docs/performance.md), and the width cap alone lets a
+ * square or portrait photo reach 1 600 × 2 000. 1 600 × 1 200 keeps every landscape photo (4:3 or
+ * wider) at its width cap: only taller pages are scaled down further.
+ */
+const MAX_PAGE_PIXELS = 1600 * 1200;
 const MIN_CROP_WIDTH = 1200;
 /** The MRZ sits in the bottom third of every ICAO layout; 40% leaves room for a loose crop. */
 const MRZ_BAND = 0.4;
@@ -26,12 +33,21 @@ const bottomBand = (image: Buffer, width: number, height: number) => {
     .resize({ width: Math.min(Math.max(width, MIN_CROP_WIDTH), MAX_WIDTH) });
 };
 
+/** Width of a whole-page pass over a width × height page: at most MAX_WIDTH and MAX_PAGE_PIXELS. */
+function wholePageWidth(width: number, height: number): number {
+  if (!(width > 0 && height > 0)) return MAX_WIDTH;
+  return Math.min(width, MAX_WIDTH, Math.round(width * Math.sqrt(MAX_PAGE_PIXELS / (width * height))));
+}
+
 const VARIANTS: readonly Variant[] = [
-  { name: 'full', make: (image) => sharp(image).resize({ width: MAX_WIDTH, withoutEnlargement: true }).jpeg().toBuffer() },
+  { name: 'full', make: (image, width, height) => sharp(image).resize({ width: wholePageWidth(width, height), withoutEnlargement: true }).jpeg().toBuffer() },
   { name: 'band', make: (image, width, height) => bottomBand(image, width, height).jpeg().toBuffer() },
   { name: 'band-contrast', make: (image, width, height) => bottomBand(image, width, height).grayscale().normalise().sharpen().jpeg().toBuffer() },
   // Only worth a pass when nothing MRZ-like was seen the right way up.
-  { name: 'upside-down', make: (image) => sharp(image).rotate(180).resize({ width: MAX_WIDTH, withoutEnlargement: true }).jpeg().toBuffer() },
+  {
+    name: 'upside-down',
+    make: (image, width, height) => sharp(image).rotate(180).resize({ width: wholePageWidth(width, height), withoutEnlargement: true }).jpeg().toBuffer(),
+  },
 ];
 
 /** Ranks readings: structure first (check digits, field syntax), then names confirmed by the visual zone. */
@@ -41,7 +57,8 @@ function rank(reading: MrzTextReading): number {
 
 /** Text lines of the whole page, without looking for an MRZ (licence fronts). */
 export async function readPrintedText(image: Buffer, recognize: RecognizeText): Promise<string[]> {
-  return recognize(await VARIANTS[0]!.make(image, 0, 0));
+  const { width = 0, height = 0 } = await sharp(image).metadata();
+  return recognize(await VARIANTS[0]!.make(image, width, height));
 }
 
 export async function readMrzFromImage(front: Uint8Array, recognize: RecognizeText, now: Date): Promise<MrzImageOutcome> {
