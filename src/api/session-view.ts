@@ -1,5 +1,5 @@
 import { AppError } from '../errors/index.ts';
-import { emptyScores, onboardingStatusOf, type VerificationService, type VerificationSession } from '../verification/index.ts';
+import { emptyScores, onboardingStatusOf, type Scores, type VerificationService, type VerificationSession } from '../verification/index.ts';
 import type { ApiCaller } from './api-auth.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -23,6 +23,19 @@ export function sessionView(session: VerificationSession) {
     completedAt: session.completedAt === null ? null : iso(session.completedAt),
     expiresAt: iso(session.expiresAt),
   };
+}
+
+/**
+ * The full scores, for the API client that started the session: which earlier session holds the
+ * same face is said only when that session is the same client's (another client's is none of its business).
+ */
+export async function scoresForApiClient(verification: VerificationService, session: VerificationSession): Promise<Scores> {
+  const scores = session.scores ?? emptyScores();
+  const earlier = scores.faceRecognition.existingInterviewId;
+  if (!earlier) return scores;
+  const other = await verification.find(earlier);
+  if (other?.clientId === session.clientId) return scores;
+  return { ...scores, faceRecognition: { ...scores.faceRecognition, existingInterviewId: null } };
 }
 
 /**

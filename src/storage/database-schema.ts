@@ -51,6 +51,8 @@ export interface IdentityTable {
   last_verified_at: number;
   /** When the identity was erased: only this stub (id, timestamps) is left. */
   erased_at: number | null;
+  /** demo or production: the environment of the enrolments; the duplicate search stays within one. */
+  environment: Generated<string>;
 }
 
 export interface VerificationSessionTable {

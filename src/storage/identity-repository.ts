@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { randomId, type DataCipher } from '../security/index.ts';
-import type { IdentityClaims, IdentityStore } from '../verification/index.ts';
+import type { Environment, IdentityClaims, IdentityStore } from '../verification/index.ts';
 import type { Database } from './database-schema.ts';
 
 /** Verified identities: `sub` is the row id; claims and face template are encrypted at rest. */
@@ -13,7 +13,7 @@ export class IdentityRepository implements IdentityStore {
     this.#cipher = cipher;
   }
 
-  async enroll(lookupKeys: string[], claims: IdentityClaims, faceTemplate: number[] | null): Promise<string> {
+  async enroll(lookupKeys: string[], claims: IdentityClaims, faceTemplate: number[] | null, environment: Environment = 'production'): Promise<string> {
     const now = Date.now();
     const lookupKey = lookupKeys[0]!;
     return this.#db.transaction().execute(async (tx) => {
@@ -29,7 +29,7 @@ export class IdentityRepository implements IdentityStore {
       if (existing) {
         await tx.updateTable('identities').set(values).where('id', '=', id).execute();
       } else {
-        await tx.insertInto('identities').values({ id, created_at: now, email_index: null, ...values }).execute();
+        await tx.insertInto('identities').values({ id, created_at: now, email_index: null, environment, ...values }).execute();
       }
       return id;
     });
@@ -50,14 +50,15 @@ export class IdentityRepository implements IdentityStore {
   }
 
   /** Templates changed since `since`; an erased identity comes with `template: null` (drop it from the index). */
-  async listTemplates(since: number): Promise<Array<{ identityId: string; template: number[] | null; interviewId: string | null; updatedAt: number }>> {
-    const rows = await this.#db.selectFrom('identities').select(['id', 'face_template_encrypted', 'claims_encrypted', 'updated_at', 'erased_at'])
+  async listTemplates(since: number): Promise<Array<{ identityId: string; template: number[] | null; interviewId: string | null; updatedAt: number; environment: Environment }>> {
+    const rows = await this.#db.selectFrom('identities').select(['id', 'face_template_encrypted', 'claims_encrypted', 'updated_at', 'erased_at', 'environment'])
       .where('updated_at', '>', since)
       .where((eb) => eb.or([eb('face_template_encrypted', 'is not', null), eb('erased_at', 'is not', null)])).orderBy('updated_at').execute();
     return rows.map((row) => (row.erased_at !== null || !row.face_template_encrypted
-      ? { identityId: row.id, template: null, interviewId: null, updatedAt: row.updated_at }
+      ? { identityId: row.id, template: null, interviewId: null, updatedAt: row.updated_at, environment: row.environment as Environment }
       : {
         identityId: row.id,
+        environment: row.environment as Environment,
         template: this.#cipher.decryptJson<number[]>(row.face_template_encrypted, `identity:${row.id}:face`),
         interviewId: this.#cipher.decryptJson<IdentityClaims>(row.claims_encrypted, `identity:${row.id}:claims`).interviewId ?? null,
         updatedAt: row.updated_at,

@@ -17,6 +17,7 @@ import * as omniStart from './migrations/0013-omni-start.ts';
 import * as webhooks from './migrations/0014-webhooks.ts';
 import * as linkDelivery from './migrations/0015-link-delivery.ts';
 import * as employees from './migrations/0016-employees.ts';
+import * as identityEnvironment from './migrations/0017-identity-environment.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0014-webhooks': webhooks,
   '0015-link-delivery': linkDelivery,
   '0016-employees': employees,
+  '0017-identity-environment': identityEnvironment,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { ConfigError } from '../errors/app-error.ts';
 import type { DataCipher } from '../security/index.ts';
-import { contentDigests, documentLookupValue, type DocumentRecord, type IdentityClaims } from '../verification/index.ts';
+import { contentDigests, documentKeyPurpose, documentLookupValue, type DocumentRecord, type IdentityClaims } from '../verification/index.ts';
 import { oidcPayloadRow } from './oidc-payload-repository.ts';
 
 export type RekeyRow = Record<string, unknown>;
@@ -39,7 +39,7 @@ function open(cipher: DataCipher, table: string, row: RekeyRow, key: readonly st
 /** A table whose encrypted columns are rewritten in place; `recompute` gives keyed columns derived from the plaintext. */
 function encryptedColumns(
   table: string, key: readonly string[], columns: Record<string, (row: RekeyRow) => string>,
-  options: { skip?: (row: RekeyRow) => boolean; recompute?: (plain: (column: string) => Buffer, cipher: DataCipher) => RekeyRow } = {},
+  options: { skip?: (row: RekeyRow) => boolean; recompute?: (plain: (column: string) => Buffer, cipher: DataCipher, row: RekeyRow) => RekeyRow } = {},
 ): RekeyTable {
   return {
     table,
@@ -53,7 +53,7 @@ function encryptedColumns(
         ?? opened.set(column, open(cipher, table, row, key, row[column] as Uint8Array, columns[column]!(row))).get(column)!;
       const set: RekeyRow = {};
       for (const column of stale) set[column] = cipher.encrypt(plain(column), columns[column]!(row));
-      const recomputed = options.recompute?.(plain, cipher) ?? {};
+      const recomputed = options.recompute?.(plain, cipher, row) ?? {};
       return { kind: 'update', set: { ...set, ...recomputed }, expect: [...Object.keys(columns), ...Object.keys(recomputed)] };
     },
   };
@@ -148,9 +148,10 @@ export const REKEY_TABLES: readonly RekeyTable[] = [
   }, {
     // An erased identity is a stub: no ciphertext, and a lookup key that is not a blind index.
     skip: (row) => row.erased_at !== null,
-    recompute: (plain, cipher) => {
+    recompute: (plain, cipher, row) => {
       const { document } = json<IdentityClaims>(plain('claims_encrypted'));
-      return { lookup_key: cipher.blindIndex(documentLookupValue(document.issuingCountry, document.type, document.number), 'document') };
+      const purpose = documentKeyPurpose(row.environment === 'demo' ? 'demo' : 'production');
+      return { lookup_key: cipher.blindIndex(documentLookupValue(document.issuingCountry, document.type, document.number), purpose) };
     },
   }),
   oidcPayloads,

@@ -1,3 +1,4 @@
+import type { Environment } from './session.ts';
 import type { ScoreItem } from './scores.ts';
 import type { DocumentData } from './session.ts';
 
@@ -68,7 +69,8 @@ export interface FaceEngine {
 
 /** 1:N search over enrolled faces, for duplicate detection at enrolment. */
 export interface FaceSearch {
-  findDuplicate(template: number[], options: { excludeIdentityId?: string | null }): Promise<{ identityId: string; interviewId: string | null } | null>;
-  enrolled(identityId: string, template: number[], interviewId: string): void;
+  /** The enrolled identity (of `environment` only: demo and production never meet) this face already belongs to. */
+  findDuplicate(template: number[], options: { excludeIdentityId?: string | null; environment: Environment }): Promise<{ identityId: string; interviewId: string | null } | null>;
+  enrolled(identityId: string, template: number[], interviewId: string, environment: Environment): void;
   removed(identityId: string): void;
 }

@@ -14,7 +14,7 @@ export type {
 export { isPublicEvent, PUBLIC_EVENT_TYPES } from './session-events.ts';
 export type { PublicEventPayload, PublicEventType, SessionEvent, SessionEventType } from './session-events.ts';
 export type { ProcessIdResult } from './process-document.ts';
-export { documentLookupValue } from './process-face.ts';
+export { documentKeyPurpose, documentLookupValue } from './process-face.ts';
 export type { ProcessFaceResult } from './process-face.ts';
 export { contentDigests } from './content-digest.ts';
 export { REASON_MESSAGES, reasonMessage } from './reason-codes.ts';

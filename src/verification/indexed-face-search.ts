@@ -1,5 +1,6 @@
 import type { FaceSearch } from './engine-ports.ts';
 import type { IdentityStore } from './ports.ts';
+import type { Environment } from './session.ts';
 
 /** The in-memory 1:N index the search runs on (src/biometrics TemplateIndex satisfies it). */
 export interface TemplateIndexPort {
@@ -18,6 +19,7 @@ export class IndexedFaceSearch implements FaceSearch {
   readonly #identities: IdentityStore;
   readonly #threshold: () => number;
   readonly #interviews = new Map<string, string | null>();
+  readonly #environments = new Map<string, Environment>();
   #syncedUntil = 0;
   #sync: Promise<void> | undefined;
 
@@ -27,22 +29,24 @@ export class IndexedFaceSearch implements FaceSearch {
     this.#threshold = threshold;
   }
 
-  async findDuplicate(template: number[], options: { excludeIdentityId?: string | null }) {
+  async findDuplicate(template: number[], options: { excludeIdentityId?: string | null; environment: Environment }) {
     await this.#catchUp();
-    const matches = this.#index.search(template, { threshold: this.#threshold(), limit: 2 });
-    const other = matches.find((m) => m.id !== options.excludeIdentityId);
+    const matches = this.#index.search(template, { threshold: this.#threshold(), limit: 8 });
+    const other = matches.find((m) => m.id !== options.excludeIdentityId && (this.#environments.get(m.id) ?? 'production') === options.environment);
     return other ? { identityId: other.id, interviewId: this.#interviews.get(other.id) ?? null } : null;
   }
 
-  enrolled(identityId: string, template: number[], interviewId: string): void {
+  enrolled(identityId: string, template: number[], interviewId: string, environment: Environment): void {
     this.#index.add(identityId, template);
     this.#interviews.set(identityId, interviewId);
+    this.#environments.set(identityId, environment);
   }
 
   /** An erased identity: no longer a duplicate of anyone. */
   removed(identityId: string): void {
     this.#index.remove(identityId);
     this.#interviews.delete(identityId);
+    this.#environments.delete(identityId);
   }
 
   #catchUp(): Promise<void> {
@@ -51,7 +55,7 @@ export class IndexedFaceSearch implements FaceSearch {
         for (const row of await this.#identities.listTemplates(this.#syncedUntil)) {
           try {
             if (row.template === null) this.removed(row.identityId);
-            else this.enrolled(row.identityId, row.template, row.interviewId ?? '');
+            else this.enrolled(row.identityId, row.template, row.interviewId ?? '', row.environment);
           } catch (error) {
             // A template of an earlier face model (another length) cannot be compared: that
             // identity is left out of the search until it enrols again.

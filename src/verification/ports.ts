@@ -157,12 +157,12 @@ export interface IdentityStore {
    * Finds the identity with any of `lookupKeys` (the document's blind index under each master key in
    * use, current first) or creates it; stores the latest claims, face template and current lookup key.
    */
-  enroll(lookupKeys: string[], claims: IdentityClaims, faceTemplate: number[] | null): Promise<string>;
+  enroll(lookupKeys: string[], claims: IdentityClaims, faceTemplate: number[] | null, environment?: Environment): Promise<string>;
   findClaims(identityId: string): Promise<IdentityClaims | undefined>;
   findFaceTemplate(identityId: string): Promise<number[] | undefined>;
   findByLookupKey(lookupKeys: string[]): Promise<string | undefined>;
   /** Enrolled templates changed since `since` (epoch ms), for the 1:N index; an erased identity comes with `template: null` (it leaves the index). */
-  listTemplates(since: number): Promise<Array<{ identityId: string; template: number[] | null; interviewId: string | null; updatedAt: number }>>;
+  listTemplates(since: number): Promise<Array<{ identityId: string; template: number[] | null; interviewId: string | null; updatedAt: number; environment: Environment }>>;
 }
 
 /** Erasure on the raw tables (retention and deletion): erased data is gone, the non-PII record stays. */

@@ -5,7 +5,7 @@ import type { FaceAnalysis } from './engine-ports.ts';
 import { toIdentityClaims } from './identity-claims.ts';
 import type { DocumentRecord } from './ports.ts';
 import { processId } from './process-document.ts';
-import type { VerificationSession } from './session.ts';
+import type { Environment, VerificationSession } from './session.ts';
 import { assertCapturing, reload, transition, transitionGate } from './session-lifecycle.ts';
 import type { VerificationDeps } from './verification-deps.ts';
 
@@ -85,7 +85,7 @@ async function decideAndRecord(
   // face as "document" and selfie and learn whether that face is enrolled here.
   const documentPassed = document !== undefined && documentValidation(documentOutcome(document)).overall.status === 'OK';
   const duplicate = enrolling && documentPassed && selfie.embedding && similarity !== null && similarity >= deps.faces.threshold
-    ? await deps.faceSearch.findDuplicate(selfie.embedding, { excludeIdentityId: await existingIdentityFor(deps, document) })
+    ? await deps.faceSearch.findDuplicate(selfie.embedding, { excludeIdentityId: await existingIdentityFor(deps, document, session.environment), environment: session.environment })
     : null;
   const decision: Decision = decide({
     mode: enrolling ? 'enroll' : 'reverify',
@@ -107,18 +107,23 @@ async function decideAndRecord(
 export async function enrol(deps: VerificationDeps, session: VerificationSession, document: DocumentRecord | undefined, selfie: FaceAnalysis): Promise<string | null> {
   if (!document?.fields) return null;
   const claims = toIdentityClaims(document.fields, session);
-  const identityId = await deps.identities.enroll(documentKeys(deps, document), claims, selfie.embedding);
-  if (selfie.embedding) deps.faceSearch.enrolled(identityId, selfie.embedding, session.interviewId);
+  const identityId = await deps.identities.enroll(documentKeys(deps, document, session.environment), claims, selfie.embedding, session.environment);
+  if (selfie.embedding) deps.faceSearch.enrolled(identityId, selfie.embedding, session.interviewId, session.environment);
   return identityId;
 }
 
 /**
  * The document's blind index (the identity's lookup key) under every master key in use, current
- * first: issuing country, type and number.
+ * first: issuing country, type and number. A demo enrolment has its own (demo identities are apart).
  */
-export function documentKeys(deps: VerificationDeps, document: DocumentRecord): string[] {
+export function documentKeys(deps: VerificationDeps, document: DocumentRecord, environment: Environment = 'production'): string[] {
   const f = document.fields!;
-  return deps.blindIndexes(documentLookupValue(f.issuingCountry, f.documentType, f.documentNumber), 'document');
+  return deps.blindIndexes(documentLookupValue(f.issuingCountry, f.documentType, f.documentNumber), documentKeyPurpose(environment));
+}
+
+/** The blind index purpose of an identity's lookup key: `document`, or `document-demo` for demo identities. */
+export function documentKeyPurpose(environment: Environment): string {
+  return environment === 'demo' ? 'document-demo' : 'document';
 }
 
 /** What the document blind index hashes; `verid rekey` recomputes it from an identity's claims. */
@@ -127,7 +132,7 @@ export function documentLookupValue(issuingCountry: string, documentType: string
 }
 
 /** The identity this very document was enrolled under before (re-enrolment is not a duplicate). */
-async function existingIdentityFor(deps: VerificationDeps, document: DocumentRecord | undefined): Promise<string | null> {
+async function existingIdentityFor(deps: VerificationDeps, document: DocumentRecord | undefined, environment: Environment): Promise<string | null> {
   if (!document?.fields) return null;
-  return (await deps.identities.findByLookupKey(documentKeys(deps, document))) ?? null;
+  return (await deps.identities.findByLookupKey(documentKeys(deps, document, environment))) ?? null;
 }

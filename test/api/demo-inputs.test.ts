@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { registerClient } from '../../src/oidc/client-registration.ts';
+import { face } from '../helpers/fixtures.ts';
+import { generatePassport } from '../support/synthetic-document.ts';
 import { omniCall } from '../helpers/omni-call.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -94,6 +96,22 @@ describe('demo environment test inputs', () => {
     await server.app.verification.purgeRetention(Date.now() + 3 * 86_400_000);
     assert.deepEqual((await images(short.body.interviewId)).images, {}, 'the short flow\'s images are gone after 2 days');
     assert.deepEqual(Object.keys((await images(normal.body.interviewId)).images).sort(), ['face', 'front'], 'the default flow keeps them for 30');
+  });
+
+  test('a face enrolled in demo (test passport) does not hold up the same person\'s production enrolment (no duplicate across environments)', async () => {
+    const demoRun = await run('demo', 'passport-hughes.jpg', 'selfie-hughes.jpg');
+    assert.equal(demoRun.state, 'succeeded');
+    const started = await start('production', {});
+    const call = (path: string, payload?: unknown) => omniCall(server.baseUrl, started.body.token, path, payload);
+    await call('/omni/consent', { accepted: true, version: 'demo-test' });
+    await call('/omni/add/front-id', await generatePassport({
+      issuingCountry: 'GBR', surname: 'HUGHES', givenNames: 'AMELIA', documentNumber: '533018472', birthDate: '1993-06-21', expiryDate: '2033-02-11', sex: 'F',
+      portrait: await face('genuine/london_001/1.jpg'),
+    }));
+    await call('/omni/process/id');
+    await call('/omni/add/face', await demoFile('selfie-hughes.jpg'));
+    const decided = await call('/omni/process/face');
+    assert.equal(decided.body.state, 'succeeded', JSON.stringify(decided.body));
   });
 
   test('a flow that needs the name refuses a start without it', async () => {

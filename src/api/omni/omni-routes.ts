@@ -11,7 +11,7 @@ import {
 } from './omni-schemas.ts';
 import { bearer, challengeOutcomeHook, sessionGuardHook } from './session-guard.ts';
 import { authenticateApiCaller, hasApiCredential, requireScope, type ApiAuthDependencies } from '../api-auth.ts';
-import { sessionOfCaller } from '../session-view.ts';
+import { scoresForApiClient, sessionOfCaller } from '../session-view.ts';
 
 export interface OmniRoutesOptions {
   verification: VerificationService;
@@ -202,7 +202,7 @@ export async function omniRoutes(app: FastifyInstance, options: OmniRoutesOption
     },
   }, async (request) => {
     const viaApi = await apiRead(request);
-    if (viaApi) return { ...(viaApi.scores ?? emptyScores()), state: viaApi.state };
+    if (viaApi) return { ...(await scoresForApiClient(verification, viaApi)), state: viaApi.state };
     const current = await verification.authenticateAllowingClosed(bearer(request));
     return { ...scoresForCaptureClient(current.scores ?? emptyScores()), state: current.state };
   });
