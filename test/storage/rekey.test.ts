@@ -106,6 +106,8 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
       const cipherA = new DataCipher(KEY_A);
       const selfie = (await s.app.core.sessions.loadImage(interviewId, 'face'))!.data;
       const documentKey = (cipher: DataCipher) => cipher.blindIndex(documentLookupValue(HOLDER.issuingCountry, 'passport', HOLDER.documentNumber), 'document');
+      // The client is a demo client: its identities have demo lookup keys (docs/security.md, "Demo and production stay apart").
+      const identityKey = (cipher: DataCipher) => cipher.blindIndex(documentLookupValue(HOLDER.issuingCountry, 'passport', HOLDER.documentNumber), 'document-demo');
       await s.app.database.db.insertInto('liveness_challenges').values({
         id: 'rekey-challenge', session_id: interviewId, steps: '["blink","turn_left","blink"]', issued_at: Date.now(), expires_at: Date.now() + 60_000,
         completed_at: Date.now(), status: 'passed', result: JSON.stringify({ reasons: [], livenessScore: 0.99, selfieDigest: contentDigest({ blindIndex: (v, p) => cipherA.blindIndex(v, p) }, selfie, 'selfie') }),
@@ -130,7 +132,7 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
       assert.equal(later.claims()?.sub, sub, 'the code is redeemed under B (client_secret_jwt secret encrypted under A)');
       assert.deepEqual(await s.app.core.identities.findClaims(sub), claims);
       const rotating = new DataCipher(KEY_B, KEY_A);
-      assert.equal(await s.app.core.identities.findByLookupKey(rotating.blindIndexes(documentLookupValue(HOLDER.issuingCountry, 'passport', HOLDER.documentNumber), 'document')), sub);
+      assert.equal(await s.app.core.identities.findByLookupKey(rotating.blindIndexes(documentLookupValue(HOLDER.issuingCountry, 'passport', HOLDER.documentNumber), 'document-demo')), sub);
 
       // rekey: refuses without a previous key, fails clearly with a wrong one, then moves everything (the server keeps running).
       await assert.rejects(verid({ ...s.config, masterKeyPrevious: null }, ['rekey']), (error: { code: number; stderr: string }) =>
@@ -190,7 +192,7 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
       assert.ok(envelopes >= 10, `${envelopes} ciphertexts checked`);
       for (const row of await db.selectFrom('oidc_payloads').select('payload').execute()) assert.ok(cipherB.isCurrent(Buffer.from(row.payload, 'base64')));
       const identity = await db.selectFrom('identities').select('lookup_key').where('id', '=', sub).executeTakeFirstOrThrow();
-      assert.equal(identity.lookup_key, documentKey(cipherB));
+      assert.equal(identity.lookup_key, identityKey(cipherB));
       assert.deepEqual(await db.selectFrom('liveness_frame_digests').select('key_id').where('key_id', '!=', cipherB.keyId).execute(), []);
       assert.equal((await s.app.core.identities.findClaims(sub) as IdentityClaims).document.number, HOLDER.documentNumber);
     });
