@@ -4,6 +4,12 @@ import type { ApiCaller } from './api-auth.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** The identity a session verified (succeeded, approved, or closed after either), else null. */
+export function verifiedIdentity(session: VerificationSession): string | null {
+  const verified = session.state === 'succeeded' || session.state === 'approved' || (session.state === 'closed' && session.scores?.overall.status === 'OK');
+  return verified ? session.identityId : null;
+}
+
 /** What an API client reads of its session: ids, states, reasons, the overall outcome; no personal data. */
 export function sessionView(session: VerificationSession) {
   return {
@@ -15,6 +21,7 @@ export function sessionView(session: VerificationSession) {
     state: session.state,
     onboardingStatus: onboardingStatusOf(session.state),
     reasons: session.reasons,
+    identityId: verifiedIdentity(session),
     overall: (session.scores ?? emptyScores()).overall,
     notification: session.notification,
     delivery: session.delivery,

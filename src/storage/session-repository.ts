@@ -283,6 +283,7 @@ export class SessionRepository implements SessionStore {
     if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
     if (filter.origin !== undefined) query = query.where('origin', '=', filter.origin);
     if (filter.employeeId !== undefined) query = query.where('employee_id', '=', filter.employeeId);
+    if (filter.identityId !== undefined) query = query.where('identity_id', '=', filter.identityId);
     if (filter.b2bReason !== undefined) query = query.where('b2b_reason', '=', filter.b2bReason);
     if (filter.createdFrom !== undefined) query = query.where('created_at', '>=', filter.createdFrom);
     if (filter.createdTo !== undefined) query = query.where('created_at', '<', filter.createdTo);

@@ -7,6 +7,11 @@ const DOCUMENT_TYPES: readonly AcceptedDocument[] = ['passport', 'id_card', 'dri
 
 /** A named flow an API client picks with `configurationId` (VERID_FLOWS). */
 export interface Flow {
+  /**
+   * enroll (default): document + selfie. reverify: a selfie against an identity the client names
+   * (`identityId`, verified in one of its own earlier sessions). auto: reverify when it names one.
+   */
+  mode: 'enroll' | 'reverify' | 'auto';
   /** Documents the person may use; another kind fails the session (`document_type_not_accepted`). */
   documentTypes: readonly AcceptedDocument[];
   /** /omni/start must name the person (`candidate.name`), whose name the document must then match. */
@@ -19,7 +24,7 @@ export interface Flow {
   mediaDays: number | null;
 }
 
-export const DEFAULT_FLOW: Flow = { documentTypes: DOCUMENT_TYPES, requireExpectedName: false, redirectionUrl: null, linkTtlSeconds: null, mediaDays: null };
+export const DEFAULT_FLOW: Flow = { mode: 'enroll', documentTypes: DOCUMENT_TYPES, requireExpectedName: false, redirectionUrl: null, linkTtlSeconds: null, mediaDays: null };
 
 /**
  * Parses VERID_FLOWS: a JSON object of flow name → settings, e.g.
@@ -53,7 +58,7 @@ function parseFlow(name: string, value: unknown): Flow {
   const where = `VERID_FLOWS.${name}`;
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${where} must be an object`);
   const settings = value as Record<string, unknown>;
-  const known = ['documentTypes', 'requireExpectedName', 'redirectionUrl', 'linkTtlSeconds', 'mediaDays'];
+  const known = ['mode', 'documentTypes', 'requireExpectedName', 'redirectionUrl', 'linkTtlSeconds', 'mediaDays'];
   const unknown = Object.keys(settings).filter((key) => !known.includes(key));
   if (unknown.length > 0) throw new ConfigError(`${where}: unknown setting(s) ${unknown.join(', ')}; settings are ${known.join(', ')}`);
   const types = settings.documentTypes ?? DOCUMENT_TYPES;
@@ -72,7 +77,10 @@ function parseFlow(name: string, value: unknown): Flow {
   }
   const mediaDays = settings.mediaDays ?? null;
   if (mediaDays !== null && (!Number.isInteger(mediaDays) || (mediaDays as number) < 1)) throw new ConfigError(`${where}.mediaDays must be a whole number of days, at least 1`);
+  const mode = settings.mode ?? 'enroll';
+  if (mode !== 'enroll' && mode !== 'reverify' && mode !== 'auto') throw new ConfigError(`${where}.mode must be enroll, reverify or auto`);
   return {
+    mode,
     documentTypes: types as AcceptedDocument[], requireExpectedName: requireName, redirectionUrl: redirect as string | null,
     linkTtlSeconds: ttl as number | null, mediaDays: mediaDays as number | null,
   };

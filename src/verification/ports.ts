@@ -123,6 +123,7 @@ export interface SessionFilter {
   states?: SessionState[];
   externalId?: string;
   origin?: SessionOrigin;
+  identityId?: string;
   employeeId?: string;
   b2bReason?: string;
   createdFrom?: number;

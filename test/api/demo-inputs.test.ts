@@ -16,7 +16,7 @@ describe('demo environment test inputs', () => {
   const keys: Record<'demo' | 'production', string> = { demo: '', production: '' };
 
   before(async () => {
-    server = await startTestServer({ overrides: { flows: '{"strict":{"documentTypes":["id_card"],"requireExpectedName":true},"short":{"mediaDays":2}}' } });
+    server = await startTestServer({ overrides: { flows: '{"strict":{"documentTypes":["id_card"],"requireExpectedName":true},"short":{"mediaDays":2},"again":{"mode":"auto"}}' } });
     for (const environment of ['demo', 'production'] as const) {
       const client = await registerClient(server.app.clients, {
         kind: 'api', name: `ATS ${environment}`, redirectUris: [], environment, tokenEndpointAuthMethod: 'client_secret_basic',
@@ -112,6 +112,33 @@ describe('demo environment test inputs', () => {
     await call('/omni/add/face', await demoFile('selfie-hughes.jpg'));
     const decided = await call('/omni/process/face');
     assert.equal(decided.body.state, 'succeeded', JSON.stringify(decided.body));
+  });
+
+  test('a flow with mode auto re-verifies an identity the client verified itself, with a selfie only; a foreign identity is not found', async () => {
+    const first = await start('demo', {});
+    const call = (token: string) => (path: string, payload?: unknown) => omniCall(server.baseUrl, token, path, payload);
+    const enrol = call(first.body.token);
+    await enrol('/omni/consent', { accepted: true, version: 'demo-test' });
+    await enrol('/omni/add/front-id', await demoFile('passport-hughes.jpg'));
+    await enrol('/omni/process/id');
+    await enrol('/omni/add/face', await demoFile('selfie-hughes.jpg'));
+    assert.equal((await enrol('/omni/process/face')).body.state, 'succeeded');
+    const view = await (await fetch(`${server.baseUrl}/v1/sessions/${first.body.interviewId}`, { headers: { 'x-api-key': keys.demo } })).json() as { identityId: string };
+    assert.ok(view.identityId, 'a succeeded session names its identity');
+
+    for (const [selfie, state] of [['selfie-hughes.jpg', 'succeeded'], ['selfie-someone-else.jpg', 'failed']] as const) {
+      const again = await start('demo', { configurationId: 'again', identityId: view.identityId });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      const reverify = call(again.body.token);
+      await reverify('/omni/consent', { accepted: true, version: 'demo-test' });
+      assert.equal((await reverify('/omni/add/front-id', await demoFile('passport-hughes.jpg'))).status, 400, 'no document in a re-verification');
+      await reverify('/omni/add/face', await demoFile(selfie));
+      assert.equal((await reverify('/omni/process/face')).body.state, state, selfie);
+    }
+    const defaultFlow = await start('demo', { identityId: view.identityId });
+    assert.deepEqual([defaultFlow.status, defaultFlow.body.error.details.field], [400, 'body/identityId'], 'the default flow enrols');
+    const foreign = await start('production', { configurationId: 'again', identityId: view.identityId });
+    assert.deepEqual([foreign.status, foreign.body.error.code], [404, 'not_found'], 'another client cannot name this identity');
   });
 
   test('a flow that needs the name refuses a start without it', async () => {

@@ -4,7 +4,7 @@ import { AppError } from '../../errors/index.ts';
 import { validateRedirectUri } from '../../oidc/client-registration.ts';
 import { SESSION_STATES, onboardingStatusOf, type SessionCursor, type SessionState, type VerificationService } from '../../verification/index.ts';
 import { authenticateApiCaller, requireScope, type ApiAuthDependencies, type ApiCaller } from '../api-auth.ts';
-import { sessionOfCaller, sessionView } from '../session-view.ts';
+import { sessionOfCaller, sessionView, verifiedIdentity } from '../session-view.ts';
 import { decodeCursor, encodeCursor, pageLimit, parseStates, parseTime } from '../query-params.ts';
 import { ErrorResponse } from './omni-schemas.ts';
 import {
@@ -40,6 +40,17 @@ export async function omniStartRoutes(app: FastifyInstance, options: OmniStartRo
   app.addHook('onRoute', (route) => { route.bodyLimit ??= 16 * 1024; });
   const caller = (request: FastifyRequest): Promise<ApiCaller> => authenticateApiCaller(request, options.auth);
 
+  /** The identity was verified in one of the caller's own sessions, and has a face to compare with. */
+  async function assertOwnIdentity(who: ApiCaller, identityId: string): Promise<void> {
+    const own = await verification.listForClient(who.clientId, { identityId, states: ['succeeded', 'approved', 'closed'] }, 5);
+    if (!own.some((session) => verifiedIdentity(session) === identityId)) {
+      throw new AppError('not_found', 'No identity with this id was verified in a session of this client', { details: { field: 'body/identityId' } });
+    }
+    if (!(await verification.reverifiableIdentity(identityId))) {
+      throw new AppError('invalid_state', 'This identity has no enrolled face any more (erased): start an enrolment', { details: { field: 'body/identityId' } });
+    }
+  }
+
   api.post('/omni/start', {
     schema: {
       tags: ['api'], summary: 'Start a verification for a person; verid returns the link (and sends it, with notification EMAIL or SMS)', security,
@@ -54,6 +65,15 @@ export async function omniStartRoutes(app: FastifyInstance, options: OmniStartRo
     if (!flow) {
       throw new AppError('validation_failed', `unknown configurationId; configured: ${[...verification.flows.keys()].join(', ')}`, { details: { field: 'body/configurationId' } });
     }
+    // Selfie-only only against an identity this client verified itself (docs/security.md, "API clients").
+    const identityId = body.identityId ?? null;
+    if (identityId && flow.mode === 'enroll') {
+      throw new AppError('validation_failed', `the ${configurationId} flow enrols with a document; re-verifying an identity needs a flow with mode reverify or auto`, { details: { field: 'body/identityId' } });
+    }
+    if (!identityId && flow.mode === 'reverify') {
+      throw new AppError('validation_failed', `the ${configurationId} flow re-verifies: name the identityId`, { details: { field: 'body/identityId' } });
+    }
+    if (identityId) await assertOwnIdentity(who, identityId);
     if (flow.requireExpectedName && !body.candidate?.name) {
       throw new AppError('validation_failed', `the ${configurationId} flow needs candidate.name (the name the document must match)`, { details: { field: 'body/candidate/name' } });
     }
@@ -79,7 +99,7 @@ export async function omniStartRoutes(app: FastifyInstance, options: OmniStartRo
         { details: { field: 'body/notification' } });
     }
     const { session, token } = await verification.start({
-      origin: 'omni', mode: 'enroll', environment: who.environment, clientId: who.clientId, interactionUid: null, loginHint: null,
+      origin: 'omni', mode: identityId ? 'reverify' : 'enroll', identityId, environment: who.environment, clientId: who.clientId, interactionUid: null, loginHint: null,
       externalId: body.externalId ?? null, externalCustomerId: body.externalCustomerId ?? null, configurationId,
       redirectionUrl: body.redirectionUrl ?? flow.redirectionUrl, notification, expectedName: body.candidate?.name ?? null,
       candidate: body.candidate && (body.candidate.email || body.candidate.phone || body.candidate.name) ? body.candidate : null,

@@ -6,6 +6,7 @@ const Reference = (description: string) => Type.String({ minLength: 1, maxLength
 export const OmniStartBody = Type.Object({
   externalId: Type.Optional(Reference('Your id for this verification (e.g. the application id); returned in every result and webhook')),
   externalCustomerId: Type.Optional(Reference('Your id for the person (e.g. the candidate id)')),
+  identityId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Re-verify this identity with a selfie (a flow with mode reverify or auto): one verified in an earlier session of yours (`identityId` in GET /v1/sessions/{id})' })),
   configurationId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'A named flow (docs/integrations/ats.md); default `default`' })),
   redirectionUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, description: 'Where the hosted page sends the person when they are done (https; http on localhost or in demo)' })),
   candidate: Type.Optional(Type.Object({
@@ -62,6 +63,7 @@ export const SessionView = Type.Object({
   state: Type.String({ description: 'verid session state (docs/sessions.md)' }),
   onboardingStatus: Type.String({ description: 'Omni onboarding status (docs/webhooks.md)' }),
   reasons: Type.Array(Type.String()),
+  identityId: Type.Union([Type.String(), Type.Null()], { description: 'The verified identity, once the session succeeded (or was approved): name it in a later /omni/start to re-verify with a selfie' }),
   overall: Overall,
   notification: Type.Union([Type.String(), Type.Null()]),
   delivery: Type.Union([DeliveryView, Type.Null()]),
