@@ -1,13 +1,12 @@
 import { AppError } from '../errors/index.ts';
-import { emptyScores, onboardingStatusOf, type Scores, type VerificationService, type VerificationSession } from '../verification/index.ts';
+import { emptyScores, isVerified, onboardingStatusOf, type Scores, type VerificationService, type VerificationSession } from '../verification/index.ts';
 import type { ApiCaller } from './api-auth.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The identity a session verified (succeeded, approved, or closed after either), else null. */
 export function verifiedIdentity(session: VerificationSession): string | null {
-  const verified = session.state === 'succeeded' || session.state === 'approved' || (session.state === 'closed' && session.scores?.overall.status === 'OK');
-  return verified ? session.identityId : null;
+  return isVerified(session) ? session.identityId : null;
 }
 
 /** What an API client reads of its session: ids, states, reasons, the overall outcome; no personal data. */

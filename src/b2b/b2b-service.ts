@@ -4,7 +4,7 @@ import type { ApiCaller } from '../api/api-auth.ts';
 import { AppError } from '../errors/index.ts';
 import type { Directory, EmployeeKey, EmployeeRecord, EmployeeRepository, SigningKeyRepository } from '../storage/index.ts';
 import type { IdentityStore, Notification, VerificationService, VerificationSession } from '../verification/index.ts';
-import { isDecided } from '../verification/index.ts';
+import { isDecided, isVerified } from '../verification/index.ts';
 
 export const B2B_REASONS = ['helpdesk', 'privileged_access', 'itsm', 'other'] as const;
 export type B2bReason = (typeof B2B_REASONS)[number];
@@ -145,8 +145,7 @@ export class B2bService {
     const key = keys.find((k) => k.state === 'current' && k.alg === 'RS256') ?? keys.find((k) => k.state === 'current');
     if (!key) throw new Error('no current signing key');
     const live = session.scores?.liveness.activeChallenge === 'OK';
-    const verified = session.state === 'succeeded' || session.state === 'approved'
-      || (session.state === 'closed' && session.scores?.overall.status === 'OK');
+    const verified = isVerified(session);
     return new SignJWT({
       typ_verification: 'verid-b2b-receipt',
       verification: {

@@ -3,7 +3,7 @@ import type { ApiCaller } from '../api/api-auth.ts';
 import { API_SCOPES, type ApiScope } from '../oidc/client-registration.ts';
 import { ACR_DOCUMENT_AND_FACE } from '../oidc/create-provider.ts';
 import type { ClientRecord, ClientRepository, EmployeeKey } from '../storage/index.ts';
-import { isOpen, type VerificationService } from '../verification/index.ts';
+import { isOpen, isVerified, type VerificationService } from '../verification/index.ts';
 import type { B2bService } from './b2b-service.ts';
 
 /** What verid plugs into oidc-provider's CIBA feature (OpenID CIBA Core 1.0, poll mode). */
@@ -68,7 +68,7 @@ export async function reportCibaResults(provider: Provider, verification: Verifi
     if (isOpen(session.state) || !session.interactionUid) continue;
     const request = await provider.BackchannelAuthenticationRequest.find(session.interactionUid.slice('ciba:'.length), { ignoreExpiration: true });
     if (!request || request.grantId || request.error || request.consumed) continue;
-    const verified = (session.state === 'succeeded' || session.state === 'approved') && session.identityId === request.accountId;
+    const verified = isVerified(session) && session.identityId === request.accountId;
     if (!verified) {
       await provider.backchannelResult(request, new errors.AccessDenied(`identity verification ${session.state === 'expired' ? 'expired' : 'failed'}`));
     } else {

@@ -23,7 +23,7 @@ export { reasonsForCaptureClient, scoresForCaptureClient } from './capture-view.
 export type { CheckStatus, Overall, ScoreItem, Scores } from './scores.ts';
 export { LANGUAGES } from './session.ts';
 export type { Candidate, DocumentData, Environment, ImageKind, Language, Notification, SessionMode, SessionOrigin, VerificationSession } from './session.ts';
-export { OPEN_STATES, SESSION_STATES, canTransition, isCapturing, isDecided, isOpen } from './session-state.ts';
+export { OPEN_STATES, SESSION_STATES, canTransition, isCapturing, isDecided, isOpen, isVerified } from './session-state.ts';
 export type { SessionState } from './session-state.ts';
 export { transitionGate } from './session-lifecycle.ts';
 export type { StartInput } from './session-lifecycle.ts';

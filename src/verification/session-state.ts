@@ -51,3 +51,11 @@ export function isDecided(state: SessionState): boolean {
 export function canTransition(from: SessionState, to: SessionState): boolean {
   return TRANSITIONS[from].includes(to);
 }
+
+/**
+ * The session verified the person: it succeeded, a reviewer approved it, or it was closed after
+ * either (a closed session keeps its scores, whose overall status says which).
+ */
+export function isVerified(session: { state: SessionState; scores: { overall: { status: string } } | null }): boolean {
+  return session.state === 'succeeded' || session.state === 'approved' || (session.state === 'closed' && session.scores?.overall.status === 'OK');
+}

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { B2bService, VerificationRequest } from '../../b2b/b2b-service.ts';
 import { AppError } from '../../errors/index.ts';
 import type { EmployeeKey, EmployeeRecord } from '../../storage/index.ts';
-import { emptyScores, isOpen, onboardingStatusOf, type VerificationService, type VerificationSession } from '../../verification/index.ts';
+import { emptyScores, isOpen, isVerified, onboardingStatusOf, type VerificationService, type VerificationSession } from '../../verification/index.ts';
 import { authenticateApiCaller, requireScope, type ApiAuthDependencies, type ApiCaller } from '../api-auth.ts';
 import { ErrorResponse } from '../omni/omni-schemas.ts';
 import { decodeCursor, encodeCursor, pageLimit, parseStates, parseTime } from '../query-params.ts';
@@ -34,8 +34,7 @@ function employeeView(employee: EmployeeRecord) {
 function outcomeOf(session: VerificationSession): 'pending' | 'verified' | 'not_verified' | 'in_review' {
   if (isOpen(session.state)) return 'pending';
   if (session.state === 'pending_review') return 'in_review';
-  const verified = session.state === 'succeeded' || session.state === 'approved' || (session.state === 'closed' && session.scores?.overall.status === 'OK');
-  return verified ? 'verified' : 'not_verified';
+  return isVerified(session) ? 'verified' : 'not_verified';
 }
 
 /**
