@@ -10,6 +10,7 @@ import { logSecurityEvent } from './abuse/security-log.ts';
 import { omniStartRoutes } from './api/omni/omni-start-routes.ts';
 import { verifyRoutes } from './web/verify-routes.ts';
 import { b2bRoutes } from './api/b2b/b2b-routes.ts';
+import { scimRoutes } from './api/scim/scim-routes.ts';
 import { B2bService } from './b2b/b2b-service.ts';
 import { cibaHooks, reportCibaResults } from './b2b/ciba.ts';
 import { registerApiReference } from './web/api-reference.ts';
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await server.register(omniStartRoutes, { verification, auth: apiAuth, publicUrl: config.issuer, sessionTtlSeconds: config.omniSessionTtlSeconds,
     deliveryChannels: linkChannels(config), linkDeliveryAttempts: config.linkDeliveryAttempts });
   await server.register(b2bRoutes, { b2b, verification, auth: apiAuth, publicUrl: config.issuer });
+  await server.register(scimRoutes, { b2b, auth: apiAuth, publicUrl: config.issuer });
   await server.register(verifyRoutes, {
     verification, clients, limits, requireLiveness: config.requireLiveness, publicUrl: config.issuer,
     consent: { privacyUrl: config.privacyUrl ?? '/privacy', mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays },

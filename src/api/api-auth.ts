@@ -64,8 +64,19 @@ export async function authenticateApiCaller(request: FastifyRequest, deps: ApiAu
 
 type Resolution = { client: ClientRecord; tokenScopes: Set<string> | null } | { refused: string; outcome: string };
 
+/**
+ * The API key: the `x-api-key` header, or a bearer token in the API key's own shape
+ * (`<client_id>.<secret>`: SCIM provisioning clients such as Okta's send a static bearer token).
+ */
+function apiKeyOf(request: FastifyRequest): string | undefined {
+  const header = request.headers[API_KEY_HEADER];
+  if (typeof header === 'string') return header;
+  const bearer = request.headers.authorization?.startsWith('Bearer ') ? request.headers.authorization.slice(7).trim() : '';
+  return bearer.startsWith('vc_') && bearer.includes('.') ? bearer : undefined;
+}
+
 async function resolveCredential(request: FastifyRequest, deps: ApiAuthDependencies): Promise<Resolution> {
-  const apiKey = request.headers[API_KEY_HEADER];
+  const apiKey = apiKeyOf(request);
   if (typeof apiKey === 'string') {
     const parsed = parseApiKey(apiKey.trim());
     const client = parsed && await deps.clients.find(parsed.clientId);

@@ -79,16 +79,42 @@ export class B2bService {
   async deleteEmployee(caller: ApiCaller, id: string): Promise<void> {
     const employee = await this.employee(caller, { id });
     await this.#deps.employees.delete(employee.id);
-    if (employee.identityId && (await this.#deps.employees.countBoundTo(employee.identityId)) === 0) {
-      await this.#deps.verification.eraseIdentity(employee.identityId).catch((error: unknown) => {
-        if (!(error instanceof AppError && error.code === 'not_found')) throw error;
-      });
+    if (employee.identityId) await this.#eraseUnlessBoundElsewhere(employee.identityId);
+  }
+
+  /** Replaces an employee's directory data (SCIM). */
+  async replaceEmployee(caller: ApiCaller, id: string, directory: Directory): Promise<EmployeeRecord> {
+    const employee = await this.employee(caller, { id });
+    if (!(await this.#deps.employees.replace(employee.id, directory))) {
+      throw new AppError('conflict', 'another employee already has this employeeId or email', { details: { field: 'userName' } });
     }
+    return this.employee(caller, { id });
+  }
+
+  /**
+   * Deprovisioned (SCIM active=false): the record stays, the biometric data bound to it is erased
+   * (as on delete) and the binding forgotten, so a later verification enrols again.
+   */
+  async deactivateEmployee(caller: ApiCaller, id: string): Promise<void> {
+    const employee = await this.employee(caller, { id });
+    if (!employee.identityId) return;
+    await this.#deps.employees.unbind(employee.id);
+    await this.#eraseUnlessBoundElsewhere(employee.identityId);
+  }
+
+  async #eraseUnlessBoundElsewhere(identityId: string): Promise<void> {
+    if ((await this.#deps.employees.countBoundTo(identityId)) > 0) return;
+    await this.#deps.verification.eraseIdentity(identityId).catch((error: unknown) => {
+      if (!(error instanceof AppError && error.code === 'not_found')) throw error;
+    });
   }
 
   /** Starts a verification of the employee: enrolment (document + selfie) or a selfie against their bound face. */
   async request(caller: ApiCaller, input: VerificationRequest): Promise<{ session: VerificationSession; token: string; employee: EmployeeRecord }> {
     const employee = await this.employee(caller, input.employee);
+    if (employee.scim && !employee.scim.active) {
+      throw new AppError('invalid_state', 'This employee is deprovisioned (inactive in the directory)', { details: { field: 'body/employee' } });
+    }
     const enrolled = employee.identityId !== null && (await this.#deps.identities.findFaceTemplate(employee.identityId)) !== undefined;
     const mode = input.mode === 'auto' ? (enrolled ? 'reverify' : 'enroll') : input.mode;
     if (mode === 'reverify' && !enrolled) {

@@ -9,6 +9,8 @@ export interface Directory {
   email: string | null;
   displayName: string;
   phone: string | null;
+  /** SCIM provisioning keeps the provider's own attributes (absent for records made by /v1/employees). */
+  scim?: { userName: string; externalId: string | null; givenName: string | null; familyName: string | null; active: boolean };
 }
 
 export interface EmployeeRecord extends Directory {
@@ -93,6 +95,27 @@ export class EmployeeRepository {
     }
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     return rows.map((row) => this.#record(row));
+  }
+
+  /** Replaces the directory data of the employee `id` (SCIM PUT/PATCH); false on a key another employee has. */
+  async replace(id: string, directory: Directory, now = Date.now()): Promise<boolean> {
+    try {
+      await this.#db.updateTable('employees').set({
+        employee_id: directory.employeeId,
+        email_index: directory.email === null ? null : this.emailIndexes(directory.email)[0]!,
+        directory_encrypted: this.#cipher.encryptJson(directory, context(id)),
+        updated_at: now,
+      }).where('id', '=', id).execute();
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error, 'employee_id') || isUniqueViolation(error, 'email_index')) return false;
+      throw error;
+    }
+  }
+
+  /** Forgets the identity the employee was bound to (deprovisioned: the next verification enrols again). */
+  async unbind(id: string, now = Date.now()): Promise<void> {
+    await this.#db.updateTable('employees').set({ identity_id: null, updated_at: now }).where('id', '=', id).execute();
   }
 
   /** Binds the employee to an identity once (compare-and-set on an unbound employee); false when already bound. */
