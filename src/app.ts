@@ -9,6 +9,7 @@ import { createRateLimiters } from './abuse/rate-limiters.ts';
 import { logSecurityEvent } from './abuse/security-log.ts';
 import { omniStartRoutes } from './api/omni/omni-start-routes.ts';
 import { verifyRoutes } from './web/verify-routes.ts';
+import { authorizePostRoute, isAuthorizationPost } from './oidc/authorize-post.ts';
 import { b2bRoutes } from './api/b2b/b2b-routes.ts';
 import { scimRoutes } from './api/scim/scim-routes.ts';
 import { B2bService } from './b2b/b2b-service.ts';
@@ -124,7 +125,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   server.addHook('onRequest', forwardedHeadersHook(trustedProxies));
   server.addHook('onRequest', oauthLimitsHook(limits, ROUTES));
   await server.register(middie);
-  server.use((req, res, next) => (isProviderPath(req.url ?? '') ? oidc.handle(req, res) : next()));
+  server.use((req, res, next) => (isProviderPath(req.url ?? '') && !isAuthorizationPost(req.method, req.url, ROUTES.authorization) ? oidc.handle(req, res) : next()));
+  await server.register(authorizePostRoute, { authorizationPath: ROUTES.authorization });
 
   server.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', database: database.dialect }));
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());

@@ -15,6 +15,9 @@ function describe(record: ClientRecord) {
     redirect_uris: record.metadata.redirect_uris,
     scope: record.metadata.scope,
     token_endpoint_auth_method: record.metadata.token_endpoint_auth_method,
+    response_types: record.metadata.response_types,
+    id_token_signed_response_alg: record.metadata.id_token_signed_response_alg,
+    pkce_required: record.metadata.pkce_required !== false,
     created_at: new Date(record.createdAt).toISOString(),
     previous_secrets_valid_until: record.previousSecrets.filter((p) => p.expiresAt > Date.now()).map((p) => new Date(p.expiresAt).toISOString()),
   };
@@ -40,11 +43,18 @@ export function clientsCommand(program: Command, config: () => Config, output: (
     .option('--scope <scopes>', 'allowed scopes, space-separated (default: all of the kind\'s: oidc: openid profile email offline_access identity_assurance; api: omni:start sessions:read sessions:close sessions:delete)')
     .option('--environment <env>', 'demo or production', 'production')
     .option('--auth-method <method>', `token endpoint authentication: ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`, 'client_secret_basic')
+    .option('--response-type <type>', 'oidc clients: code (default) and/or id_token (repeatable; Entra external authentication methods use id_token)', collect, [])
+    .option('--id-token-alg <alg>', 'ID token signing algorithm: RS256 or ES256', 'RS256')
+    .option('--pkce <mode>', 'required (default) or optional — a downgrade, only for clients that cannot send PKCE (Entra External ID, Azure AD B2C)', 'required')
+    .option('--backchannel-logout-uri <uri>', 'OpenID Back-Channel Logout endpoint of the client')
     .option('--jwks-file <file>', 'public JWKS file (private_key_jwt)')
     .option('--jwks-uri <uri>', 'public JWKS URL (private_key_jwt)')
     .action(async (opts) => {
       if (!['demo', 'production'].includes(opts.environment)) throw new Error('--environment must be demo or production');
       if (!['oidc', 'api'].includes(opts.kind)) throw new Error('--kind must be oidc or api');
+      if (!['RS256', 'ES256'].includes(opts.idTokenAlg)) throw new Error('--id-token-alg must be RS256 or ES256');
+      if (!['required', 'optional'].includes(opts.pkce)) throw new Error('--pkce must be required or optional');
+      if ((opts.responseType as string[]).some((t) => !['code', 'id_token'].includes(t))) throw new Error('--response-type must be code or id_token');
       if (!(TOKEN_ENDPOINT_AUTH_METHODS as readonly string[]).includes(opts.authMethod)) {
         throw new Error(`--auth-method must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`);
       }
@@ -54,6 +64,9 @@ export function clientsCommand(program: Command, config: () => Config, output: (
         const result = await registerClient(ctx.clients, {
           kind: opts.kind,
           ciba: Boolean(opts.ciba),
+          ...((opts.responseType as string[]).length > 0 ? { responseTypes: opts.responseType } : {}),
+          ...(opts.kind === 'oidc' ? { idTokenAlg: opts.idTokenAlg, pkceRequired: opts.pkce !== 'optional' } : {}),
+          ...(opts.backchannelLogoutUri ? { backchannelLogoutUri: opts.backchannelLogoutUri } : {}),
           name: opts.name,
           redirectUris: opts.redirectUri,
           postLogoutRedirectUris: opts.postLogoutRedirectUri,

@@ -31,6 +31,14 @@ export interface RegisterClientInput {
   scopes?: string[];
   environment: 'demo' | 'production';
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** OIDC clients: code (default) and/or id_token (Entra external authentication methods: id_token with form_post). */
+  responseTypes?: Array<'code' | 'id_token'>;
+  /** ID token signing algorithm (default RS256). */
+  idTokenAlg?: 'RS256' | 'ES256';
+  /** false: the client may omit PKCE (Entra External ID, Azure AD B2C). A downgrade: only for such clients. */
+  pkceRequired?: boolean;
+  /** OpenID Back-Channel Logout: where verid posts the logout token when the person signs out. */
+  backchannelLogoutUri?: string;
   /** For private_key_jwt: the client's public keys, inline or by URL. */
   jwks?: { keys: object[] };
   jwksUri?: string;
@@ -92,6 +100,11 @@ export async function registerClient(
   if (unknown.length > 0) throw new AppError('validation_failed', `unsupported scope(s) for ${api ? 'an API' : 'an OIDC'} client: ${unknown.join(', ')}`);
   if (!api && !scopes.includes('openid')) scopes.unshift('openid');
   if (scopes.length === 0) throw new AppError('validation_failed', 'allow at least one scope');
+  const responseTypes = api ? [] : [...new Set(input.responseTypes ?? ['code'])];
+  if (!api && responseTypes.length === 0) throw new AppError('validation_failed', 'allow at least one response type');
+  if (api && (input.responseTypes || input.pkceRequired === false || input.backchannelLogoutUri)) {
+    throw new AppError('validation_failed', 'response types, PKCE and back-channel logout are for OIDC clients');
+  }
   const method = input.tokenEndpointAuthMethod;
   if (method === 'private_key_jwt' && !input.jwks && !input.jwksUri) {
     throw new AppError('validation_failed', 'private_key_jwt clients need --jwks or --jwks-uri');
@@ -103,11 +116,14 @@ export async function registerClient(
     client_name: input.name.trim(),
     redirect_uris: redirectUris,
     post_logout_redirect_uris: postLogout,
-    grant_types: api ? ['client_credentials', ...(input.ciba ? [CIBA_GRANT] : [])] : ['authorization_code', 'refresh_token'],
-    response_types: api ? [] : ['code'],
+    grant_types: api ? ['client_credentials', ...(input.ciba ? [CIBA_GRANT] : [])]
+      : [...(responseTypes.includes('code') ? ['authorization_code', 'refresh_token'] : []), ...(responseTypes.includes('id_token') ? ['implicit'] : [])],
+    response_types: api ? [] : responseTypes,
     token_endpoint_auth_method: method,
     scope: scopes.join(' '),
-    ...(api && !input.ciba ? {} : { id_token_signed_response_alg: 'RS256' }),
+    ...(api && !input.ciba ? {} : { id_token_signed_response_alg: input.idTokenAlg ?? 'RS256' }),
+    ...(input.pkceRequired === false ? { pkce_required: false } : {}),
+    ...(input.backchannelLogoutUri ? { backchannel_logout_uri: validateRedirectUri(input.backchannelLogoutUri, input.environment), backchannel_logout_session_required: true } : {}),
     ...(input.ciba ? { backchannel_token_delivery_mode: 'poll' } : {}),
     ...(input.jwks ? { jwks: input.jwks } : {}),
     ...(input.jwksUri ? { jwks_uri: input.jwksUri } : {}),

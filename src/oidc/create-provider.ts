@@ -77,7 +77,15 @@ export function createProvider(deps: ProviderDependencies): Provider {
       userinfoSigningAlgValues: ['RS256', 'ES256'],
       clientAuthSigningAlgValues: ['HS256', 'HS384', 'HS512', 'RS256', 'PS256', 'ES256', 'EdDSA'],
     },
-    pkce: { required: () => true },
+    // PKCE is required unless the client was registered as one that cannot send it (Entra External ID,
+    // Azure AD B2C): `--pkce optional`, documented as a downgrade (docs/oidc.md).
+    pkce: { required: (_ctx, client) => (client.metadata() as { pkce_required?: boolean }).pkce_required !== false },
+    extraClientMetadata: {
+      properties: ['pkce_required'],
+      validator: (_ctx, key, value) => {
+        if (key === 'pkce_required' && value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata('pkce_required must be a boolean');
+      },
+    },
     // redirect_uri in every authorization and token request, even with one registered URI (RFC 9700 §2.1).
     allowOmittingSingleRegisteredRedirectUri: false,
     // Every refresh rotates the token; presenting a used one revokes the whole grant (reuse detection, RFC 9700 §4.14.2).
@@ -85,6 +93,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
     responseTypes: ['code', 'id_token', 'none'],
     features: {
       devInteractions: { enabled: false },
+      // A broker's logout ends verid's session for it too (OpenID Back-Channel Logout 1.0).
+      backchannelLogout: { enabled: true },
       // Server-to-server access tokens for API clients (grant_types: client_credentials only); see src/api/api-auth.ts.
       clientCredentials: { enabled: true },
       // OpenID CIBA, poll mode, for B2B clients registered with --ciba: login_hint names an employee (src/b2b/ciba.ts).
