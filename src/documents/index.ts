@@ -8,7 +8,7 @@ export { createDocumentReader } from './document-reader.ts';
 export { buildTd1, buildTd3 } from './mrz-builder.ts';
 export type { CorruptCheckDigit, MrzData } from './mrz-builder.ts';
 export type { MrzFormat } from './mrz-format.ts';
-export { checkExpectedName, nameMatch } from './name-match.ts';
+export { checkExpectedName, nameMatch, nameTokens } from './name-match.ts';
 export { CAPTURE_REASONS, DOCUMENT_REASON_MESSAGES, isRetryable } from './reason-messages.ts';
 export type { DocumentReasonCode } from './reason-messages.ts';
 export type {

@@ -1,3 +1,4 @@
+import { nameMatch } from '../documents/index.ts';
 import type { IdentityClaims } from '../verification/index.ts';
 
 /** OIDC4IDA document types (the predefined values of `document_details.type`). */
@@ -59,4 +60,74 @@ export function verifiedClaims(
     },
     claims,
   };
+}
+
+/** Okta's "custom identity verification vendor" trust framework (its guide spells it both ways). */
+export const DELEGATED_TRUST_FRAMEWORKS = ['IDV-DELEGATED', 'IDV_DELEGATED'] as const;
+
+type Requested = { value?: unknown; values?: unknown; fuzzy?: unknown } | null | undefined | string;
+
+function requestedValue(request: Requested): { value: string | null; fuzzy: boolean } {
+  if (typeof request === 'string') return { value: request, fuzzy: true };
+  if (!request || typeof request !== 'object') return { value: null, fuzzy: true };
+  // Okta's guide shows both `{"value": "Dan", "fuzzy": true}` and `{"fuzzy": "Dan"}`.
+  if (typeof request.fuzzy === 'string') return { value: request.fuzzy, fuzzy: true };
+  return { value: typeof request.value === 'string' ? request.value : null, fuzzy: request.fuzzy !== false };
+}
+
+/**
+ * Does the verified document say what the requester knows? Names use verid's name match (accents,
+ * order, middle names; near spellings only when `fuzzy`), the birth date must be equal.
+ */
+function documentSays(claim: string, expected: string, fuzzy: boolean, identity: IdentityClaims): boolean | null {
+  if (claim === 'birthdate') return identity.birthdate === expected;
+  const part = claim === 'given_name' ? identity.givenName : claim === 'family_name' ? identity.familyName : null;
+  if (part === null) return null;
+  const status = nameMatch(expected, { surname: part, givenNames: '' }).status;
+  return status === 'OK' || (fuzzy && status === 'WARN');
+}
+
+/**
+ * The answer to one requested `verified_claims` element of a delegated trust framework (Okta IDV):
+ * `assurance_level` VERIFIED only when every value the requester sent for a claim verid can check
+ * (given_name, family_name, birthdate) matches the document; a claim that does not match is `null`
+ * (never the document's value as if it matched), claims verid cannot check are left out.
+ */
+export function delegatedVerifiedClaims(identity: IdentityClaims, trustFramework: string, element: { claims?: Record<string, Requested> }): Record<string, unknown> {
+  const all = standardClaims('', identity);
+  const claims: Record<string, unknown> = {};
+  let verified = true;
+  for (const [claim, request] of Object.entries(element.claims ?? {})) {
+    if (!(['given_name', 'family_name', 'birthdate'] as string[]).includes(claim)) continue;
+    const { value, fuzzy } = requestedValue(request);
+    const matches = value === null ? true : documentSays(claim, value, fuzzy, identity);
+    if (matches === false) verified = false;
+    claims[claim] = matches === false ? null : all[claim] ?? null;
+  }
+  return {
+    verification: {
+      trust_framework: trustFramework, assurance_level: verified ? 'VERIFIED' : 'FAILED',
+      verification_process: identity.interviewId, time: iso(identity.verifiedAt),
+    },
+    claims,
+  };
+}
+
+/**
+ * `verified_claims` for the claims request: an object (one element), or an array (OIDC4IDA §6:
+ * one answer per requested element). An element asking for a trust framework verid does not
+ * operate is left out (OIDC4IDA §6.5), except the delegated one of Okta's IDV integration.
+ */
+export function requestedVerifiedClaims(identity: IdentityClaims, trustFramework: string, request: unknown): unknown {
+  const elements = Array.isArray(request) ? request : [request];
+  const answers = elements.map((element) => {
+    const asked = (element as { verification?: { trust_framework?: { value?: unknown } } } | undefined)?.verification?.trust_framework?.value;
+    if (typeof asked === 'string' && (DELEGATED_TRUST_FRAMEWORKS as readonly string[]).includes(asked)) {
+      return delegatedVerifiedClaims(identity, asked, element as { claims?: Record<string, Requested> });
+    }
+    if (typeof asked === 'string' && asked !== trustFramework) return undefined;
+    return verifiedClaims(identity, trustFramework, element);
+  }).filter((answer) => answer !== undefined);
+  if (!Array.isArray(request)) return answers[0];
+  return answers;
 }

@@ -5,7 +5,7 @@ import type { Config } from '../config/index.ts';
 import type { ClientRepository, OidcPayloadRepository } from '../storage/index.ts';
 import type { IdentityStore } from '../verification/index.ts';
 import { html, page, SafeHtml } from '../web/html.ts';
-import { standardClaims, verifiedClaims } from './account-claims.ts';
+import { DELEGATED_TRUST_FRAMEWORKS, requestedVerifiedClaims, standardClaims } from './account-claims.ts';
 import { API_SCOPES } from './client-registration.ts';
 import { guardClientAuthentication, type ClientAuthGuard } from './client-auth-guard.ts';
 import { createStorageAdapter } from './storage-adapter.ts';
@@ -46,6 +46,20 @@ export const ROUTES = {
 
 export function isProviderPath(url: string): boolean {
   return url.startsWith('/oauth2/') || url.startsWith('/.well-known/');
+}
+
+/**
+ * oidc-provider includes a requested claim in a token only when its request is null or an object;
+ * `verified_claims` may also be an array of requests (OIDC4IDA §6). For the inclusion decision an
+ * array counts as requested; what is answered comes from `findAccount` (requestedVerifiedClaims).
+ */
+function allowVerifiedClaimsArrays(provider: Provider): void {
+  const claims = provider.Claims as unknown as { prototype: { mask(value: unknown): void } };
+  const mask = claims.prototype.mask;
+  claims.prototype.mask = function maskWithArrays(value: unknown) {
+    const request = value as Record<string, unknown> | undefined;
+    return mask.call(this, request && Array.isArray(request.verified_claims) ? { ...request, verified_claims: {} } : value);
+  };
 }
 
 export function createProvider(deps: ProviderDependencies): Provider {
@@ -115,7 +129,20 @@ export function createProvider(deps: ProviderDependencies): Provider {
           await deps.ciba.triggerAuthenticationDevice(ctx, request as never, account, client);
         },
       },
-      claimsParameter: { enabled: true },
+      claimsParameter: {
+        enabled: true,
+        // As oidc-provider's default, except that `verified_claims` may be an array of requests
+        // (OpenID Connect for Identity Assurance §6; Okta's IDV integration sends one).
+        assertClaimsParameter: async (_ctx, claims) => {
+          const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+          for (const container of ['userinfo', 'id_token'] as const) {
+            for (const [name, value] of Object.entries((claims as Record<string, Record<string, unknown> | undefined>)[container] ?? {})) {
+              const ok = value === null || isObject(value) || (name === 'verified_claims' && Array.isArray(value) && value.length > 0 && value.every(isObject));
+              if (!ok) throw new errors.InvalidRequest(`claims.${container} members must be null or objects (verified_claims: an object or an array of objects)`);
+            }
+          }
+        },
+      },
       // A client may only revoke or introspect the tokens issued to it (RFC 7009 §2.1, RFC 7662 §4).
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => !token || token.clientId === client.clientId },
@@ -160,13 +187,13 @@ export function createProvider(deps: ProviderDependencies): Provider {
         accountId: sub,
         claims: async (_use, _scope, requested) => ({
           ...standardClaims(sub, identity),
-          verified_claims: verifiedClaims(identity, config.trustFramework, (requested as Record<string, unknown> | undefined)?.verified_claims),
+          verified_claims: requestedVerifiedClaims(identity, config.trustFramework, (requested as Record<string, unknown> | undefined)?.verified_claims),
         }),
       };
     },
     discovery: {
       verified_claims_supported: true,
-      trust_frameworks_supported: [config.trustFramework],
+      trust_frameworks_supported: [config.trustFramework, ...DELEGATED_TRUST_FRAMEWORKS],
       evidence_supported: ['document'],
       documents_supported: ['passport', 'idcard'],
       documents_check_methods_supported: ['vri', 'bvr'],
@@ -191,6 +218,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       ctx.body = { ...body, error: 'unauthorized_client' };
     }
   });
+  allowVerifiedClaimsArrays(provider);
   bindClientSecretVerification(provider, deps.clients);
   if (deps.clientAuth) guardClientAuthentication(provider, deps.clientAuth);
   return provider;
