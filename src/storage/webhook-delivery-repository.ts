@@ -22,6 +22,16 @@ function toMessage(row: OutboxRow): OutboxMessage {
   return { id: row.id, eventType: row.event_type as PublicEventType, payload: JSON.parse(row.payload), createdAt: row.created_at };
 }
 
+async function insertEndpointDisabled(tx: Kysely<Database>, endpointId: string, reason: string, now: number): Promise<void> {
+  const endpoint = await tx.selectFrom('webhook_endpoints').select('client_id').where('id', '=', endpointId).executeTakeFirst();
+  if (!endpoint) return;
+  await tx.insertInto('webhook_outbox').values({
+    id: randomId(), session_id: null, client_id: endpoint.client_id, event_type: 'webhook.endpoint_disabled',
+    payload: JSON.stringify({ endpointId, reason, disabledAt: now }), created_at: now, attempts: 0, next_attempt_at: now,
+    delivered_at: null, dispatched_at: null, sequence: 0,
+  }).execute();
+}
+
 const subscribes = (endpoint: WebhookEndpoint, type: string) => endpoint.eventTypes.length === 0 || (endpoint.eventTypes as string[]).includes(type);
 
 /**
@@ -139,6 +149,8 @@ export class WebhookDeliveryRepository implements DeliveryStore {
           failing_since: sql`COALESCE(failing_since, ${attempt.attemptedAt})`,
           ...(outcome.disable ? { state: 'disabled' as const, disabled_reason: outcome.disable, updated_at: now } : {}),
         }).execute();
+        // The client's other endpoints are told (an event, not only a log line): `webhook.endpoint_disabled`.
+        if (outcome.disable) await insertEndpointDisabled(tx, delivery.endpointId, outcome.disable, now);
       }
       return true;
     });

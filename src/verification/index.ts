@@ -11,8 +11,8 @@ export type { FrameChunk, IssuedChallenge, RevealedStep, StepResult } from './li
 export type {
   ChallengeStore, DocumentRecord, IdentityClaims, IdentityStore, LivenessChallenge, NewSession, OutboxMessage, RetentionStore, SessionCursor, SessionFilter, SessionPatch, SessionStore,
 } from './ports.ts';
-export { isPublicEvent, PUBLIC_EVENT_TYPES } from './session-events.ts';
-export type { PublicEventPayload, PublicEventType, SessionEvent, SessionEventType } from './session-events.ts';
+export { CLIENT_EVENT_TYPES, isPublicEvent, PUBLIC_EVENT_TYPES, WEBHOOK_EVENT_TYPES } from './session-events.ts';
+export type { ClientEventType, PublicEventPayload, PublicEventType, SessionEvent, SessionEventType, WebhookEventType } from './session-events.ts';
 export type { ProcessIdResult } from './process-document.ts';
 export { documentKeyPurpose, documentLookupValue } from './process-face.ts';
 export type { ProcessFaceResult } from './process-face.ts';

@@ -44,6 +44,14 @@ export const PUBLIC_EVENT_TYPES = [
 
 export type PublicEventType = (typeof PUBLIC_EVENT_TYPES)[number];
 
+/** Events about the client's own integration, not a session: a webhook endpoint verid turned off. */
+export const CLIENT_EVENT_TYPES = ['webhook.endpoint_disabled'] as const;
+export type ClientEventType = (typeof CLIENT_EVENT_TYPES)[number];
+
+/** Every event type a webhook endpoint can subscribe to. */
+export const WEBHOOK_EVENT_TYPES = [...PUBLIC_EVENT_TYPES, ...CLIENT_EVENT_TYPES] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
 export interface PublicEventPayload {
   interviewId: string;
   /** The API client's own reference (from /omni/start), never personal data by contract (docs/integrations/ats.md). */

@@ -1,4 +1,4 @@
-import type { Environment, PublicEventPayload, PublicEventType } from '../verification/index.ts';
+import type { Environment, PublicEventPayload, PublicEventType, WebhookEventType } from '../verification/index.ts';
 
 /** The job that makes one delivery attempt; its payload is `{ deliveryId }`. */
 export const DELIVER_JOB = 'webhooks.deliver';
@@ -16,7 +16,7 @@ export interface WebhookEndpoint {
   clientId: string;
   url: string;
   /** Subscribed event types; empty: every public event. */
-  eventTypes: PublicEventType[];
+  eventTypes: WebhookEventType[];
   state: EndpointState;
   disabledReason: DisabledReason | null;
   previousSecretExpiresAt: number | null;
@@ -30,7 +30,7 @@ export interface NewEndpoint {
   id: string;
   clientId: string;
   url: string;
-  eventTypes: PublicEventType[];
+  eventTypes: WebhookEventType[];
   secret: string;
 }
 
@@ -50,12 +50,21 @@ export interface EndpointStore {
 }
 
 /** An outbox message as delivery sees it. */
-export interface OutboxMessage {
-  id: string;
-  eventType: PublicEventType;
-  /** Rows written before `externalId` was part of the payload lack it. */
-  payload: Omit<PublicEventPayload, 'externalId'> & { externalId?: string | null };
-  createdAt: number;
+/** A message of the outbox: a session's public event, or one about the client's own webhook endpoints. */
+export type OutboxMessage = { id: string; createdAt: number } & (
+  | {
+    eventType: PublicEventType;
+    /** Rows written before `externalId` was part of the payload lack it. */
+    payload: Omit<PublicEventPayload, 'externalId'> & { externalId?: string | null };
+  }
+  | { eventType: 'webhook.endpoint_disabled'; payload: EndpointDisabledPayload }
+);
+
+/** Which endpoint verid turned off, and why (`failing`: sustained failure; `gone`: it answered 410). */
+export interface EndpointDisabledPayload {
+  endpointId: string;
+  reason: DisabledReason;
+  disabledAt: number;
 }
 
 export interface Delivery {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PUBLIC_EVENT_TYPES } from '../verification/index.ts';
-import { messageIdOf, webhookBody, webhookId } from './webhook-body.ts';
+import { messageIdOf, webhookBody, webhookId, type SessionWebhookBody } from './webhook-body.ts';
 
 test('every public event has the onboardingStatus of the state it leads to (or is in), as GET /omni/get/onboarding/status says', () => {
   const expected = {
@@ -17,7 +17,7 @@ test('every public event has the onboardingStatus of the state it leads to (or i
       id: 'm', eventType: type as keyof typeof expected, createdAt: 0,
       payload: { interviewId: 'i', clientId: null, origin: 'omni', environment: 'demo', state, reasons: [], externalId: null },
     });
-    assert.equal(body.data.onboardingStatus, status, type);
+    assert.equal((body as SessionWebhookBody).data.onboardingStatus, status, type);
   }
 });
 
@@ -34,8 +34,15 @@ test('the body carries ids and statuses only: clientId and origin of the outbox 
     id: 'm0', eventType: 'session.expired', createdAt: 0,
     payload: { interviewId: 'i0', clientId: null, origin: 'oidc', environment: 'demo', state: 'expired', reasons: [] },
   });
-  assert.equal(older.data.externalId, null, 'an outbox row from before externalId was in the payload');
+  assert.equal((older as SessionWebhookBody).data.externalId, null, 'an outbox row from before externalId was in the payload');
   assert.equal(webhookId('m1'), 'msg_m1');
   assert.equal(messageIdOf('msg_m1'), 'm1');
   assert.equal(messageIdOf('m1'), 'm1');
+});
+
+test('webhook.endpoint_disabled names the endpoint and why, nothing else', () => {
+  const body = webhookBody({ id: 'm9', eventType: 'webhook.endpoint_disabled', createdAt: 0, payload: { endpointId: 'we_1', reason: 'failing', disabledAt: 1000 } });
+  assert.deepEqual(body, {
+    type: 'webhook.endpoint_disabled', timestamp: '1970-01-01T00:00:00.000Z', data: { endpointId: 'we_1', reason: 'failing', disabledAt: '1970-01-01T00:00:01.000Z' },
+  });
 });

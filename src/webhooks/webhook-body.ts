@@ -2,7 +2,16 @@ import { onboardingStatusOf, type Environment, type OnboardingStatus, type Publi
 import type { OutboxMessage } from './ports.ts';
 
 /** The Standard Webhooks body: ids and statuses, never personal data. */
-export interface WebhookBody {
+export type WebhookBody = SessionWebhookBody | EndpointWebhookBody;
+
+/** `webhook.endpoint_disabled`, to the client's other endpoints: which one verid turned off and why. */
+export interface EndpointWebhookBody {
+  type: 'webhook.endpoint_disabled';
+  timestamp: string;
+  data: { endpointId: string; reason: string; disabledAt: string };
+}
+
+export interface SessionWebhookBody {
   type: PublicEventType;
   timestamp: string;
   data: {
@@ -18,6 +27,13 @@ export interface WebhookBody {
 
 /** The body of a message: the same bytes on every attempt and replay (it depends on the message alone). */
 export function webhookBody(message: OutboxMessage): WebhookBody {
+  if (message.eventType === 'webhook.endpoint_disabled') {
+    const { payload } = message;
+    return {
+      type: message.eventType, timestamp: new Date(message.createdAt).toISOString(),
+      data: { endpointId: payload.endpointId, reason: payload.reason, disabledAt: new Date(payload.disabledAt).toISOString() },
+    };
+  }
   const { payload } = message;
   return {
     type: message.eventType,

@@ -1,6 +1,6 @@
 import { AppError } from '../errors/index.ts';
 import { randomId } from '../security/index.ts';
-import { PUBLIC_EVENT_TYPES, type Environment, type PublicEventType } from '../verification/index.ts';
+import { WEBHOOK_EVENT_TYPES, type Environment, type WebhookEventType } from '../verification/index.ts';
 import { checkEndpointUrl, resolveAll, type OutboundPolicy, type ResolveAll } from './outbound-policy.ts';
 import type { AttemptRecord, Delivery, DeliveryStore, EndpointStore, WebhookEndpoint } from './ports.ts';
 import { messageIdOf, webhookId } from './webhook-body.ts';
@@ -29,15 +29,15 @@ export class WebhookService {
     const client = await this.#deps.clients.find(input.clientId);
     if (!client) throw new AppError('not_found', `No client ${input.clientId}`);
     const eventTypes = input.eventTypes ?? [];
-    const unknown = eventTypes.filter((t) => !(PUBLIC_EVENT_TYPES as readonly string[]).includes(t));
+    const unknown = eventTypes.filter((t) => !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(t));
     if (unknown.length > 0) {
-      throw new AppError('validation_failed', `Unknown event types: ${unknown.join(', ')} (known: ${PUBLIC_EVENT_TYPES.join(', ')})`, { details: { reason: 'unknown_event_type' } });
+      throw new AppError('validation_failed', `Unknown event types: ${unknown.join(', ')} (known: ${WEBHOOK_EVENT_TYPES.join(', ')})`, { details: { reason: 'unknown_event_type' } });
     }
     const check = await checkEndpointUrl(input.url, client.environment, this.#deps.policy, this.#deps.resolve ?? resolveAll);
     if (!check.ok) throw new AppError('validation_failed', check.message, { details: { reason: check.code } });
     const id = `ep_${randomId(12)}`;
     const secret = newWebhookSecret();
-    await this.#deps.endpoints.create({ id, clientId: input.clientId, url: check.url, eventTypes: eventTypes as PublicEventType[], secret });
+    await this.#deps.endpoints.create({ id, clientId: input.clientId, url: check.url, eventTypes: eventTypes as WebhookEventType[], secret });
     return { endpoint: (await this.#deps.endpoints.find(id))!, secret };
   }
 

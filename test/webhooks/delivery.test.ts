@@ -148,14 +148,20 @@ for (const backend of backends) {
       await rig.client('c-disable');
       let healthy = false;
       const receiver = await startReceiver(() => (healthy ? 200 : 500));
+      const watcher = await startReceiver(() => 200);
       try {
         const { endpoint } = await rig.service.addEndpoint({ clientId: 'c-disable', url: receiver.url });
+        // The client's second endpoint hears only about its endpoints (it subscribes to that event alone).
+        await rig.service.addEndpoint({ clientId: 'c-disable', url: watcher.url, eventTypes: ['webhook.endpoint_disabled'] });
         const sessionId = await rig.session('c-disable', ['session.succeeded']);
         const runner = await rig.runner();
         await drain(runner, async () => (await rig.endpoints.find(endpoint.id))?.state === 'disabled');
         const disabled = await rig.endpoints.find(endpoint.id);
         assert.deepEqual([disabled?.state, disabled?.disabledReason, disabled?.consecutiveFailures], ['disabled', 'failing', 3]);
         assert.ok(rig.logged.some((l) => /endpoint disabled/.test(l.msg) && (l.obj as { endpointId?: string }).endpointId === endpoint.id));
+        await drain(runner, () => watcher.accepted().length === 1);
+        const told = JSON.parse(watcher.accepted()[0]!.body) as { type: string; data: { endpointId: string; reason: string } };
+        assert.deepEqual([told.type, told.data.endpointId, told.data.reason], ['webhook.endpoint_disabled', endpoint.id, 'failing'], 'an event says so');
         const sent = receiver.received.length;
         for (let i = 0; i < 5; i++) await runner.runDue();
         await rig.session('c-disable', ['session.expired']);
@@ -168,6 +174,7 @@ for (const backend of backends) {
         assert.equal((await rig.endpoints.find(endpoint.id))?.consecutiveFailures, 0);
       } finally {
         await receiver.close();
+        await watcher.close();
       }
     });
 
