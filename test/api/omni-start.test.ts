@@ -182,8 +182,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const images = await api(`/omni/get/images?id=${interviewId}`, { apiKey: ats.apiKey });
       assert.deepEqual(Object.keys(images.body.images).sort(), ['face', 'front']);
 
-      const listed = await api('/v1/sessions?state=succeeded&externalId=app-2002', { apiKey: ats.apiKey });
+      const listed = await api('/v1/sessions?state=succeeded&externalId=app-2002&environment=demo', { apiKey: ats.apiKey });
       assert.deepEqual(listed.body.data.map((s: { interviewId: string }) => s.interviewId), [interviewId]);
+      assert.deepEqual((await api('/v1/sessions?environment=production', { apiKey: ats.apiKey })).body.data, [], 'a demo client has no production sessions');
 
       const closed = await api(`/omni/session/status/set?id=${interviewId}&action=Closed`, { method: 'POST', apiKey: ats.apiKey });
       assert.deepEqual([closed.status, closed.body.state], [200, 'closed'], JSON.stringify(closed.body));

@@ -156,7 +156,9 @@ export async function omniStartRoutes(app: FastifyInstance, options: OmniStartRo
       ...(q.createdFrom !== undefined ? { createdFrom: parseTime(q.createdFrom, 'createdFrom') } : {}),
       ...(q.createdTo !== undefined ? { createdTo: parseTime(q.createdTo, 'createdTo') } : {}),
     };
-    const rows = await verification.listForClient(who.clientId, filter, limit + 1, q.cursor === undefined ? undefined : decodeCursor(q.cursor));
+    // A client's sessions are all of its environment: asking for the other one lists none.
+    const rows = q.environment !== undefined && q.environment !== who.environment ? []
+      : await verification.listForClient(who.clientId, filter, limit + 1, q.cursor === undefined ? undefined : decodeCursor(q.cursor));
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {

@@ -76,6 +76,7 @@ export const SessionView = Type.Object({
 export const SessionListQuery = Type.Object({
   state: Type.Optional(Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', description: 'Comma-separated states' })),
   externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  environment: Type.Optional(Type.Union([Type.Literal('demo'), Type.Literal('production')], { description: 'A client has one environment: another one lists nothing' })),
   createdFrom: Type.Optional(Type.String({ format: 'date-time' })),
   createdTo: Type.Optional(Type.String({ format: 'date-time' })),
   limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: '1–100, default 25' })),
