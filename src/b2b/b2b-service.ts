@@ -4,7 +4,7 @@ import type { ApiCaller } from '../api/api-auth.ts';
 import { AppError } from '../errors/index.ts';
 import type { Directory, EmployeeKey, EmployeeRecord, EmployeeRepository, SigningKeyRepository } from '../storage/index.ts';
 import type { IdentityStore, Notification, VerificationService, VerificationSession } from '../verification/index.ts';
-import { isDecided, isVerified } from '../verification/index.ts';
+import { isOpen, isVerified } from '../verification/index.ts';
 
 export const B2B_REASONS = ['helpdesk', 'privileged_access', 'itsm', 'other'] as const;
 export type B2bReason = (typeof B2B_REASONS)[number];
@@ -162,11 +162,12 @@ export class B2bService {
   }
 
   /**
-   * A signed statement of a decided verification (JWT, verid's signing key, checkable offline
-   * against /oauth2/jwks): who (identity, employee), the outcome, how and when. Null while open.
+   * A signed statement of an ended verification — decided, expired or cancelled (JWT, verid's
+   * signing key, checkable offline against /oauth2/jwks): who (identity, employee), the outcome, how
+   * and when. Null while open.
    */
   async receipt(caller: ApiCaller, session: VerificationSession, employee: EmployeeRecord | undefined): Promise<string | null> {
-    if (!isDecided(session.state) && session.state !== 'closed') return null;
+    if (isOpen(session.state)) return null;
     const keys = await this.#deps.keys.list();
     const key = keys.find((k) => k.state === 'current' && k.alg === 'RS256') ?? keys.find((k) => k.state === 'current');
     if (!key) throw new Error('no current signing key');

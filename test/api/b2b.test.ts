@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { Webhook } from 'standardwebhooks';
+import { verid } from '../helpers/cli.ts';
+import { startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
 import { registerClient } from '../../src/oidc/client-registration.ts';
 import { omniCall } from '../helpers/omni-call.ts';
 import { testServers, type TestServer } from '../helpers/test-server.ts';
@@ -14,6 +17,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let server: TestServer;
     let helpdesk: { clientId: string; token: string };
     let otherKey: string;
+    let receiver: Receiver;
+    let webhookSecret: string;
 
     async function accessToken(clientId: string, secret: string): Promise<string> {
       const response = await fetch(`${server.baseUrl}/oauth2/token`, {
@@ -46,7 +51,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     }
 
     before(async () => {
-      server = await servers.start({ dialect });
+      server = await servers.start({ dialect, overrides: { webhookAllowCidrs: '127.0.0.0/8', jobsPollSeconds: 1 } });
+      receiver = await startReceiver(() => 204);
       const register = (name: string, environment: 'demo' | 'production', scopes?: string[]) => registerClient(server.app.clients, {
         kind: 'api', name, redirectUris: [], environment, tokenEndpointAuthMethod: 'client_secret_basic', ...(scopes ? { scopes } : {}),
       }, async () => undefined);
@@ -54,8 +60,17 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       helpdesk = { clientId: desk.clientId, token: await accessToken(desk.clientId, desk.clientSecret!) };
       const other = await register('Another tenant', 'production');
       otherKey = `${other.clientId}.${other.clientSecret}`;
+      process.env.VERID_WEBHOOK_ALLOW_CIDRS = '127.0.0.0/8';
+      try {
+        webhookSecret = (await verid(server.config, ['webhooks', 'add', '--client', desk.clientId, '--url', receiver.url]) as { secret: string }).secret;
+      } finally {
+        delete process.env.VERID_WEBHOOK_ALLOW_CIDRS;
+      }
     });
-    after(() => servers.closeAll());
+    after(async () => {
+      await receiver.close();
+      await servers.closeAll();
+    });
 
     test('first request enrols (document name matched to the directory), later ones re-verify with a selfie; the receipt verifies against the JWKS', async () => {
       const created = await api('/v1/employees', { body: { employeeId: 'E1001', email: 'amelia.hughes@example.com', displayName: 'Amelia Hughes' } });
@@ -70,6 +85,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.match(first.body.interviewCode, /^[A-Z0-9]{8}$/);
       assert.equal((await verifyAsEmployee(first.body.token, 'selfie-hughes.jpg', 'passport-hughes.jpg')).state, 'succeeded');
 
+      // The help-desk tool hears it by webhook (signed per Standard Webhooks), then reads the details.
+      const deadline = Date.now() + 30_000;
+      const heard = () => receiver.accepted().find((r) => r.body.includes(first.body.interviewId));
+      while (!heard() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      const event = new Webhook(webhookSecret).verify(heard()!.body, heard()!.headers) as { type: string; data: { externalId: string; state: string } };
+      assert.deepEqual([event.type, event.data.state, event.data.externalId], ['session.succeeded', 'succeeded', 'INC-4711']);
       const polled = await api(`/v1/verifications/${first.body.interviewId}`);
       assert.deepEqual([polled.body.outcome, polled.body.employee.displayName, polled.body.reference, polled.body.interviewCode], ['verified', 'Amelia Hughes', 'INC-4711', null]);
       const jwks = createRemoteJWKSet(new URL(`${server.baseUrl}/oauth2/jwks`));
@@ -130,6 +151,19 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       }, async () => undefined);
       const noScope = await api('/v1/verifications', { apiKey: `${readerClient.clientId}.${readerClient.clientSecret}`, body: { employee: { id: mine.body.id }, reason: 'helpdesk' } });
       assert.deepEqual([noScope.status, noScope.body.error.code], [403, 'insufficient_scope']);
+
+      const directoryOnly = await registerClient(server.app.clients, {
+        kind: 'api', name: 'Directory only', redirectUris: [], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_basic', scopes: ['verifications'],
+      }, async () => undefined);
+      const noEmployees = await api('/v1/employees', { apiKey: `${directoryOnly.clientId}.${directoryOnly.clientSecret}`, body: { employeeId: 'X1', displayName: 'X Y' } });
+      assert.deepEqual([noEmployees.status, noEmployees.body.error.details.scope], [403, 'employees']);
+
+      // A request nobody answered expires (the sweep, or any read after its time).
+      const stale = await api('/v1/verifications', { body: { employee: { id: mine.body.id }, reason: 'helpdesk', expiresIn: 60 } });
+      await server.app.verification.expireDue(Date.now() + 61_000);
+      const expired = await api(`/v1/verifications/${stale.body.interviewId}`);
+      assert.deepEqual([expired.body.status, expired.body.outcome, expired.body.onboardingStatus], ['expired', 'not_verified', 'EXPIRED']);
+      assert.ok(expired.body.receipt, 'an expired request has a receipt saying it was not verified');
 
       const open = await api('/v1/verifications', { body: { employee: { id: mine.body.id }, reason: 'helpdesk' } });
       const cancelled = await api(`/v1/verifications/${open.body.interviewId}/cancel`, { method: 'POST' });
