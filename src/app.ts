@@ -109,7 +109,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   redis?.on('error', (error: unknown) => server.log.error({ err: error }, 'redis error'));
   const limits = await createRateLimiters(server, config, redis);
   const b2b = new B2bService({
-    employees: new EmployeeRepository(database.db, core.cipher), verification, identities, keys, issuer: config.issuer,
+    employees: new EmployeeRepository(database.db, core.cipher), verification, identities, keys, issuer: config.issuer, trustFramework: config.trustFramework,
     requestTtlSeconds: config.b2bRequestTtlSeconds, linkDeliveryAttempts: config.linkDeliveryAttempts, deliveryChannels: linkChannels(config),
   });
   const ciba = cibaHooks({ b2b, clients, channels: linkChannels(config) });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import type { ApiCaller } from '../api/api-auth.ts';
 import { AppError } from '../errors/index.ts';
+import { verifiedClaims } from '../oidc/account-claims.ts';
 import type { Directory, EmployeeKey, EmployeeRecord, EmployeeRepository, SigningKeyRepository } from '../storage/index.ts';
 import type { IdentityStore, Notification, VerificationService, VerificationSession } from '../verification/index.ts';
 import { isOpen, isVerified } from '../verification/index.ts';
@@ -23,7 +24,9 @@ export interface VerificationRequest {
 export interface B2bDependencies {
   employees: EmployeeRepository;
   verification: VerificationService;
-  identities: Pick<IdentityStore, 'findFaceTemplate'>;
+  identities: Pick<IdentityStore, 'findFaceTemplate' | 'findClaims'>;
+  /** The OIDC4IDA trust framework verid states (VERID_TRUST_FRAMEWORK). */
+  trustFramework: string;
   keys: SigningKeyRepository;
   issuer: string;
   /** Default lifetime of a B2B request (a help-desk call is minutes, not days). */
@@ -173,7 +176,10 @@ export class B2bService {
     if (!key) throw new Error('no current signing key');
     const live = session.scores?.liveness.activeChallenge === 'OK';
     const verified = isVerified(session);
+    // The verified claims (names, birth date, document) only for a client allowed to read document data.
+    const identity = verified && session.identityId && caller.scopes.has('documents:read') ? await this.#deps.identities.findClaims(session.identityId) : undefined;
     return new SignJWT({
+      ...(identity ? { verified_claims: verifiedClaims(identity, this.#deps.trustFramework, undefined) } : {}),
       typ_verification: 'verid-b2b-receipt',
       verification: {
         interview_id: session.interviewId, outcome: verified ? 'verified' : 'not_verified', state: session.state, reasons: session.reasons,

@@ -5,6 +5,7 @@ import { AppError } from '../../errors/index.ts';
 import type { EmployeeKey, EmployeeRecord } from '../../storage/index.ts';
 import { emptyScores, isOpen, isVerified, onboardingStatusOf, type VerificationService, type VerificationSession } from '../../verification/index.ts';
 import { authenticateApiCaller, requireScope, type ApiAuthDependencies, type ApiCaller } from '../api-auth.ts';
+import { scoresForApiClient } from '../session-view.ts';
 import { ErrorResponse } from '../omni/omni-schemas.ts';
 import { decodeCursor, encodeCursor, pageLimit, parseStates, parseTime } from '../query-params.ts';
 import {
@@ -71,6 +72,7 @@ export async function b2bRoutes(app: FastifyInstance, options: B2bRoutesOptions)
       reasons: session.reasons,
       amr: outcome === 'verified' ? (live ? ['face', 'user'] : ['face']) : [],
       overall: (session.scores ?? emptyScores()).overall,
+      scores: await scoresForApiClient(options.verification, session) as unknown as Record<string, unknown>,
       createdAt: iso(session.createdAt),
       expiresAt: iso(session.expiresAt),
       completedAt: session.completedAt === null ? null : iso(session.completedAt),

@@ -73,6 +73,7 @@ export const VerificationView = Type.Object({
   reasons: Type.Array(Type.String()),
   amr: Type.Array(Type.String()),
   overall: Type.Object({ value: Type.Union([Type.Number(), Type.Null()]), status: Type.String() }),
+  scores: Type.Record(Type.String(), Type.Unknown(), { description: 'Every check\'s status, as GET /omni/get/score (no personal data)' }),
   createdAt: Type.String({ format: 'date-time' }),
   expiresAt: Type.String({ format: 'date-time' }),
   completedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
