@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { CibaHooks } from '../b2b/ciba.ts';
 import type { Config } from '../config/index.ts';
 import type { ClientRepository, OidcPayloadRepository } from '../storage/index.ts';
@@ -46,6 +46,17 @@ export const ROUTES = {
 
 export function isProviderPath(url: string): boolean {
   return url.startsWith('/oauth2/') || url.startsWith('/.well-known/');
+}
+
+/**
+ * oidc-provider's prompts (login, consent) plus `select_account` (OIDC Core §3.1.2.1), which brokers
+ * send: verid has no accounts to choose between, so it means what `login` means — a verification
+ * now — and is resolved by it (the interaction's result carries `select_account`).
+ */
+function interactionPrompts() {
+  const policy = interactionPolicy.base();
+  policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
+  return policy;
 }
 
 /**
@@ -168,7 +179,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       Session: 14 * 86_400,
       Grant: config.refreshTokenTtlSeconds,
     },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: interactionPrompts() },
     // RFC 6749 §5.2: an unknown scope is `invalid_scope`. oidc-provider drops it instead, and a token
     // asked for with unknown scopes only would carry none — which API calls read as "every scope the
     // client is registered for" (the default of a request without `scope`). Called before it is stored.

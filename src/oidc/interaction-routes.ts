@@ -101,7 +101,8 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     }
     const grantId = await grant.save();
     const login = { accountId, acr: ACR_DOCUMENT_AND_FACE, amr, remember: false };
-    await oidc.provider.interactionFinished(request.raw, reply.raw, { login, consent: { grantId } }, { mergeWithLastSubmission: false });
+    // select_account (a broker's prompt) is answered by the verification that just happened.
+    await oidc.provider.interactionFinished(request.raw, reply.raw, { login, consent: { grantId }, select_account: {} }, { mergeWithLastSubmission: false });
     return reply.hijack();
   }
 

@@ -54,6 +54,15 @@ describe('broker protocol needs: POST authorization requests, PKCE per client, E
     assert.equal(tokens.claims()?.family_name, 'Hughes');
   });
 
+  test('prompt=select_account (brokers send it) means a verification now, and ends with a code', async () => {
+    const { rp } = await testClient(server);
+    const request = await authorizationRequest(rp, { prompt: 'select_account' });
+    const { callback } = await verifyInBrowser(new Browser(), request.url, { front: await demoFile('passport-hughes.jpg'), selfie: await demoFile('selfie-hughes.jpg') });
+    assert.ok(callback.searchParams.get('code'), `expected a code, got ${callback}`);
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+    assert.equal(tokens.claims()?.family_name, 'Hughes');
+  });
+
   test('response types and back-channel logout are registered only as valid metadata', async () => {
     const eam = await registerClient(server.app.clients, {
       name: 'Entra EAM', redirectUris: ['https://login.microsoftonline.com/common/federation/externalauthprovider'], environment: 'production',
