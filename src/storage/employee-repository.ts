@@ -27,6 +27,9 @@ export type EmployeeKey = { id: string } | { employeeId: string } | { email: str
 
 const context = (id: string) => `employee:${id}:directory`;
 
+/** Another employee of the client already has this employeeId or e-mail. */
+const isKeyConflict = (error: unknown) => isUniqueViolation(error, 'employee_id') || isUniqueViolation(error, 'email_index');
+
 /** An API client's employees: directory data encrypted, the e-mail also as a keyed hash to find it by. */
 export class EmployeeRepository {
   readonly #db: Kysely<Database>;
@@ -42,6 +45,16 @@ export class EmployeeRepository {
     return {
       ...directory, id: row.id, clientId: row.client_id, environment: row.environment as EmployeeRecord['environment'], identityId: row.identity_id,
       createdAt: row.created_at, updatedAt: row.updated_at,
+    };
+  }
+
+  /** The columns that hold the directory: its keys (employeeId, the e-mail's keyed hash) and the encrypted data. */
+  #directoryColumns(id: string, directory: Directory, now: number) {
+    return {
+      employee_id: directory.employeeId,
+      email_index: directory.email === null ? null : this.emailIndexes(directory.email)[0]!,
+      directory_encrypted: this.#cipher.encryptJson(directory, context(id)),
+      updated_at: now,
     };
   }
 
@@ -67,21 +80,17 @@ export class EmployeeRepository {
       ? await this.find(clientId, { employeeId: directory.employeeId })
       : directory.email !== null ? await this.find(clientId, { email: directory.email }) : undefined;
     const rowId = existing?.id ?? id;
-    const values = {
-      employee_id: directory.employeeId,
-      email_index: directory.email === null ? null : this.emailIndexes(directory.email)[0]!,
-      directory_encrypted: this.#cipher.encryptJson(directory, context(rowId)),
-      updated_at: now,
-    };
-    try {
-      if (existing) {
-        await this.#db.updateTable('employees').set(values).where('id', '=', rowId).execute();
-      } else {
-        await this.#db.insertInto('employees').values({ id: rowId, client_id: clientId, environment, identity_id: null, created_at: now, ...values }).execute();
+    if (existing) {
+      if (!(await this.replace(rowId, directory, now))) return undefined;
+    } else {
+      try {
+        await this.#db.insertInto('employees').values({
+          id: rowId, client_id: clientId, environment, identity_id: null, created_at: now, ...this.#directoryColumns(rowId, directory, now),
+        }).execute();
+      } catch (error) {
+        if (isKeyConflict(error)) return undefined;
+        throw error;
       }
-    } catch (error) {
-      if (isUniqueViolation(error, 'employee_id') || isUniqueViolation(error, 'email_index')) return undefined;
-      throw error;
     }
     const record = await this.find(clientId, { id: rowId });
     if (!record) throw new Error('employee vanished after upsert');
@@ -100,15 +109,10 @@ export class EmployeeRepository {
   /** Replaces the directory data of the employee `id` (SCIM PUT/PATCH); false on a key another employee has. */
   async replace(id: string, directory: Directory, now = Date.now()): Promise<boolean> {
     try {
-      await this.#db.updateTable('employees').set({
-        employee_id: directory.employeeId,
-        email_index: directory.email === null ? null : this.emailIndexes(directory.email)[0]!,
-        directory_encrypted: this.#cipher.encryptJson(directory, context(id)),
-        updated_at: now,
-      }).where('id', '=', id).execute();
+      await this.#db.updateTable('employees').set(this.#directoryColumns(id, directory, now)).where('id', '=', id).execute();
       return true;
     } catch (error) {
-      if (isUniqueViolation(error, 'employee_id') || isUniqueViolation(error, 'email_index')) return false;
+      if (isKeyConflict(error)) return false;
       throw error;
     }
   }
