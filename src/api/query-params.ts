@@ -1,5 +1,5 @@
 import { AppError } from '../errors/index.ts';
-import { SESSION_STATES, type SessionCursor, type SessionState } from '../verification/index.ts';
+import { SESSION_STATES, type SessionCursor, type SessionFilter, type SessionState } from '../verification/index.ts';
 
 const MAX_PAGE = 100;
 
@@ -38,3 +38,22 @@ export function parseStates(value: string | undefined): SessionState[] | undefin
   return states as SessionState[];
 }
 
+
+/** The state and creation-time filters every session list takes (`state`, `createdFrom`, `createdTo`). */
+export function stateAndTimeFilter(q: { state?: string; createdFrom?: string; createdTo?: string }): Pick<SessionFilter, 'states' | 'createdFrom' | 'createdTo'> {
+  return {
+    ...(q.state !== undefined ? { states: parseStates(q.state) } : {}),
+    ...(q.createdFrom !== undefined ? { createdFrom: parseTime(q.createdFrom, 'createdFrom') } : {}),
+    ...(q.createdTo !== undefined ? { createdTo: parseTime(q.createdTo, 'createdTo') } : {}),
+  };
+}
+
+/**
+ * One page of a keyset list read with `limit + 1` rows: the first `limit`, and the cursor of the
+ * last of them when there is more (`position`: where a row stands in the order).
+ */
+export function pageOf<T>(rows: readonly T[], limit: number, position: (row: T) => SessionCursor): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(position(last)) : null };
+}

@@ -7,7 +7,7 @@ import { emptyScores, isOpen, isVerified, onboardingStatusOf, type VerificationS
 import { authenticateApiCaller, requireScope, type ApiAuthDependencies, type ApiCaller } from '../api-auth.ts';
 import { scoresForApiClient } from '../session-view.ts';
 import { ErrorResponse } from '../omni/omni-schemas.ts';
-import { decodeCursor, encodeCursor, pageLimit, parseStates, parseTime } from '../query-params.ts';
+import { decodeCursor, pageLimit, pageOf, stateAndTimeFilter } from '../query-params.ts';
 import {
   EmployeeBody, EmployeeList, EmployeeView, PageQuery, RequestNewBody, VerificationBody, VerificationList, VerificationListQuery, VerificationView,
 } from './b2b-schemas.ts';
@@ -102,9 +102,8 @@ export async function b2bRoutes(app: FastifyInstance, options: B2bRoutesOptions)
     const limit = pageLimit(request.query.limit);
     const after = request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor);
     const rows = await b2b.listEmployees(who, limit + 1, after && { createdAt: after.createdAt, id: after.interviewId });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { data: page.map(employeeView), nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, interviewId: last.id }) : null };
+    const { page, nextCursor } = pageOf(rows, limit, (employee) => ({ createdAt: employee.createdAt, interviewId: employee.id }));
+    return { data: page.map(employeeView), nextCursor };
   });
 
   api.delete('/v1/employees/:id', {
@@ -168,17 +167,11 @@ export async function b2bRoutes(app: FastifyInstance, options: B2bRoutesOptions)
       origin: 'b2b' as const,
       ...(q.employee !== undefined ? { employeeId: q.employee } : {}),
       ...(q.reason !== undefined ? { b2bReason: q.reason } : {}),
-      ...(q.state !== undefined ? { states: parseStates(q.state) } : {}),
-      ...(q.createdFrom !== undefined ? { createdFrom: parseTime(q.createdFrom, 'createdFrom') } : {}),
-      ...(q.createdTo !== undefined ? { createdTo: parseTime(q.createdTo, 'createdTo') } : {}),
+      ...stateAndTimeFilter(q),
     };
     const rows = await options.verification.listForClient(who.clientId, filter, limit + 1, q.cursor === undefined ? undefined : decodeCursor(q.cursor));
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      data: await Promise.all(page.map((session) => view(who, session))),
-      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, interviewId: last.interviewId }) : null,
-    };
+    const { page, nextCursor } = pageOf(rows, limit, (session) => session);
+    return { data: await Promise.all(page.map((session) => view(who, session))), nextCursor };
   });
 
   api.post('/v1/verifications/:id/cancel', {

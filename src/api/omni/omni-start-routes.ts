@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '../../errors/index.ts';
 import { validateRedirectUri } from '../../oidc/client-registration.ts';
-import { SESSION_STATES, onboardingStatusOf, type SessionCursor, type SessionState, type VerificationService } from '../../verification/index.ts';
+import { onboardingStatusOf, type VerificationService } from '../../verification/index.ts';
 import { authenticateApiCaller, requireScope, type ApiAuthDependencies, type ApiCaller } from '../api-auth.ts';
 import { sessionOfCaller, sessionView, verifiedIdentity } from '../session-view.ts';
-import { decodeCursor, encodeCursor, pageLimit, parseStates, parseTime } from '../query-params.ts';
+import { decodeCursor, pageLimit, pageOf, stateAndTimeFilter } from '../query-params.ts';
 import { ErrorResponse } from './omni-schemas.ts';
 import {
   ActionResponse, ImagesResponse, InterviewQuery, OmniStartBody, OmniStartResponse, OnboardingStatusResponse, ResendResponse, SessionListQuery,
@@ -150,21 +150,12 @@ export async function omniStartRoutes(app: FastifyInstance, options: OmniStartRo
     requireScope(who, 'sessions:read');
     const q = request.query;
     const limit = pageLimit(q.limit);
-    const filter = {
-      ...(q.state !== undefined ? { states: parseStates(q.state) } : {}),
-      ...(q.externalId !== undefined ? { externalId: q.externalId } : {}),
-      ...(q.createdFrom !== undefined ? { createdFrom: parseTime(q.createdFrom, 'createdFrom') } : {}),
-      ...(q.createdTo !== undefined ? { createdTo: parseTime(q.createdTo, 'createdTo') } : {}),
-    };
+    const filter = { ...stateAndTimeFilter(q), ...(q.externalId !== undefined ? { externalId: q.externalId } : {}) };
     // A client's sessions are all of its environment: asking for the other one lists none.
     const rows = q.environment !== undefined && q.environment !== who.environment ? []
       : await verification.listForClient(who.clientId, filter, limit + 1, q.cursor === undefined ? undefined : decodeCursor(q.cursor));
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(sessionView),
-      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, interviewId: last.interviewId }) : null,
-    };
+    const { page, nextCursor } = pageOf(rows, limit, (session) => session);
+    return { data: page.map(sessionView), nextCursor };
   });
 
   api.get('/omni/get/onboarding/status', {
