@@ -47,6 +47,7 @@ const BINDING_STATES = ['succeeded', 'approved', 'closed'] as const;
  */
 export class B2bService {
   readonly #deps: B2bDependencies;
+  #signer: { kid: string; alg: string; key: Awaited<ReturnType<typeof importJWK>>; until: number } | undefined;
 
   constructor(deps: B2bDependencies) {
     this.#deps = deps;
@@ -136,7 +137,7 @@ export class B2bService {
     }
     const { session, token } = await this.#deps.verification.start({
       origin: 'b2b', mode, identityId: mode === 'reverify' ? employee.identityId : null, environment: caller.environment, clientId: caller.clientId,
-      // A CIBA request's session carries its id (reportCibaResults in ciba.ts reads it back).
+      // A CIBA request's session carries its id (answerCibaOnPoll in ciba.ts reads it back).
       interactionUid: input.cibaRequestId ? `ciba:${input.cibaRequestId}` : null,
       loginHint: null, externalId: input.reference, employeeId: employee.id, b2bReason: input.reason,
       // The document's name must match the directory's (near matches go to review).
@@ -171,9 +172,7 @@ export class B2bService {
    */
   async receipt(caller: ApiCaller, session: VerificationSession, employee: EmployeeRecord | undefined): Promise<string | null> {
     if (isOpen(session.state)) return null;
-    const keys = await this.#deps.keys.list();
-    const key = keys.find((k) => k.state === 'current' && k.alg === 'RS256') ?? keys.find((k) => k.state === 'current');
-    if (!key) throw new Error('no current signing key');
+    const key = await this.#signingKey();
     const live = session.scores?.liveness.activeChallenge === 'OK';
     const verified = isVerified(session);
     // The verified claims (names, birth date, document) only for a client allowed to read document data.
@@ -194,7 +193,21 @@ export class B2bService {
       .setSubject(verified && session.identityId ? session.identityId : `interview:${session.interviewId}`)
       .setJti(session.interviewId)
       .setIssuedAt()
-      .sign(await importJWK(key.privateJwk as JWK, key.alg));
+      .sign(key.key);
+  }
+
+  /**
+   * The current signing key (RS256 first), imported once and kept for a minute: a list of receipts
+   * signs with one key read. A rotated-in key signs only after it has been published for
+   * VERID_KEY_PUBLISH_SECONDS, and a rotated-out one stays published, so a minute-old choice verifies.
+   */
+  async #signingKey(now = Date.now()): Promise<{ kid: string; alg: string; key: Awaited<ReturnType<typeof importJWK>> }> {
+    if (this.#signer && this.#signer.until > now) return this.#signer;
+    const keys = await this.#deps.keys.list();
+    const record = keys.find((k) => k.state === 'current' && k.alg === 'RS256') ?? keys.find((k) => k.state === 'current');
+    if (!record) throw new Error('no current signing key');
+    this.#signer = { kid: record.kid, alg: record.alg, key: await importJWK(record.privateJwk as JWK, record.alg), until: now + 60_000 };
+    return this.#signer;
   }
 
   async cancel(caller: ApiCaller, interviewId: string): Promise<VerificationSession> {
