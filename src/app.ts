@@ -13,7 +13,7 @@ import { authorizePostRoute, isAuthorizationPost } from './oidc/authorize-post.t
 import { b2bRoutes } from './api/b2b/b2b-routes.ts';
 import { scimRoutes } from './api/scim/scim-routes.ts';
 import { B2bService } from './b2b/b2b-service.ts';
-import { cibaHooks, reportCibaResults } from './b2b/ciba.ts';
+import { answerCibaOnPoll, cibaHooks } from './b2b/ciba.ts';
 import { registerApiReference } from './web/api-reference.ts';
 import { omniRoutes } from './api/omni/omni-routes.ts';
 import { parseTrustProxy, type Config } from './config/index.ts';
@@ -113,9 +113,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     requestTtlSeconds: config.b2bRequestTtlSeconds, linkDeliveryAttempts: config.linkDeliveryAttempts, deliveryChannels: linkChannels(config),
   });
   const ciba = cibaHooks({ b2b, clients, channels: linkChannels(config) });
-  const oidc = await ProviderHost.create(keys, (jwks) => createProvider({
-    config, payloads, clients, identities, jwks, trustProxy: trustedProxies.enabled, clientAuth: { failures: limits.clientAuthFailures, log: server.log }, ciba,
-  }));
+  const oidc = await ProviderHost.create(keys, (jwks) => {
+    const provider = createProvider({
+      config, payloads, clients, identities, jwks, trustProxy: trustedProxies.enabled, clientAuth: { failures: limits.clientAuthFailures, log: server.log }, ciba,
+    });
+    // A CIBA client's poll finds out how the employee's verification ended.
+    answerCibaOnPoll(provider, verification);
+    return provider;
+  });
   // These run before middie hands /oauth2/* to oidc-provider (hooks run in the order they are added).
   // Security headers go on the raw response, so oidc-provider's own pages carry them too.
   const headers = Object.entries(securityHeaders({ frameAncestors: config.frameAncestors, https: config.issuer.startsWith('https://') }));
@@ -164,15 +169,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       (error: unknown) => server.log.error({ err: error }, 'signing key refresh failed'));
   }, config.keyRefreshSeconds * 1000);
   keyRefresh.unref();
-  // CIBA requests learn their outcome here: the client's next poll of the token endpoint gets it.
-  const cibaResults = setInterval(() => {
-    reportCibaResults(oidc.provider, verification, Date.now() - 15 * 60_000)
-      .catch((error: unknown) => server.log.error({ err: error }, 'CIBA result reporting failed'));
-  }, 2000);
-  cibaResults.unref();
   server.addHook('onClose', async () => {
     clearInterval(keyRefresh);
-    clearInterval(cibaResults);
     await jobs.runner.stop();
     await redis?.quit();
     await core.close();

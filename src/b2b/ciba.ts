@@ -3,7 +3,7 @@ import type { ApiCaller } from '../api/api-auth.ts';
 import { API_SCOPES, type ApiScope } from '../oidc/client-registration.ts';
 import { ACR_DOCUMENT_AND_FACE } from '../oidc/create-provider.ts';
 import type { ClientRecord, ClientRepository, EmployeeKey } from '../storage/index.ts';
-import { isOpen, isVerified, type VerificationService } from '../verification/index.ts';
+import { isOpen, isVerified, type VerificationService, type VerificationSession } from '../verification/index.ts';
 import type { B2bService } from './b2b-service.ts';
 
 /** What verid plugs into oidc-provider's CIBA feature (OpenID CIBA Core 1.0, poll mode). */
@@ -58,32 +58,40 @@ export function cibaHooks(deps: { b2b: B2bService; clients: ClientRepository; ch
   };
 }
 
+/** The session a CIBA request started (its interaction uid is `ciba:<request id>`). */
+const cibaMarker = (requestId: string) => `ciba:${requestId}`;
+
+type BackchannelRequest = InstanceType<Provider['BackchannelAuthenticationRequest']>;
+
 /**
- * Reports decided CIBA sessions to their requests (grant or access_denied), so the client's next
- * poll of the token endpoint gets the ID token or the error. Runs in the server, every few seconds.
+ * A CIBA request learns its outcome when the client polls: finding the request for the token
+ * endpoint first reports a decided session to it (a grant with acr/amr, or access_denied), so the
+ * same poll gets the ID token or the error. One indexed lookup per poll; no background loop.
  */
-export async function reportCibaResults(provider: Provider, verification: VerificationService, since: number): Promise<number> {
-  let reported = 0;
-  for (const session of await verification.listCibaSince(since)) {
-    if (isOpen(session.state) || !session.interactionUid) continue;
-    const request = await provider.BackchannelAuthenticationRequest.find(session.interactionUid.slice('ciba:'.length), { ignoreExpiration: true });
-    if (!request || request.grantId || request.error || request.consumed) continue;
-    const verified = isVerified(session) && session.identityId === request.accountId;
-    if (!verified) {
-      await provider.backchannelResult(request, new errors.AccessDenied(`identity verification ${session.state === 'expired' ? 'expired' : 'failed'}`));
-    } else {
-      const grant = new provider.Grant({ accountId: request.accountId!, clientId: request.clientId! });
-      if (request.scope) grant.addOIDCScope(request.scope);
-      if (request.claims) {
-        grant.addOIDCClaims([...Object.keys(request.claims.id_token ?? {}), ...Object.keys(request.claims.userinfo ?? {})]);
-      }
-      await grant.save();
-      const live = session.scores?.liveness.activeChallenge === 'OK';
-      await provider.backchannelResult(request, grant, {
-        acr: ACR_DOCUMENT_AND_FACE, amr: live ? ['face', 'user'] : ['face'], authTime: Math.floor((session.completedAt ?? Date.now()) / 1000),
-      });
-    }
-    reported++;
+export function answerCibaOnPoll(provider: Provider, verification: Pick<VerificationService, 'findByInteraction'>): void {
+  const Model = provider.BackchannelAuthenticationRequest as unknown as { find(id: string, options?: object): Promise<BackchannelRequest | undefined> };
+  const find = Model.find.bind(Model);
+  Model.find = async (id, options) => {
+    const request = await find(id, options);
+    if (!request?.jti || request.grantId || request.error || request.consumed) return request;
+    const session = await verification.findByInteraction(cibaMarker(request.jti));
+    if (!session || isOpen(session.state)) return request;
+    await reportOutcome(provider, request, session);
+    return find(id, options);
+  };
+}
+
+async function reportOutcome(provider: Provider, request: BackchannelRequest, session: VerificationSession): Promise<void> {
+  if (!(isVerified(session) && session.identityId === request.accountId)) {
+    await provider.backchannelResult(request, new errors.AccessDenied(`identity verification ${session.state === 'expired' ? 'expired' : 'failed'}`));
+    return;
   }
-  return reported;
+  const grant = new provider.Grant({ accountId: request.accountId!, clientId: request.clientId! });
+  if (request.scope) grant.addOIDCScope(request.scope);
+  if (request.claims) grant.addOIDCClaims([...Object.keys(request.claims.id_token ?? {}), ...Object.keys(request.claims.userinfo ?? {})]);
+  await grant.save();
+  const live = session.scores?.liveness.activeChallenge === 'OK';
+  await provider.backchannelResult(request, grant, {
+    acr: ACR_DOCUMENT_AND_FACE, amr: live ? ['face', 'user'] : ['face'], authTime: Math.floor((session.completedAt ?? Date.now()) / 1000),
+  });
 }

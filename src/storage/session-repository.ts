@@ -297,13 +297,6 @@ export class SessionRepository implements SessionStore {
     return rows.map((row) => toSession(row as Row));
   }
 
-  async listCibaDecidedSince(since: number, limit: number): Promise<VerificationSession[]> {
-    const rows = await this.#db.selectFrom('verification_sessions').select(SESSION_COLUMNS)
-      .where('origin', '=', 'b2b').where('interaction_uid', 'like', 'ciba:%').where('state', 'not in', [...OPEN_STATES])
-      .where('completed_at', '>=', since).orderBy('completed_at').limit(limit).execute();
-    return rows.map((row) => toSession(row as Row));
-  }
-
   async loadCandidate(interviewId: string): Promise<Candidate | null> {
     const row = await this.#db.selectFrom('verification_sessions').select('candidate_encrypted').where('id', '=', interviewId).executeTakeFirst();
     if (!row?.candidate_encrypted) return null;

@@ -104,8 +104,6 @@ export interface SessionStore {
   listStuckProcessing(before: number, limit: number): Promise<VerificationSession[]>;
   /** A client's sessions, newest first, after `cursor` (the last row of the previous page). */
   listForClient(clientId: string, filter: SessionFilter, limit: number, cursor?: SessionCursor): Promise<VerificationSession[]>;
-  /** Decided sessions of CIBA requests (interaction uid `ciba:<request id>`) completed since `since`. */
-  listCibaDecidedSince(since: number, limit: number): Promise<VerificationSession[]>;
   /** The candidate's contact from /omni/start (PII), null when none or erased. */
   loadCandidate(interviewId: string): Promise<Candidate | null>;
   /** The capture token of the link verid sends; null when it sends none, or the token was revoked or erased. */

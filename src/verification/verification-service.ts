@@ -186,11 +186,6 @@ export class VerificationService {
     return this.#deps.sessions.listForClient(clientId, filter, limit, cursor);
   }
 
-  /** Decided CIBA sessions since `since` (the server reports them to their requests). */
-  listCibaSince(since: number): Promise<VerificationSession[]> {
-    return this.#deps.sessions.listCibaDecidedSince(since, 100);
-  }
-
   /** The images still kept for the session, base64 (for the API client that started it). */
   async loadImages(session: VerificationSession): Promise<Partial<Record<ImageKind, { contentType: string; base64: string }>>> {
     const images: Partial<Record<ImageKind, { contentType: string; base64: string }>> = {};
