@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { forwardedHeadersHook } from './abuse/forwarded-headers.ts';
 import { oauthLimitsHook } from './abuse/oauth-limits.ts';
 import { createRateLimiters } from './abuse/rate-limiters.ts';
+import { createRefusalDelay } from './abuse/refusal-delay.ts';
 import { logSecurityEvent } from './abuse/security-log.ts';
 import { omniStartRoutes } from './api/omni/omni-start-routes.ts';
 import { verifyRoutes } from './web/verify-routes.ts';
@@ -108,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }) : null;
   redis?.on('error', (error: unknown) => server.log.error({ err: error }, 'redis error'));
   const limits = await createRateLimiters(server, config, redis);
+  const refusalDelay = createRefusalDelay({ delayMs: config.rateLimitRefusalDelayMs, maxHeld: config.rateLimitMaxDelayed });
   const b2b = new B2bService({
     employees: new EmployeeRepository(database.db, core.cipher), verification, identities, keys, issuer: config.issuer, trustFramework: config.trustFramework,
     requestTtlSeconds: config.b2bRequestTtlSeconds, linkDeliveryAttempts: config.linkDeliveryAttempts, deliveryChannels: linkChannels(config),
@@ -115,7 +117,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const ciba = cibaHooks({ b2b, clients, channels: linkChannels(config) });
   const oidc = await ProviderHost.create(keys, (jwks) => {
     const provider = createProvider({
-      config, payloads, clients, identities, jwks, trustProxy: trustedProxies.enabled, clientAuth: { failures: limits.clientAuthFailures, log: server.log }, ciba,
+      config, payloads, clients, identities, jwks, trustProxy: trustedProxies.enabled, clientAuth: { failures: limits.clientAuthFailures, log: server.log, refusalDelay }, ciba,
     });
     // A CIBA client's poll finds out how the employee's verification ended.
     answerCibaOnPoll(provider, verification);
@@ -129,6 +131,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   server.addHook('onRequest', forwardedHeadersHook(trustedProxies));
   server.addHook('onRequest', oauthLimitsHook(limits, ROUTES));
+  // Every rate-limited answer of verid's own routes is held back (the provider's own 429: client-auth-guard.ts).
+  server.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode === 429) await refusalDelay.hold();
+    return payload;
+  });
   await server.register(middie);
   server.use((req, res, next) => (isProviderPath(req.url ?? '') && !isAuthorizationPost(req.method, req.url, ROUTES.authorization) ? oidc.handle(req, res) : next()));
   await server.register(authorizePostRoute, { authorizationPath: ROUTES.authorization });

@@ -158,6 +158,14 @@ export const CONFIG_KEYS = {
     env: 'VERID_RATE_LIMIT_API_PER_CLIENT', type: 'integer', default: 600,
     description: 'Server-to-server API requests (`/omni/start`, `/v1/sessions`, results read with an API credential) per API client per window.',
   },
+  rateLimitRefusalDelayMs: {
+    env: 'VERID_RATE_LIMIT_DELAY_MS', type: 'integer', default: 1000,
+    description: 'A `429` is answered after this delay (a tarpit): a client that keeps hammering past its limit gets one answer per connection per delay instead of thousands a second. `0` answers at once.',
+  },
+  rateLimitMaxDelayed: {
+    env: 'VERID_RATE_LIMIT_MAX_DELAYED', type: 'integer', default: 1000,
+    description: 'At most this many `429` answers are held back at once (each holds a connection); beyond it they go out at once.',
+  },
   rateLimitApiAuthFailures: {
     env: 'VERID_RATE_LIMIT_API_AUTH_FAILURES', type: 'integer', default: 20,
     description: 'API requests with a missing, unknown or expired API credential per client IP per window; after that the IP gets `429`.',

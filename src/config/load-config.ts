@@ -43,6 +43,8 @@ export interface Config {
   flows: string | null;
   b2bRequestTtlSeconds: number;
   rateLimitApiAuthFailures: number;
+  rateLimitRefusalDelayMs: number;
+  rateLimitMaxDelayed: number;
   clientSecretGraceSeconds: number;
   idTokenTtlSeconds: number;
   accessTokenTtlSeconds: number;
@@ -148,6 +150,8 @@ function validate(config: Config): void {
     throw new ConfigError('VERID_FACE_MATCH_THRESHOLD must be between 0 and 1');
   }
   if (config.keyRefreshSeconds < 1) throw new ConfigError('VERID_KEY_REFRESH_SECONDS must be at least 1');
+  if (config.rateLimitRefusalDelayMs < 0 || config.rateLimitRefusalDelayMs > 60_000) throw new ConfigError('VERID_RATE_LIMIT_DELAY_MS must be between 0 and 60000');
+  if (config.rateLimitMaxDelayed < 0) throw new ConfigError('VERID_RATE_LIMIT_MAX_DELAYED must be at least 0');
   if (config.maxCaptureAttempts < 1) throw new ConfigError('VERID_MAX_CAPTURE_ATTEMPTS must be at least 1');
   if (config.challengeTtlSeconds < 5) throw new ConfigError('VERID_CHALLENGE_TTL_SECONDS must be at least 5');
   if (config.engineThreads < 1) throw new ConfigError('VERID_ENGINE_THREADS must be at least 1');

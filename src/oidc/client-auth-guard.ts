@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Limiter } from '../abuse/rate-limiters.ts';
+import type { RefusalDelay } from '../abuse/refusal-delay.ts';
 import { addressKey } from '../abuse/address-key.ts';
 import { clientIpOf } from '../abuse/client-ip.ts';
 import { logSecurityEvent } from '../abuse/security-log.ts';
@@ -10,6 +11,8 @@ export interface ClientAuthGuard {
   /** Wrong client secrets per client and IP (consumed only by failures). */
   failures: Limiter;
   log: FastifyBaseLogger;
+  /** Holds the 429 back (abuse/refusal-delay.ts). */
+  refusalDelay?: RefusalDelay;
 }
 
 /**
@@ -44,7 +47,10 @@ export function guardClientAuthentication(provider: Provider, guard: ClientAuthG
     const ip = clientIpOf(ctx?.req);
     const key = `${this.clientId}|${ip ? addressKey(ip) : 'unknown'}`;
     const before = await guard.failures.peek(key);
-    if (before.limited) throw new TooManyClientAuthFailures(before.retryAfterSeconds);
+    if (before.limited) {
+      await guard.refusalDelay?.hold();
+      throw new TooManyClientAuthFailures(before.retryAfterSeconds);
+    }
     const matches = await compare.call(this, actual);
     if (!matches) await guard.failures.hit(key);
     return matches;

@@ -95,6 +95,38 @@ describe('abuse limits of the capture API', () => {
     assert.deepEqual(statuses, [409, 409, 409, 409, 429]);
   });
 
+  test('a 429 is held back for the refusal delay (a tarpit), at most VERID_RATE_LIMIT_MAX_DELAYED at once', async () => {
+    const server = await start({ overrides: { rateLimitCaptureAuthFailures: 1, rateLimitRefusalDelayMs: 600, rateLimitMaxDelayed: 2 } });
+    const timed = async (token: string) => {
+      const t0 = performance.now();
+      const answer = await post(server, '/omni/process/id', token);
+      return { status: answer.status, ms: performance.now() - t0 };
+    };
+    const first = await timed('guess-0');
+    assert.equal(first.status, 401);
+    assert.ok(first.ms < 500, `a refusal within the limit is not delayed (${first.ms} ms)`);
+    // Four at once past the limit: two are held (the cap), two go out at once.
+    const answers = await Promise.all(['guess-1', 'guess-2', 'guess-3', 'guess-4'].map(timed));
+    assert.deepEqual(answers.map((a) => a.status), [429, 429, 429, 429]);
+    const held = answers.filter((a) => a.ms >= 590).length;
+    assert.equal(held, 2, `held: ${answers.map((a) => Math.round(a.ms))} ms`);
+  });
+
+  test('a flood on a few connections that ignores Retry-After gets about one answer per connection per delay', async () => {
+    const server = await start({ overrides: { rateLimitCaptureAuthFailures: 1, rateLimitRefusalDelayMs: 250 } });
+    let answered = 0;
+    const until = performance.now() + 1_500;
+    await Promise.all(Array.from({ length: 3 }, async (_, c) => {
+      for (let i = 0; performance.now() < until; i++) {
+        await post(server, '/omni/process/id', `flood-${c}-${i}`);
+        answered++;
+      }
+    }));
+    // Without the delay this loop gets hundreds of answers in 1.5 s; with it, ≈ 3 connections × 1.5 s / 0.25 s.
+    assert.ok(answered <= 3 * 7 + 1, `answers: ${answered}`);
+    assert.ok(answered >= 6, `answers: ${answered}`);
+  });
+
   test('when the engine queue is full, processing answers 503 engine_busy with Retry-After, and works again later', async () => {
     const tiny = createEngines({ engineThreads: 1, faceMatchThreshold: null, documentMaxQueue: 1, faceMaxQueue: 2 });
     try {
