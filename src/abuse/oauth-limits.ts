@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isAuthorizationPost } from '../oidc/authorize-post.ts';
 import { html, page } from '../web/html.ts';
 import type { LimitVerdict, Limiter, RateLimiters } from './rate-limiters.ts';
 import { addressKey } from './address-key.ts';
@@ -55,7 +56,9 @@ export function oauthLimitsHook(limits: RateLimiters, paths: OAuthPaths) {
   return async function limitOAuth(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const [rawPath = '', query = ''] = request.url.split('?');
     const path = routePath(rawPath);
-    if (path === paths.authorization) {
+    // A POSTed request is answered with a 303 to the same request as a GET (oidc/authorize-post.ts):
+    // the GET counts, so that one sign-in is one request of the budget.
+    if (path === paths.authorization && !isAuthorizationPost(request.method, request.url, paths.authorization)) {
       const clientId = new URLSearchParams(query).get('client_id');
       const hit = await firstLimited([[limits.authorizePerIp, request.ip], [limits.authorizePerClient, clientId]]);
       if (!hit) return undefined;

@@ -82,6 +82,18 @@ describe('abuse limits of the OAuth endpoints and proxy trust', () => {
     assert.ok(Number(page.headers.get('retry-after')) > 0);
   });
 
+  test('a POSTed authorization request counts once against the per-IP budget (the POST and the GET it becomes are one request)', async () => {
+    const server = await start({ overrides: { rateLimitAuthorizePerIp: 2 } });
+    const params = { client_id: 'unknown', response_type: 'code', scope: 'openid' };
+    for (let i = 0; i < 2; i++) {
+      const posted = await fetch(`${server.baseUrl}/oauth2/authorize`, { method: 'POST', body: new URLSearchParams(params), redirect: 'manual' });
+      assert.equal(posted.status, 303);
+      const followed = await fetch(new URL(posted.headers.get('location')!, server.baseUrl), { redirect: 'manual' });
+      assert.notEqual(followed.status, 429, `login ${i + 1} of 2`);
+    }
+    assert.equal((await authorize(server)).status, 429);
+  });
+
   test('X-Forwarded-Host and X-Forwarded-For are ignored unless the peer is a trusted proxy', async () => {
     const forged = { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', 'x-forwarded-for': randomClientIp() };
     const direct = await start({ overrides: { rateLimitAuthorizePerIp: 1 } });
