@@ -73,7 +73,7 @@ export async function createCore(config: Config, options: { engines?: Engines } 
   const verification = new VerificationService({
     sessions,
     identities,
-    challenges: new ChallengeRepository(database.db, cipher),
+    challenges: new ChallengeRepository(database.db, cipher, database.dialect),
     retention: new RetentionRepository(database.db),
     retentionPolicy: { mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays, sessionRecordDays: config.retentionSessionDays },
     documents,

@@ -1,7 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { randomId, type DataCipher } from '../security/index.ts';
-import type { ChallengeStore, LivenessChallenge } from '../verification/index.ts';
+import type { ChallengeLimits, ChallengeStore, LivenessChallenge } from '../verification/index.ts';
 import type { Database, LivenessChallengeTable } from './database-schema.ts';
+import type { SqlDialectName } from './database.ts';
 import { packFrames, unpackFrames } from './frame-pack.ts';
 
 function toChallenge(row: Selectable<LivenessChallengeTable>): LivenessChallenge {
@@ -23,14 +24,29 @@ function toChallenge(row: Selectable<LivenessChallengeTable>): LivenessChallenge
 export class ChallengeRepository implements ChallengeStore {
   readonly #db: Kysely<Database>;
   readonly #cipher: DataCipher;
+  readonly #dialect: SqlDialectName;
 
-  constructor(db: Kysely<Database>, cipher: DataCipher) {
+  constructor(db: Kysely<Database>, cipher: DataCipher, dialect: SqlDialectName) {
     this.#db = db;
     this.#cipher = cipher;
+    this.#dialect = dialect;
   }
 
-  async issue(challenge: Omit<LivenessChallenge, 'status' | 'result' | 'revealed' | 'stepRevealedAt'>): Promise<void> {
-    await this.#db.transaction().execute(async (tx) => {
+  async issue(challenge: Omit<LivenessChallenge, 'status' | 'result' | 'revealed' | 'stepRevealedAt'>, limits: ChallengeLimits): Promise<'issued' | 'session_exhausted' | 'subject_limited'> {
+    return this.#db.transaction().execute(async (tx) => {
+      if (this.#dialect === 'postgres') {
+        // Concurrent issues for one session, or one person across sessions, wait for each other here.
+        await tx.selectFrom('verification_sessions').select('id').where('id', '=', challenge.interviewId).forUpdate().execute();
+        if (limits.subjectKeys[0]) await sql`select pg_advisory_xact_lock(hashtextextended(${`liveness-subject:${limits.subjectKeys[0]}`}, 0))`.execute(tx);
+      }
+      const issued = await tx.selectFrom('liveness_challenges').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('session_id', '=', challenge.interviewId).executeTakeFirstOrThrow();
+      if (Number(issued.n) >= limits.perSession) return 'session_exhausted';
+      if (limits.subjectKeys.length > 0) {
+        const recent = await tx.selectFrom('liveness_challenges').select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('subject_key', 'in', limits.subjectKeys).where('issued_at', '>=', limits.since).executeTakeFirstOrThrow();
+        if (Number(recent.n) >= limits.perSubject) return 'subject_limited';
+      }
       const open = tx.selectFrom('liveness_challenges').select('id').where('session_id', '=', challenge.interviewId).where('status', '=', 'issued');
       await tx.deleteFrom('liveness_frames').where('challenge_id', 'in', open).execute();
       await tx.updateTable('liveness_challenges').set({ status: 'superseded' })
@@ -40,6 +56,7 @@ export class ChallengeRepository implements ChallengeStore {
         expires_at: challenge.expiresAt, completed_at: null, status: 'issued', result: null, frames_encrypted: null,
         revealed: 1, step_revealed_at: challenge.issuedAt, subject_key: challenge.subjectKey,
       }).execute();
+      return 'issued';
     });
   }
 
@@ -52,18 +69,6 @@ export class ChallengeRepository implements ChallengeStore {
     const row = await this.#db.selectFrom('liveness_challenges').selectAll().where('session_id', '=', interviewId)
       .where('status', 'in', ['passed', 'failed']).orderBy('completed_at', 'desc').executeTakeFirst();
     return row ? toChallenge(row) : undefined;
-  }
-
-  async countIssued(interviewId: string): Promise<number> {
-    const row = await this.#db.selectFrom('liveness_challenges').select((eb) => eb.fn.countAll<number>().as('issued'))
-      .where('session_id', '=', interviewId).executeTakeFirstOrThrow();
-    return Number(row.issued);
-  }
-
-  async countIssuedForSubject(subjectKeys: string[], since: number): Promise<number> {
-    const row = await this.#db.selectFrom('liveness_challenges').select((eb) => eb.fn.countAll<number>().as('issued'))
-      .where('subject_key', 'in', subjectKeys).where('issued_at', '>=', since).executeTakeFirstOrThrow();
-    return Number(row.issued);
   }
 
   async addFrames(challengeId: string, step: number, frames: Uint8Array[], receivedAt: number): Promise<number> {

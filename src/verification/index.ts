@@ -9,7 +9,7 @@ export { sniffImageType } from './image-format.ts';
 export { MAX_CHUNK_FRAMES, MAX_FRAME_BYTES, STEP_DEADLINE_MS, STEP_MIN_MS } from './liveness-challenge.ts';
 export type { FrameChunk, IssuedChallenge, RevealedStep, StepResult } from './liveness-challenge.ts';
 export type {
-  ChallengeStore, DocumentRecord, IdentityClaims, IdentityStore, LivenessChallenge, NewSession, OutboxMessage, RetentionStore, SessionCursor, SessionFilter, SessionPatch, SessionStore,
+  ChallengeLimits, ChallengeStore, DocumentRecord, IdentityClaims, IdentityStore, LivenessChallenge, NewSession, OutboxMessage, RetentionStore, SessionCursor, SessionFilter, SessionPatch, SessionStore,
 } from './ports.ts';
 export { CLIENT_EVENT_TYPES, isPublicEvent, PUBLIC_EVENT_TYPES, WEBHOOK_EVENT_TYPES } from './session-events.ts';
 export type { ClientEventType, PublicEventPayload, PublicEventType, SessionEvent, SessionEventType, WebhookEventType } from './session-events.ts';

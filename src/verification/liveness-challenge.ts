@@ -72,20 +72,20 @@ async function subjectOf(deps: VerificationDeps, session: VerificationSession): 
 export async function issueChallenge(deps: VerificationDeps, session: VerificationSession): Promise<IssuedChallenge> {
   assertCapturing(session);
   assertConsented(session);
-  if (await deps.challenges.countIssued(session.interviewId) >= deps.maxCaptureAttempts) {
-    throw new AppError('attempts_exhausted', `The liveness check was already tried ${deps.maxCaptureAttempts} times in this session`);
-  }
   if (!deps.liveness.hasCapacity()) throw engineBusy();
   const issuedAt = Date.now();
   const subjectKeys = await subjectOf(deps, session);
-  if (subjectKeys.length > 0 && await deps.challenges.countIssuedForSubject(subjectKeys, issuedAt - HOUR_MS) >= deps.maxChallengesPerHour) {
-    throw new AppError('rate_limited', 'Too many liveness checks for this person in the last hour; try again later');
-  }
   const challenge = {
     challengeId: randomId(16), interviewId: session.interviewId, steps: deps.liveness.createChallenge(deps.livenessSteps),
     issuedAt, expiresAt: issuedAt + deps.challengeTtlSeconds * 1000, subjectKey: subjectKeys[0] ?? null,
   };
-  await deps.challenges.issue(challenge);
+  const outcome = await deps.challenges.issue(challenge, {
+    perSession: deps.maxCaptureAttempts, perSubject: deps.maxChallengesPerHour, since: issuedAt - HOUR_MS, subjectKeys,
+  });
+  if (outcome === 'session_exhausted') {
+    throw new AppError('attempts_exhausted', `The liveness check was already tried ${deps.maxCaptureAttempts} times in this session`);
+  }
+  if (outcome === 'subject_limited') throw new AppError('rate_limited', 'Too many liveness checks for this person in the last hour; try again later');
   await deps.sessions.appendEvent(session.interviewId, {
     type: 'liveness.challenge_issued', data: { challengeId: challenge.challengeId, totalSteps: challenge.steps.length },
   });

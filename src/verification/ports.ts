@@ -195,16 +195,27 @@ export interface LivenessChallenge {
   subjectKey: string | null;
 }
 
+export interface ChallengeLimits {
+  perSession: number;
+  perSubject: number;
+  /** Epoch ms: the subject's challenges since then count. */
+  since: number;
+  /** The subject under every master key in use (current first); empty when unknown. */
+  subjectKeys: string[];
+}
+
 export interface ChallengeStore {
-  /** Creates a challenge (first step revealed) and supersedes the session's open ones, dropping their frames, in one transaction. */
-  issue(challenge: Omit<LivenessChallenge, 'status' | 'result' | 'revealed' | 'stepRevealedAt'>): Promise<void>;
+  /**
+   * Creates a challenge (first step revealed) and supersedes the session's open ones, dropping their
+   * frames, in one transaction — unless the session already had `limits.perSession` challenges, or
+   * the subject `limits.perSubject` since `limits.since`. Counting and inserting are one step:
+   * concurrent requests cannot each see room for one more (PostgreSQL: the session row and the
+   * subject are locked for the transaction; SQLite: one writer).
+   */
+  issue(challenge: Omit<LivenessChallenge, 'status' | 'result' | 'revealed' | 'stepRevealedAt'>, limits: ChallengeLimits): Promise<'issued' | 'session_exhausted' | 'subject_limited'>;
   find(challengeId: string): Promise<LivenessChallenge | undefined>;
   /** The session's most recently completed challenge. */
   latest(interviewId: string): Promise<LivenessChallenge | undefined>;
-  /** Challenges issued to the session (every one counts as an attempt, used or not). */
-  countIssued(interviewId: string): Promise<number>;
-  /** Challenges issued for any of `subjectKeys` (one subject, under each master key in use) since `since` (epoch ms), across sessions. */
-  countIssuedForSubject(subjectKeys: string[], since: number): Promise<number>;
   /** Stores frames (encrypted) received for `step` of an open challenge, at server time `receivedAt`; returns how many it holds now. */
   addFrames(challengeId: string, step: number, frames: Uint8Array[], receivedAt: number): Promise<number>;
   /** The challenge's frames in the order they were received. */

@@ -302,18 +302,34 @@ for (const backend of backends) {
     });
 
     test('liveness challenges: issuing supersedes open ones; steps are revealed in turn; each is used once', async () => {
-      const repo = new ChallengeRepository(handle.db, cipher);
+      const repo = new ChallengeRepository(handle.db, cipher, handle.dialect);
       const base = { interviewId: 's1', steps: ['turn_left', 'blink'], issuedAt: 1, expiresAt: 2, subjectKey: 'identity:x' };
-      await repo.issue({ ...base, challengeId: 'c1' });
+      const limits = { perSession: 2, perSubject: 10, since: 0, subjectKeys: ['identity:x'] };
+      assert.equal(await repo.issue({ ...base, challengeId: 'c1' }, limits), 'issued');
       await repo.addFrames('c1', 0, [Buffer.from('frame-of-c1')], 5);
-      await repo.issue({ ...base, challengeId: 'c2', issuedAt: 10 });
+      assert.equal(await repo.issue({ ...base, challengeId: 'c2', issuedAt: 10 }, limits), 'issued');
       assert.equal((await repo.find('c1'))?.status, 'superseded');
       assert.deepEqual(await repo.loadFrames('c1'), [], 'a superseded challenge\'s frames are dropped');
       const c2 = await repo.find('c2');
       assert.deepEqual([c2?.steps, c2?.revealed, c2?.stepRevealedAt, c2?.subjectKey], [['turn_left', 'blink'], 1, 10, 'identity:x']);
-      assert.equal(await repo.countIssued('s1'), 2, 'every challenge issued counts');
-      assert.equal(await repo.countIssuedForSubject(['identity:x'], 5), 1);
-      assert.equal(await repo.countIssuedForSubject(['identity:x'], 0), 2);
+      assert.equal(await repo.issue({ ...base, challengeId: 'c3', issuedAt: 11 }, limits), 'session_exhausted', 'every challenge issued counts');
+      assert.equal(await repo.find('c3'), undefined);
+      const sessions = new SessionRepository(handle.db, cipher);
+      for (const [id, code] of [['ch-s2', 'QRS234'], ['ch-s3', 'QRT345']] as const) {
+        await sessions.create({
+          interviewId: id, interviewCode: code, tokenHash: `challenge-th-${id}`, origin: 'oidc', mode: 'enroll', environment: 'demo',
+          clientId: 'c', interactionUid: null, externalId: null, loginHint: null, expiresAt: Date.now() + 1000,
+        }, { type: 'session.created', data: { origin: 'oidc', mode: 'enroll', environment: 'demo' } });
+      }
+      const other = { ...base, interviewId: 'ch-s2', issuedAt: 12 };
+      assert.equal(await repo.issue({ ...other, challengeId: 'd1' }, { ...limits, perSubject: 2 }), 'subject_limited', 'the person\'s challenges across sessions count');
+      assert.equal(await repo.issue({ ...other, challengeId: 'd1' }, { ...limits, perSubject: 2, since: 5 }), 'issued', 'only those since `since`');
+      // Counting and inserting are one step: ten at once on a fresh session, three allowed, three issued.
+      const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => repo.issue({ ...base, interviewId: 'ch-s3', subjectKey: 'identity:y', challengeId: `b${i}` },
+        { perSession: 3, perSubject: 100, since: 0, subjectKeys: ['identity:y'] })));
+      assert.equal(burst.filter((r) => r === 'issued').length, 3, JSON.stringify(burst));
+      const open = await handle.db.selectFrom('liveness_challenges').select('id').where('session_id', '=', 'ch-s3').where('status', '=', 'issued').execute();
+      assert.equal(open.length, 1, 'one open challenge per session, however many were asked for at once');
 
       const frame = (text: string) => new Uint8Array(Buffer.from(text));
       assert.equal(await repo.addFrames('c2', 0, [frame('JPEG-A'), frame('JPEG-B')], 20), 2);
@@ -340,7 +356,7 @@ for (const backend of backends) {
       assert.deepEqual((await repo.latest('s1'))?.result, { reasons: ['challenge_not_performed'], livenessScore: 0.4 });
 
       // A challenge the person walked away from: its frames go when it has expired, old digests too.
-      await repo.issue({ ...base, challengeId: 'c4', issuedAt: 50, expiresAt: 60 });
+      await repo.issue({ ...base, challengeId: 'c4', issuedAt: 50, expiresAt: 60 }, { ...limits, perSession: 10 });
       await repo.addFrames('c4', 0, [frame('JPEG-E')], 55);
       assert.equal(await repo.purgeStale(59, 0), 0, 'not before its expiry');
       assert.ok(await repo.purgeStale(61, Date.now() + 1) >= 1);
