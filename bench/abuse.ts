@@ -75,11 +75,18 @@ const side = 2600;
 const big = await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 100 }).toBuffer();
 const victimSession = (await start()).token;
 
-await verifyOnce(); // warm the models in both pools
-const idle = await timed(runs);
+async function mark(type: 'mark' | 'stop'): Promise<Extract<ServerMessage, { type: 'peak' }>> {
+  ask({ type });
+  const [peak] = await once(server, 'message') as [Extract<ServerMessage, { type: 'peak' }>];
+  return peak;
+}
 
-ask({ type: 'mark' });
-const [idlePeak] = await once(server, 'message') as [Extract<ServerMessage, { type: 'peak' }>];
+await verifyOnce(); // warm the models in both pools
+await mark('mark');
+const idleStarted = performance.now();
+const idle = await timed(runs);
+const idleMs = performance.now() - idleStarted;
+const idlePeak = await mark('mark');
 
 const maxMs = Number(values['max-flood-seconds']) * 1000;
 const attacker = (n: number) => ({ 'x-forwarded-for': `203.0.113.${n}` });
@@ -103,12 +110,15 @@ const secrets = flood(async () => {
 }, { concurrency: 4, maxRequests: 1_000_000, maxMs });
 const floods = { uploads, bigBodies, secrets };
 
+const floodStarted = performance.now();
+const benchCpu = process.cpuUsage();
 await new Promise((resolve) => setTimeout(resolve, 500));
 const underFlood = await timed(runs);
 for (const f of Object.values(floods)) f.stop();
 await Promise.all(Object.values(floods).map((f) => f.done));
-ask({ type: 'stop' });
-const [peak] = await once(server, 'message') as [Extract<ServerMessage, { type: 'peak' }>];
+const floodMs = performance.now() - floodStarted;
+const attackerCpu = process.cpuUsage(benchCpu);
+const peak = await mark('stop');
 
 const count = (status: number) => Object.values(floods).reduce((sum, f) => sum + (f.counts.byStatus[status] ?? 0), 0);
 const legitP50 = percentile(underFlood, 50);
@@ -125,6 +135,12 @@ console.log(`| legit 503 retries under flood | ${legitBusy} |`);
 console.log(`| legit outcomes | ${JSON.stringify(outcomes)} (first: ${JSON.stringify(firstReasons[0])}) |`);
 console.log(`| server RSS peak, idle verifications | ${idlePeak.rssMb} MB |`);
 console.log(`| server RSS peak under flood | ${rssPeakMb} MB (target < 1500) |`);
+// Cores in use: CPU time over wall time. The attackers (this process) and the server share the host's cores.
+const cores = (cpuMs: number, wallMs: number) => (cpuMs / wallMs).toFixed(2);
+console.log(`| server CPU, idle phase | ${cores(idlePeak.cpuMs, idleMs)} cores; main thread busy ${(idlePeak.mainThreadBusy * 100).toFixed(0)}% |`);
+console.log(`| server CPU, flood phase | ${cores(peak.cpuMs, floodMs)} cores; main thread busy ${(peak.mainThreadBusy * 100).toFixed(0)}% |`);
+console.log(`| attackers' CPU (bench process), flood phase | ${cores((attackerCpu.user + attackerCpu.system) / 1000, floodMs)} cores |`);
+console.log(`| refusal delay | ${process.env.VERID_RATE_LIMIT_DELAY_MS ?? 'default'} ms |`);
 await once(server, 'exit');
 console.log(JSON.stringify({
   legit_p50_ms: Math.round(legitP50), legit_idle_p50_ms: Math.round(idleP50), rss_peak_mb: rssPeakMb, rejected_429: count(429), rejected_503: count(503),
