@@ -25,7 +25,8 @@ import { interactionRoutes } from './oidc/interaction-routes.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
 import { privacyPage } from './web/privacy-page.ts';
 import { securityHeaders } from './web/security-headers.ts';
-import { EmployeeRepository, type ClientRepository, type DatabaseHandle } from './storage/index.ts';
+import { BrokerSubjectRepository, EmployeeRepository, type ClientRepository, type DatabaseHandle } from './storage/index.ts';
+import { EntraHintVerifier } from './oidc/entra-hint.ts';
 import type { VerificationService } from './verification/index.ts';
 import { createCore, type Core } from './core.ts';
 import { createJobs } from './jobs/start-jobs.ts';
@@ -115,9 +116,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     requestTtlSeconds: config.b2bRequestTtlSeconds, linkDeliveryAttempts: config.linkDeliveryAttempts, deliveryChannels: linkChannels(config),
   });
   const ciba = cibaHooks({ b2b, clients, channels: linkChannels(config) });
+  // Built once: its cache of Entra's keys outlives provider rebuilds (key rotations).
+  const entra = { hints: new EntraHintVerifier({ maxAgeSeconds: config.entraHintMaxAgeSeconds }), subjects: new BrokerSubjectRepository(database.db, core.cipher) };
   const oidc = await ProviderHost.create(keys, (jwks) => {
     const provider = createProvider({
-      config, payloads, clients, identities, jwks, trustProxy: trustedProxies.enabled, clientAuth: { failures: limits.clientAuthFailures, log: server.log, refusalDelay }, ciba,
+      config, payloads, clients, identities, jwks, trustProxy: trustedProxies.enabled, clientAuth: { failures: limits.clientAuthFailures, log: server.log, refusalDelay }, ciba, entra,
     });
     // A CIBA client's poll finds out how the employee's verification ended.
     answerCibaOnPoll(provider, verification);
@@ -164,7 +167,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await server.register(interactionRoutes, {
     oidc, verification, clients, requireLiveness: config.requireLiveness, csrf: new InteractionCsrf([config.masterKey, ...(config.masterKeyPrevious ? [config.masterKeyPrevious] : [])]),
     consent: { privacyUrl: config.privacyUrl ?? '/privacy', mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays },
-    idTokenHintMaxAgeSeconds: config.idTokenHintMaxAgeSeconds,
+    idTokenHintMaxAgeSeconds: config.idTokenHintMaxAgeSeconds, entra,
   });
 
   // Background jobs (sweeps) run in this process too; `verid worker` runs the same loop alone.

@@ -18,6 +18,7 @@ function describe(record: ClientRecord) {
     response_types: record.metadata.response_types,
     id_token_signed_response_alg: record.metadata.id_token_signed_response_alg,
     pkce_required: record.metadata.pkce_required !== false,
+    ...(record.metadata.entra_tenant_id ? { profile: 'entra-eam', entra_tenant_id: record.metadata.entra_tenant_id, entra_jwks_uri: record.metadata.entra_jwks_uri ?? null } : {}),
     created_at: new Date(record.createdAt).toISOString(),
     previous_secrets_valid_until: record.previousSecrets.filter((p) => p.expiresAt > Date.now()).map((p) => new Date(p.expiresAt).toISOString()),
   };
@@ -47,6 +48,9 @@ export function clientsCommand(program: Command, config: () => Config, output: (
     .option('--id-token-alg <alg>', 'ID token signing algorithm: RS256 or ES256', 'RS256')
     .option('--pkce <mode>', 'required (default) or optional — a downgrade, only for clients that cannot send PKCE (Entra External ID, Azure AD B2C)', 'required')
     .option('--backchannel-logout-uri <uri>', 'OpenID Back-Channel Logout endpoint of the client')
+    .option('--profile <profile>', 'entra-eam: a Microsoft Entra external authentication method (id_token by form_post, Entra\'s id_token_hint, RS256; redirect URI defaults to Entra\'s)')
+    .option('--entra-tenant <id>', 'entra-eam: the Entra tenant ID (GUID) whose id_token_hint is accepted')
+    .option('--entra-jwks-uri <url>', 'entra-eam: where the tenant\'s signing keys are (default https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys)')
     .option('--jwks-file <file>', 'public JWKS file (private_key_jwt)')
     .option('--jwks-uri <uri>', 'public JWKS URL (private_key_jwt)')
     .action(async (opts) => {
@@ -67,6 +71,9 @@ export function clientsCommand(program: Command, config: () => Config, output: (
           ...((opts.responseType as string[]).length > 0 ? { responseTypes: opts.responseType } : {}),
           ...(opts.kind === 'oidc' ? { idTokenAlg: opts.idTokenAlg, pkceRequired: opts.pkce !== 'optional' } : {}),
           ...(opts.backchannelLogoutUri ? { backchannelLogoutUri: opts.backchannelLogoutUri } : {}),
+          ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+          ...(opts.entraTenant !== undefined ? { entraTenantId: opts.entraTenant } : {}),
+          ...(opts.entraJwksUri !== undefined ? { entraJwksUri: opts.entraJwksUri } : {}),
           name: opts.name,
           redirectUris: opts.redirectUri,
           postLogoutRedirectUris: opts.postLogoutRedirectUri,

@@ -255,6 +255,10 @@ export const CONFIG_KEYS = {
     env: 'VERID_ID_TOKEN_HINT_MAX_AGE_SECONDS', type: 'integer', default: 86_400,
     description: 'An `id_token_hint` issued longer ago than this does not allow a selfie-only re-verification (the person verifies with their document).',
   },
+  entraHintMaxAgeSeconds: {
+    env: 'VERID_ENTRA_HINT_MAX_AGE_SECONDS', type: 'integer', default: 600,
+    description: 'Microsoft Entra external authentication method: how long after Entra issued its `id_token_hint` (`iat`; Entra issues it already expired, so not `exp`) verid still accepts the request. Older: `login_required` back to Entra.',
+  },
   keyPublishSeconds: {
     env: 'VERID_KEY_PUBLISH_SECONDS', type: 'integer', default: 86_400,
     description: 'How long a key published by `verid keys rotate` stays in the JWKS before the next rotation lets it sign (longer than relying parties cache the JWKS).',

@@ -57,6 +57,7 @@ export interface Config {
   jobsPollSeconds: number;
   keyPublishSeconds: number;
   idTokenHintMaxAgeSeconds: number;
+  entraHintMaxAgeSeconds: number;
   privacyUrl: string | null;
   jobsLeaseSeconds: number;
   sweepIntervalSeconds: number;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors/index.ts';
 import { hashSecret } from '../security/index.ts';
 import type { ClientRecord, ClientRepository } from '../storage/index.ts';
+import { isEntraTenantId } from './entra-hint.ts';
 
 export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
@@ -13,6 +14,8 @@ export type ApiScope = (typeof API_SCOPES)[number];
 const CIBA_SCOPES = ['openid', 'profile', 'identity_assurance'] as const;
 const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
 export type ClientKind = 'oidc' | 'api';
+/** Where Microsoft Entra receives an external authentication method's answer (its default redirect URI). */
+export const ENTRA_EAM_REDIRECT_URI = 'https://login.microsoftonline.com/common/federation/externalauthprovider';
 
 /** API clients authenticate themselves (client_credentials); OIDC clients log people in. */
 export function clientKind(record: Pick<ClientRecord, 'metadata'>): ClientKind {
@@ -39,6 +42,14 @@ export interface RegisterClientInput {
   pkceRequired?: boolean;
   /** OpenID Back-Channel Logout: where verid posts the logout token when the person signs out. */
   backchannelLogoutUri?: string;
+  /**
+   * entra-eam: a Microsoft Entra external authentication method (docs/integrations/entra.md):
+   * id_token by form_post, Entra's id_token_hint names the user, RS256; needs `entraTenantId`.
+   */
+  profile?: 'entra-eam';
+  entraTenantId?: string;
+  /** Where the tenant's signing keys are; default Entra's (https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys). */
+  entraJwksUri?: string;
   /** For private_key_jwt: the client's public keys, inline or by URL. */
   jwks?: { keys: object[] };
   jwksUri?: string;
@@ -81,9 +92,30 @@ export function newClientSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/**
+ * The Entra EAM profile's settings on top of the input: an OIDC client answering `id_token` (RS256)
+ * to Entra's redirect URI unless others are given, with the tenant it takes hints from.
+ */
+function withProfile(input: RegisterClientInput): { input: RegisterClientInput; metadata: Record<string, unknown> } {
+  if (input.profile === undefined) {
+    if (input.entraTenantId !== undefined || input.entraJwksUri !== undefined) throw new AppError('validation_failed', 'the Entra tenant and keys are settings of --profile entra-eam');
+    return { input, metadata: {} };
+  }
+  if (input.profile !== 'entra-eam') throw new AppError('validation_failed', 'the only profile is entra-eam');
+  if (input.kind === 'api' || input.ciba) throw new AppError('validation_failed', 'an Entra external authentication method is an OIDC client');
+  if (!isEntraTenantId(input.entraTenantId)) throw new AppError('validation_failed', 'an Entra external authentication method needs the tenant ID (a GUID): --entra-tenant');
+  if ((input.responseTypes ?? ['id_token']).some((type) => type !== 'id_token')) throw new AppError('validation_failed', 'an Entra external authentication method answers id_token only');
+  if ((input.idTokenAlg ?? 'RS256') !== 'RS256') throw new AppError('validation_failed', 'Microsoft Entra accepts RS256 ID tokens only');
+  return {
+    input: { ...input, responseTypes: ['id_token'], idTokenAlg: 'RS256', scopes: input.scopes ?? ['openid'], redirectUris: input.redirectUris.length > 0 ? input.redirectUris : [ENTRA_EAM_REDIRECT_URI] },
+    metadata: { entra_tenant_id: input.entraTenantId, ...(input.entraJwksUri ? { entra_jwks_uri: input.entraJwksUri } : {}) },
+  };
+}
+
 export async function registerClient(
-  clients: ClientRepository, input: RegisterClientInput, validate: (metadata: Record<string, unknown>) => Promise<void>,
+  clients: ClientRepository, requested: RegisterClientInput, validate: (metadata: Record<string, unknown>) => Promise<void>,
 ): Promise<RegisteredClient> {
+  const { input, metadata: profileMetadata } = withProfile(requested);
   if (!input.name.trim()) throw new AppError('validation_failed', 'the client needs a name');
   const api = input.kind === 'api';
   if (api && (input.redirectUris.length > 0 || (input.postLogoutRedirectUris ?? []).length > 0)) {
@@ -127,6 +159,7 @@ export async function registerClient(
     ...(input.ciba ? { backchannel_token_delivery_mode: 'poll' } : {}),
     ...(input.jwks ? { jwks: input.jwks } : {}),
     ...(input.jwksUri ? { jwks_uri: input.jwksUri } : {}),
+    ...profileMetadata,
   };
   await validate({ ...metadata, client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}) });
   await clients.create({

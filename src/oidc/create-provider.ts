@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type Account, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { CibaHooks } from '../b2b/ciba.ts';
 import type { Config } from '../config/index.ts';
 import type { ClientRepository, OidcPayloadRepository } from '../storage/index.ts';
@@ -8,6 +8,8 @@ import { html, page, SafeHtml } from '../web/html.ts';
 import { DELEGATED_TRUST_FRAMEWORKS, requestedVerifiedClaims, standardClaims } from './account-claims.ts';
 import { API_SCOPES } from './client-registration.ts';
 import { guardClientAuthentication, type ClientAuthGuard } from './client-auth-guard.ts';
+import { acceptEntraHints, ENTRA_CLIENT_METADATA, entraAccount, entraEamChecks, validateEntraMetadata, type EntraEamDependencies } from './entra-eam.ts';
+import { ENTRA_ACR } from './entra-hint.ts';
 import { createStorageAdapter } from './storage-adapter.ts';
 import { bindClientSecretVerification } from './verify-client-secret.ts';
 
@@ -26,6 +28,8 @@ export interface ProviderDependencies {
   clientAuth?: ClientAuthGuard;
   /** CIBA for B2B clients (the server sets it; without it a backchannel request is refused). */
   ciba?: CibaHooks;
+  /** Microsoft Entra external authentication method clients (the server sets it; without it their hints are refused). */
+  entra?: EntraEamDependencies;
 }
 
 export const ROUTES = {
@@ -56,6 +60,7 @@ export function isProviderPath(url: string): boolean {
 function interactionPrompts() {
   const policy = interactionPolicy.base();
   policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
+  for (const check of entraEamChecks()) policy.get('login')!.checks.add(check);
   return policy;
 }
 
@@ -95,7 +100,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
     },
     // Verified document claims belong in the ID token: brokers (Entra, Okta) read them from there.
     conformIdTokenClaims: false,
-    acrValues: [ACR_DOCUMENT_AND_FACE],
+    acrValues: [ACR_DOCUMENT_AND_FACE, ENTRA_ACR],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'],
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256', 'ES256'],
@@ -106,9 +111,10 @@ export function createProvider(deps: ProviderDependencies): Provider {
     // Azure AD B2C): `--pkce optional`, documented as a downgrade (docs/oidc.md).
     pkce: { required: (_ctx, client) => (client.metadata() as { pkce_required?: boolean }).pkce_required !== false },
     extraClientMetadata: {
-      properties: ['pkce_required'],
+      properties: ['pkce_required', ...ENTRA_CLIENT_METADATA],
       validator: (_ctx, key, value) => {
         if (key === 'pkce_required' && value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata('pkce_required must be a boolean');
+        validateEntraMetadata(key, value);
       },
     },
     // redirect_uri in every authorization and token request, even with one registered URI (RFC 9700 §2.1).
@@ -191,16 +197,20 @@ export function createProvider(deps: ProviderDependencies): Provider {
       if (unknown !== undefined) throw new errors.InvalidScope('requested scope is not known', unknown);
       return undefined;
     },
-    findAccount: async (_ctx, sub) => {
-      const identity = await deps.identities.findClaims(sub);
-      if (!identity) return undefined;
-      return {
-        accountId: sub,
-        claims: async (_use, _scope, requested) => ({
+    findAccount: async (ctx, sub) => {
+      // The claims of identity `identityId`, asserted under `sub`.
+      const claimsOf = async (identityId: string): Promise<Account['claims'] | undefined> => {
+        const identity = await deps.identities.findClaims(identityId);
+        if (!identity) return undefined;
+        return async (_use, _scope, requested) => ({
           ...standardClaims(sub, identity),
           verified_claims: requestedVerifiedClaims(identity, config.trustFramework, (requested as Record<string, unknown> | undefined)?.verified_claims),
-        }),
+        });
       };
+      const entra = await entraAccount(ctx, sub, deps.entra?.subjects, claimsOf);
+      if (entra !== 'not-entra') return entra;
+      const claims = await claimsOf(sub);
+      return claims ? { accountId: sub, claims } : undefined;
     },
     discovery: {
       verified_claims_supported: true,
@@ -230,6 +240,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
     }
   });
   allowVerifiedClaimsArrays(provider);
+  acceptEntraHints(provider, deps.entra);
   bindClientSecretVerification(provider, deps.clients);
   if (deps.clientAuth) guardClientAuthentication(provider, deps.clientAuth);
   return provider;

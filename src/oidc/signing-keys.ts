@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { SigningKeyRecord, SigningKeyRepository } from '../storage/index.ts';
+import { keyCertificate } from './key-certificate.ts';
 
 /** RS256 because Microsoft Entra requires it; ES256 for everyone else who prefers smaller tokens. */
 export const SIGNING_ALGORITHMS = ['RS256', 'ES256'] as const;
@@ -95,6 +96,7 @@ export function providerJwks(keys: SigningKeyRecord[], now = Date.now()): { keys
     keys: keys
       .filter((k) => k.state !== 'retired' || (k.removeAfter ?? 0) > now)
       .sort((a, b) => ORDER[a.state] - ORDER[b.state] || b.createdAt - a.createdAt)
-      .map((k) => k.privateJwk as JWK),
+      // RSA keys carry a self-signed certificate: Microsoft Entra reads keys from x5c.
+      .map((k) => (k.alg === 'RS256' ? { ...k.privateJwk, x5c: [keyCertificate(k.privateJwk, k.kid, k.createdAt)] } : k.privateJwk) as JWK),
   };
 }

@@ -114,6 +114,19 @@ export interface EmployeeTable {
   updated_at: number;
 }
 
+/** A broker's user (Entra tenant + subject) bound to a verid identity, per client. */
+export interface BrokerSubjectTable {
+  id: string;
+  client_id: string;
+  /** Keyed hash of `subject` (lookups). */
+  subject_index: string;
+  /** The broker's `{tenant}:{sub}` (encrypted). */
+  subject_encrypted: Uint8Array;
+  identity_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface LivenessChallengeTable {
   id: string;
   session_id: string;
@@ -260,6 +273,7 @@ export interface Database {
   identities: IdentityTable;
   verification_sessions: VerificationSessionTable;
   employees: EmployeeTable;
+  broker_subjects: BrokerSubjectTable;
   verification_events: VerificationEventTable;
   session_images: SessionImageTable;
   webhook_outbox: WebhookOutboxTable;

@@ -1,6 +1,7 @@
 export { openDatabase } from './database.ts';
 export type { DatabaseHandle, SqlDialectName } from './database.ts';
 export { migrateToLatest } from './migrate.ts';
+export { BrokerSubjectRepository } from './broker-subject-repository.ts';
 export { ChallengeRepository } from './challenge-repository.ts';
 export { ClientRepository } from './client-repository.ts';
 export type { ClientRecord, NewClient } from './client-repository.ts';

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { ConfigError } from '../errors/app-error.ts';
 import type { DataCipher } from '../security/index.ts';
 import { contentDigests, documentKeyPurpose, documentLookupValue, type DocumentRecord, type IdentityClaims } from '../verification/index.ts';
+import { brokerSubjectContext, brokerSubjectIndex } from './broker-subject-repository.ts';
 import { oidcPayloadRow } from './oidc-payload-repository.ts';
 
 export type RekeyRow = Record<string, unknown>;
@@ -160,6 +161,9 @@ export const REKEY_TABLES: readonly RekeyTable[] = [
       const { email } = json<{ email: string | null }>(plain('directory_encrypted'));
       return { email_index: email === null ? null : cipher.blindIndex(email.trim().toLowerCase(), 'employee-email') };
     },
+  }),
+  encryptedColumns('broker_subjects', ['id'], { subject_encrypted: (r) => brokerSubjectContext(r.id as string) }, {
+    recompute: (plain, cipher, row) => ({ subject_index: brokerSubjectIndex(cipher, row.client_id as string, plain('subject_encrypted').toString('utf8')) }),
   }),
   encryptedColumns('webhook_endpoints', ['id'], {
     secret_encrypted: (r) => `webhook_endpoint:${r.id}:secret`,

@@ -27,11 +27,15 @@ export class RetentionRepository implements RetentionStore {
   }
 
   async eraseIdentity(identityId: string, now = Date.now()): Promise<boolean> {
-    const result = await this.#db.updateTable('identities').set({
-      // The lookup key (the document's blind index) goes too: the same document enrolls anew, as someone new.
-      lookup_key: `erased:${identityId}`, claims_encrypted: EMPTY, face_template_encrypted: null, email_index: null, erased_at: now, updated_at: now,
-    }).where('id', '=', identityId).where('erased_at', 'is', null).executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return this.#db.transaction().execute(async (tx) => {
+      const result = await tx.updateTable('identities').set({
+        // The lookup key (the document's blind index) goes too: the same document enrolls anew, as someone new.
+        lookup_key: `erased:${identityId}`, claims_encrypted: EMPTY, face_template_encrypted: null, email_index: null, erased_at: now, updated_at: now,
+      }).where('id', '=', identityId).where('erased_at', 'is', null).executeTakeFirst();
+      // A broker's user bound to it (Entra EAM) is nobody's any more: their next sign-in verifies a document again.
+      await tx.deleteFrom('broker_subjects').where('identity_id', '=', identityId).execute();
+      return Number(result.numUpdatedRows) === 1;
+    });
   }
 
   async sessionsOfIdentity(identityId: string): Promise<string[]> {

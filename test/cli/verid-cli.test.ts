@@ -34,6 +34,17 @@ describe('verid CLI', () => {
     assert.deepEqual(await verid(config, ['clients', 'list']), []);
   });
 
+  test('clients create --profile entra-eam: id_token to Entra\'s redirect URI, RS256, the tenant and its keys', async () => {
+    const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+    const created = await verid(config, ['clients', 'create', '--name', 'Entra MFA', '--profile', 'entra-eam', '--entra-tenant', tenant]) as Record<string, unknown>;
+    assert.deepEqual(created.redirect_uris, ['https://login.microsoftonline.com/common/federation/externalauthprovider']);
+    assert.deepEqual(created.response_types, ['id_token']);
+    assert.equal(created.id_token_signed_response_alg, 'RS256');
+    assert.equal(created.scope, 'openid');
+    assert.deepEqual([created.profile, created.entra_tenant_id, created.entra_jwks_uri], ['entra-eam', tenant, null]);
+    await verid(config, ['clients', 'delete', String(created.client_id)]);
+  });
+
   test('invalid registrations fail with a readable message and exit code 2', async () => {
     const bin = new URL('../../bin/verid.js', import.meta.url).pathname;
     const env = { ...process.env, VERID_DATA_DIR: config.dataDir };
@@ -43,6 +54,10 @@ describe('verid CLI', () => {
       [[], /at least one redirect URI/],
       [['--redirect-uri', 'https://example.com/cb', '--scope', 'openid admin'], /unsupported scope/],
       [['--redirect-uri', 'https://example.com/cb', '--auth-method', 'private_key_jwt'], /--jwks/],
+      [['--profile', 'entra-eam'], /tenant ID/],
+      [['--profile', 'entra-eam', '--entra-tenant', '72f988bf-86f1-41af-91ab-2d7cd011db47', '--id-token-alg', 'ES256'], /RS256/],
+      [['--profile', 'entra-eam', '--entra-tenant', '72f988bf-86f1-41af-91ab-2d7cd011db47', '--entra-jwks-uri', 'http://keys.example.com/keys'], /entra_jwks_uri must be an absolute https URL/],
+      [['--redirect-uri', 'https://example.com/cb', '--entra-tenant', '72f988bf-86f1-41af-91ab-2d7cd011db47'], /--profile entra-eam/],
     ] as const) {
       await assert.rejects(run(process.execPath, [bin, 'clients', 'create', '--name', 'X', ...args], { env }),
         (error: { code: number; stderr: string }) => error.code === 2 && message.test(error.stderr));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataCipher, hashSecret } from '../../src/security/index.ts';
 import {
-  ChallengeRepository, ClientRepository, JobRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, SessionRepository, SigningKeyRepository,
+  BrokerSubjectRepository, ChallengeRepository, ClientRepository, JobRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, RetentionRepository, SessionRepository, SigningKeyRepository,
   type DatabaseHandle,
 } from '../../src/storage/index.ts';
 import type { IdentityClaims, PublicEventPayload } from '../../src/verification/index.ts';
@@ -260,6 +260,23 @@ for (const backend of backends) {
       assert.equal((await repo.findClaims(first))?.givenName, 'Augusta Ada', 'the latest enrolment\'s claims');
       const raw = await handle.db.selectFrom('identities').select('claims_encrypted').where('id', '=', first).executeTakeFirstOrThrow();
       assert.ok(!Buffer.from(raw.claims_encrypted).includes(Buffer.from('Lovelace')));
+    });
+
+    test('broker subjects: found by keyed hash per client, re-bound in place, subject encrypted, unbound when the identity is erased', async () => {
+      const repo = new BrokerSubjectRepository(handle.db, cipher);
+      const subject = 'tenant-1:entra-sub-1';
+      assert.equal(await repo.findIdentity('c1', subject), undefined);
+      await repo.bind('c1', subject, 'identity-a');
+      assert.equal(await repo.findIdentity('c1', subject), 'identity-a');
+      assert.equal(await repo.findIdentity('c2', subject), undefined, 'another client does not see the binding');
+      await repo.bind('c1', subject, 'identity-b');
+      assert.equal(await repo.findIdentity('c1', subject), 'identity-b');
+      const rows = await handle.db.selectFrom('broker_subjects').selectAll().where('client_id', '=', 'c1').execute();
+      assert.equal(rows.length, 1, 're-binding updates the row');
+      assert.ok(!rows[0]!.subject_index.includes('entra-sub-1'));
+      assert.ok(!Buffer.from(rows[0]!.subject_encrypted).includes(Buffer.from('entra-sub-1')));
+      await new RetentionRepository(handle.db).eraseIdentity('identity-b');
+      assert.equal(await repo.findIdentity('c1', subject), undefined);
     });
 
     test('jobs: due ones are claimed once, a lapsed lease is reclaimed, failures retry then die, one queued per key', async () => {

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { registerClient } from '../../src/oidc/client-registration.ts';
 import { DataCipher } from '../../src/security/index.ts';
+import { BrokerSubjectRepository } from '../../src/storage/index.ts';
 import { contentDigest } from '../../src/verification/content-digest.ts';
 import { documentLookupValue, type IdentityClaims } from '../../src/verification/index.ts';
 import { Browser } from '../helpers/browser.ts';
@@ -33,6 +34,7 @@ const ENCRYPTED = {
   session_images: ['data_encrypted'],
   liveness_frames: ['frames_encrypted'],
   webhook_endpoints: ['secret_encrypted', 'previous_secret_encrypted'],
+  broker_subjects: ['subject_encrypted'],
 } as const;
 
 type Rekeyed = Array<{ table: string; rekeyed: number; current: number; dropped: number }>;
@@ -114,6 +116,8 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
         frames_encrypted: null, revealed: 3, step_revealed_at: Date.now(), subject_key: `document:${documentKey(cipherA)}`,
       }).execute();
       await s.app.database.db.insertInto('liveness_frame_digests').values({ digest: 'digest-under-a', challenge_id: 'rekey-challenge', created_at: Date.now(), key_id: cipherA.keyId }).execute();
+      // An Entra user bound to the identity (Entra EAM): found by a keyed hash under A.
+      await new BrokerSubjectRepository(s.app.database.db, cipherA).bind(registered.clientId, 'tenant-a:entra-sub', sub);
       await s.close();
       server = undefined;
 
@@ -143,8 +147,9 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
       const first = await verid(s.config, ['rekey']) as Rekeyed;
       const counts = Object.fromEntries(first.map((r) => [r.table, r]));
       assert.deepEqual(first.map((r) => r.table), [
-        'oidc_clients', 'verification_sessions', 'session_images', 'liveness_frames', 'liveness_challenges', 'liveness_frame_digests', 'identities', 'oidc_payloads', 'employees', 'webhook_endpoints', 'signing_keys',
+        'oidc_clients', 'verification_sessions', 'session_images', 'liveness_frames', 'liveness_challenges', 'liveness_frame_digests', 'identities', 'oidc_payloads', 'employees', 'broker_subjects', 'webhook_endpoints', 'signing_keys',
       ]);
+      assert.equal(counts.broker_subjects!.rekeyed, 1);
       assert.equal(counts.oidc_clients!.rekeyed, 1);
       assert.equal(counts.webhook_endpoints!.rekeyed, 1);
       assert.equal(counts.identities!.rekeyed, 1);
@@ -171,6 +176,7 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
       assert.equal(again.claims()?.sub, sub, 'the same document is the same identity');
       assert.ok((await s.app.core.sessions.loadImage(interviewId, 'face'))!.data.equals(selfie));
       const cipherB = new DataCipher(KEY_B);
+      assert.equal(await new BrokerSubjectRepository(s.app.database.db, cipherB).findIdentity(registered.clientId, 'tenant-a:entra-sub'), sub, 'the binding is found under B alone');
       const challenge = await s.app.database.db.selectFrom('liveness_challenges').selectAll().where('id', '=', 'rekey-challenge').executeTakeFirstOrThrow();
       assert.equal(challenge.subject_key, `document:${documentKey(cipherB)}`);
       assert.equal(JSON.parse(challenge.result!).selfieDigest, contentDigest({ blindIndex: (v, p) => cipherB.blindIndex(v, p) }, selfie, 'selfie'));
