@@ -18,6 +18,7 @@ import * as webhooks from './migrations/0014-webhooks.ts';
 import * as linkDelivery from './migrations/0015-link-delivery.ts';
 import * as employees from './migrations/0016-employees.ts';
 import * as identityEnvironment from './migrations/0017-identity-environment.ts';
+import * as scimGroups from './migrations/0018-scim-groups.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0015-link-delivery': linkDelivery,
   '0016-employees': employees,
   '0017-identity-environment': identityEnvironment,
+  '0018-scim-groups': scimGroups,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */
