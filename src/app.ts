@@ -25,7 +25,7 @@ import { interactionRoutes } from './oidc/interaction-routes.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
 import { privacyPage } from './web/privacy-page.ts';
 import { securityHeaders } from './web/security-headers.ts';
-import { BrokerSubjectRepository, EmployeeRepository, type ClientRepository, type DatabaseHandle } from './storage/index.ts';
+import { BrokerSubjectRepository, EmployeeRepository, GroupRepository, type ClientRepository, type DatabaseHandle } from './storage/index.ts';
 import { EntraHintVerifier } from './oidc/entra-hint.ts';
 import type { VerificationService } from './verification/index.ts';
 import { createCore, type Core } from './core.ts';
@@ -159,7 +159,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await server.register(omniStartRoutes, { verification, auth: apiAuth, publicUrl: config.issuer, sessionTtlSeconds: config.omniSessionTtlSeconds,
     deliveryChannels: linkChannels(config), linkDeliveryAttempts: config.linkDeliveryAttempts });
   await server.register(b2bRoutes, { b2b, verification, auth: apiAuth, publicUrl: config.issuer });
-  await server.register(scimRoutes, { b2b, auth: apiAuth, publicUrl: config.issuer });
+  await server.register(scimRoutes, { b2b, groups: new GroupRepository(database.db), auth: apiAuth, publicUrl: config.issuer });
   await server.register(verifyRoutes, {
     verification, clients, limits, requireLiveness: config.requireLiveness, publicUrl: config.issuer,
     consent: { privacyUrl: config.privacyUrl ?? '/privacy', mediaDays: config.retentionMediaDays, identityDays: config.retentionIdentityDays },

@@ -127,6 +127,22 @@ export interface BrokerSubjectTable {
   updated_at: number;
 }
 
+/** SCIM 2.0 Group of an API client (RFC 7643 §4.2); its display name is organisational, not personal, data. */
+export interface ScimGroupTable {
+  id: string;
+  client_id: string;
+  display_name: string;
+  external_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A group's member: one of the same client's employees (employees.id). */
+export interface ScimGroupMemberTable {
+  group_id: string;
+  employee_id: string;
+}
+
 export interface LivenessChallengeTable {
   id: string;
   session_id: string;
@@ -274,6 +290,8 @@ export interface Database {
   verification_sessions: VerificationSessionTable;
   employees: EmployeeTable;
   broker_subjects: BrokerSubjectTable;
+  scim_groups: ScimGroupTable;
+  scim_group_members: ScimGroupMemberTable;
   verification_events: VerificationEventTable;
   session_images: SessionImageTable;
   webhook_outbox: WebhookOutboxTable;

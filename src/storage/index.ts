@@ -7,6 +7,8 @@ export { ClientRepository } from './client-repository.ts';
 export type { ClientRecord, NewClient } from './client-repository.ts';
 export { EmployeeRepository } from './employee-repository.ts';
 export type { Directory, EmployeeKey, EmployeeRecord } from './employee-repository.ts';
+export { GroupRepository } from './group-repository.ts';
+export type { GroupAttributes, GroupFilter, GroupRecord, GroupWriteResult, MemberChange } from './group-repository.ts';
 export { IdentityRepository } from './identity-repository.ts';
 export { JobRepository } from './job-repository.ts';
 export { WebhookDeliveryRepository } from './webhook-delivery-repository.ts';

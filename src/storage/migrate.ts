@@ -19,6 +19,7 @@ import * as linkDelivery from './migrations/0015-link-delivery.ts';
 import * as employees from './migrations/0016-employees.ts';
 import * as identityEnvironment from './migrations/0017-identity-environment.ts';
 import * as brokerSubjects from './migrations/0018-broker-subjects.ts';
+import * as scimGroups from './migrations/0019-scim-groups.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0016-employees': employees,
   '0017-identity-environment': identityEnvironment,
   '0018-broker-subjects': brokerSubjects,
+  '0019-scim-groups': scimGroups,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { registerClient } from '../../src/oidc/client-registration.ts';
 import { omniCall } from '../helpers/omni-call.ts';
+import { scimClient } from '../helpers/scim-client.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -11,15 +12,7 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 describe('SCIM 2.0 directory sync: Okta creates, Entra deactivates, the bound biometric data goes with it', () => {
   let server: TestServer;
   let bearer: string;
-
-  async function scim(method: string, path: string, body?: unknown, token = bearer) {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/scim+json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const raw = await response.text();
-    return { status: response.status, type: response.headers.get('content-type'), body: (raw ? JSON.parse(raw) : null) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  }
+  let scim: ReturnType<typeof scimClient>;
 
   before(async () => {
     server = await startTestServer();
@@ -27,6 +20,7 @@ describe('SCIM 2.0 directory sync: Okta creates, Entra deactivates, the bound bi
       kind: 'api', name: 'Okta provisioning', redirectUris: [], environment: 'demo', tokenEndpointAuthMethod: 'client_secret_basic',
     }, async () => undefined);
     bearer = `${client.clientId}.${client.clientSecret}`;
+    scim = scimClient(server.baseUrl, bearer);
   });
   after(async () => {
     await server.close();

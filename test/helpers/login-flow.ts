@@ -65,3 +65,20 @@ export async function verifyInBrowser(browser: Browser, authorizationUrl: URL, i
   const callback = await completeInteraction(browser, baseUrl, opened);
   return { callback, token, processId, processFace };
 }
+
+/**
+ * RP-initiated logout in the browser: opens verid's end-session URL, confirms "Sign out" on its
+ * page, and returns where verid then sends the browser (the client's post-logout redirect URI).
+ */
+export async function signOutAtVerid(browser: Browser, endSessionUrl: URL): Promise<URL> {
+  const { response, url } = await browser.follow(endSessionUrl);
+  const html = await response.text();
+  assert.equal(response.status, 200, html);
+  const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
+  assert.ok(form, 'a logout confirmation form');
+  const fields = new URLSearchParams([...form[2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+  fields.set('logout', 'yes');
+  const done = await browser.request(new URL(form[1]!, url), { method: 'POST', body: fields });
+  assert.equal(done.status, 303, await done.text());
+  return new URL(done.headers.get('location') ?? '', url);
+}

@@ -8,7 +8,7 @@ import { DataCipher } from '../../src/security/index.ts';
 import { SigningKeyRepository } from '../../src/storage/index.ts';
 import { Browser } from '../helpers/browser.ts';
 import { face } from '../helpers/fixtures.ts';
-import { verifyInBrowser } from '../helpers/login-flow.ts';
+import { signOutAtVerid, verifyInBrowser } from '../helpers/login-flow.ts';
 import { authorizationRequest, REDIRECT_URI } from '../helpers/relying-party.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { generatePassport } from '../support/synthetic-document.ts';
@@ -244,15 +244,7 @@ describe('OIDC protocol rules', () => {
     const { callback, verifier, state, nonce } = await codeFor(rp);
     const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
     const endSession = oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: LOGOUT_URI, state: 'bye' });
-    const page = await browser.request(endSession);
-    const html = await page.text();
-    assert.equal(page.status, 200);
-    const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
-    assert.ok(form, 'a logout confirmation form');
-    const fields = new URLSearchParams([...form[2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
-    fields.set('logout', 'yes');
-    const done = await browser.request(new URL(form[1]!, server.baseUrl), { method: 'POST', body: fields });
-    const location = new URL(done.headers.get('location') ?? '', server.baseUrl);
+    const location = await signOutAtVerid(browser, endSession);
     assert.equal(location.origin + location.pathname, LOGOUT_URI);
     assert.equal(location.searchParams.get('state'), 'bye');
     // the browser is logged out: a new authorization request asks for a verification again

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataCipher, hashSecret } from '../../src/security/index.ts';
 import {
-  BrokerSubjectRepository, ChallengeRepository, ClientRepository, JobRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, RetentionRepository, SessionRepository, SigningKeyRepository,
+  BrokerSubjectRepository, ChallengeRepository, ClientRepository, EmployeeRepository, GroupRepository, JobRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, RetentionRepository, SessionRepository, SigningKeyRepository,
   type DatabaseHandle,
 } from '../../src/storage/index.ts';
 import type { IdentityClaims, PublicEventPayload } from '../../src/verification/index.ts';
@@ -277,6 +277,39 @@ for (const backend of backends) {
       assert.ok(!Buffer.from(rows[0]!.subject_encrypted).includes(Buffer.from('entra-sub-1')));
       await new RetentionRepository(handle.db).eraseIdentity('identity-b');
       assert.equal(await repo.findIdentity('c1', subject), undefined);
+    });
+
+    test('SCIM groups: members are the client\'s own employees; displayName unique per client regardless of case; deleting an employee leaves its groups', async () => {
+      const employees = new EmployeeRepository(handle.db, cipher);
+      const groups = new GroupRepository(handle.db);
+      const person = (employeeId: string) => ({ employeeId, email: null, displayName: `Person ${employeeId}`, phone: null });
+      const a1 = (await employees.upsert('client-a', 'demo', 'emp-a1', person('a1')))!.record.id;
+      const a2 = (await employees.upsert('client-a', 'demo', 'emp-a2', person('a2')))!.record.id;
+      const b1 = (await employees.upsert('client-b', 'demo', 'emp-b1', person('b1')))!.record.id;
+
+      const created = await groups.create('client-a', 'g1', { displayName: 'Sales', externalId: 'ext-1' }, [a1, a1]);
+      assert.equal(created.kind, 'saved');
+      assert.deepEqual(created.kind === 'saved' && created.group.memberIds, [a1]);
+      assert.deepEqual(await groups.create('client-a', 'g2', { displayName: 'sales', externalId: null }, []), { kind: 'conflict' });
+      assert.equal((await groups.create('client-b', 'g3', { displayName: 'Sales', externalId: null }, [])).kind, 'saved', 'another client may use the name');
+      assert.deepEqual(await groups.create('client-a', 'g4', { displayName: 'Thieves', externalId: null }, [b1]), { kind: 'unknown_members', ids: [b1] });
+      assert.equal(await groups.find('client-a', 'g4'), undefined, 'a refused create leaves nothing');
+
+      assert.deepEqual(await groups.update('client-a', 'g1', undefined, { add: [a2], remove: [a1] }).then((r) => r.kind === 'saved' && r.group.memberIds), [a2]);
+      assert.deepEqual(await groups.update('client-a', 'g1', undefined, { add: [b1], remove: [a2] }), { kind: 'unknown_members', ids: [b1] });
+      assert.deepEqual((await groups.find('client-a', 'g1'))?.memberIds, [a2], 'a refused update changes nothing');
+      assert.deepEqual(await groups.update('client-b', 'g1', undefined, { set: [] }), { kind: 'not_found' }, 'another client\'s group');
+      const renamed = await groups.update('client-a', 'g1', { displayName: 'Sales EMEA', externalId: null }, { set: [a1, a2] });
+      assert.deepEqual(renamed.kind === 'saved' && [renamed.group.displayName, renamed.group.memberIds.length], ['Sales EMEA', 2]);
+      assert.deepEqual((await groups.list('client-a', { displayName: 'SALES emea' })).map((g) => g.id), ['g1']);
+      assert.deepEqual((await groups.list('client-b')).map((g) => g.id), ['g3']);
+      assert.deepEqual([...(await groups.groupsOf('client-a', [a1, b1])).entries()], [[a1, [{ id: 'g1', displayName: 'Sales EMEA' }]]]);
+
+      assert.ok(await employees.delete(a1));
+      assert.deepEqual((await groups.find('client-a', 'g1'))?.memberIds, [a2], 'the deleted employee\'s membership went with it');
+      assert.equal(await groups.delete('client-b', 'g1'), false);
+      assert.ok(await groups.delete('client-a', 'g1'));
+      assert.equal((await handle.db.selectFrom('scim_group_members').selectAll().where('group_id', '=', 'g1').execute()).length, 0);
     });
 
     test('jobs: due ones are claimed once, a lapsed lease is reclaimed, failures retry then die, one queued per key', async () => {

@@ -1,35 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { B2bService } from '../../b2b/b2b-service.ts';
 import { AppError, toAppError } from '../../errors/index.ts';
-import type { Directory, EmployeeRecord } from '../../storage/index.ts';
+import type { Directory, EmployeeRecord, GroupRepository } from '../../storage/index.ts';
 import { authenticateApiCaller, requireScope, type ApiAuthDependencies, type ApiCaller } from '../api-auth.ts';
+import { bad, ENTERPRISE, eqFilter, ERROR, HIDDEN, listResponse, pageOf, pageSlice, PATCH_OP, text, USER, type Json } from './scim-messages.ts';
+import { scimGroupRoutes } from './scim-groups.ts';
 
 export interface ScimRoutesOptions {
   b2b: B2bService;
+  groups: GroupRepository;
   auth: ApiAuthDependencies;
   publicUrl: string;
 }
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const HIDDEN = { hide: true };
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-type Json = Record<string, unknown>;
-
-function bad(detail: string, scimType = 'invalidValue'): AppError {
-  return new AppError('validation_failed', detail, { details: { scimType } });
-}
-
-const text = (value: unknown, max = 254): string | null => {
-  if (value === undefined || value === null || value === '') return null;
-  if (typeof value !== 'string' || value.length > max || /[\u0000-\u001f\u007f]/.test(value)) throw bad('attribute values are strings without control characters');
-  return value.trim();
-};
 
 /** SCIM's boolean: Entra sends "True"/"False" strings in PATCH. */
 function bool(value: unknown): boolean {
@@ -66,7 +51,10 @@ export function directoryOf(user: Json): Directory {
   };
 }
 
-function userOf(employee: EmployeeRecord, base: string): Json {
+/** The read-only `groups` of a User (RFC 7643 §4.1.2): the client's groups the employee is a member of. */
+type UserGroups = Array<{ id: string; displayName: string }>;
+
+function userOf(employee: EmployeeRecord, base: string, groups: UserGroups = []): Json {
   const scim = employee.scim ?? { userName: employee.employeeId ?? employee.email ?? employee.id, externalId: null, givenName: null, familyName: null, active: true };
   return {
     schemas: [USER, ENTERPRISE],
@@ -79,6 +67,7 @@ function userOf(employee: EmployeeRecord, base: string): Json {
     ...(employee.phone ? { phoneNumbers: [{ value: employee.phone, type: 'work' }] } : {}),
     active: scim.active,
     [ENTERPRISE]: employee.employeeId ? { employeeNumber: employee.employeeId } : {},
+    ...(groups.length > 0 ? { groups: groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${base}/scim/v2/Groups/${g.id}`, type: 'direct' })) } : {}),
     meta: {
       resourceType: 'User', created: new Date(employee.createdAt).toISOString(), lastModified: new Date(employee.updatedAt).toISOString(),
       location: `${base}/scim/v2/Users/${employee.id}`,
@@ -159,6 +148,8 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
   };
   const send = (reply: FastifyReply, status: number, body: unknown) => reply.code(status).type('application/scim+json').send(body);
   const base = options.publicUrl;
+  const userResource = async (who: ApiCaller, employee: EmployeeRecord) =>
+    userOf(employee, base, (await options.groups.groupsOf(who.clientId, [employee.id])).get(employee.id));
 
   app.get('/scim/v2/ServiceProviderConfig', { schema: HIDDEN }, async (request, reply) => {
     await caller(request);
@@ -172,20 +163,16 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
 
   app.get<{ Querystring: { filter?: string; startIndex?: string; count?: string } }>('/scim/v2/Users', { schema: HIDDEN }, async (request, reply) => {
     const who = await caller(request);
-    const startIndex = Math.max(1, Number.parseInt(request.query.startIndex ?? '1', 10) || 1);
-    const count = Math.min(200, Math.max(0, Number.parseInt(request.query.count ?? '100', 10) || 0));
+    const page = pageOf(request.query);
     let users = (await b2b.listEmployees(who, 10_000)).reverse();
-    const filter = request.query.filter?.trim();
+    const filter = eqFilter(request.query.filter, ['userName', 'externalId', 'emails', 'emails.value'] as const);
     if (filter) {
-      const match = /^(userName|externalId|emails\.value|emails)\s+eq\s+"([^"]*)"$/i.exec(filter);
-      if (!match) throw bad('only `userName eq "…"`, `externalId eq "…"` and `emails eq "…"` filters are supported', 'invalidFilter');
-      const [, attribute, wanted] = match as unknown as [string, string, string];
-      const attr = attribute.toLowerCase();
-      users = users.filter((e) => attr === 'username' ? (e.scim?.userName ?? e.employeeId)?.toLowerCase() === wanted.toLowerCase()
-        : attr === 'externalid' ? e.scim?.externalId === wanted : e.email?.toLowerCase() === wanted.toLowerCase());
+      const wanted = filter.value.toLowerCase();
+      users = users.filter((e) => filter.attribute === 'userName' ? (e.scim?.userName ?? e.employeeId)?.toLowerCase() === wanted
+        : filter.attribute === 'externalId' ? e.scim?.externalId === filter.value : e.email?.toLowerCase() === wanted);
     }
-    const page = users.slice(startIndex - 1, startIndex - 1 + count);
-    return send(reply, 200, { schemas: [LIST], totalResults: users.length, startIndex, itemsPerPage: page.length, Resources: page.map((e) => userOf(e, base)) });
+    const groups = await options.groups.groupsOf(who.clientId, pageSlice(users, page).map((e) => e.id));
+    return send(reply, 200, listResponse(users, page, (e) => userOf(e, base, groups.get(e.id))));
   });
 
   app.post<{ Body: Json }>('/scim/v2/Users', { schema: HIDDEN }, async (request, reply) => {
@@ -199,7 +186,7 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
 
   app.get<{ Params: { id: string } }>('/scim/v2/Users/:id', { schema: HIDDEN }, async (request, reply) => {
     const who = await caller(request);
-    return send(reply, 200, userOf(await b2b.employee(who, { id: request.params.id }), base));
+    return send(reply, 200, await userResource(who, await b2b.employee(who, { id: request.params.id })));
   });
 
   async function replaceUser(who: ApiCaller, id: string, user: Json): Promise<EmployeeRecord> {
@@ -212,7 +199,7 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
 
   app.put<{ Params: { id: string }; Body: Json }>('/scim/v2/Users/:id', { schema: HIDDEN }, async (request, reply) => {
     const who = await caller(request);
-    return send(reply, 200, userOf(await replaceUser(who, request.params.id, request.body ?? {}), base));
+    return send(reply, 200, await userResource(who, await replaceUser(who, request.params.id, request.body ?? {})));
   });
 
   app.patch<{ Params: { id: string }; Body: Json }>('/scim/v2/Users/:id', { schema: HIDDEN }, async (request, reply) => {
@@ -220,7 +207,7 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
     const body = request.body ?? {};
     if (!Array.isArray(body.schemas) || !body.schemas.includes(PATCH_OP)) throw bad(`a PATCH body is a ${PATCH_OP}`, 'invalidSyntax');
     const current = userOf(await b2b.employee(who, { id: request.params.id }), base);
-    return send(reply, 200, userOf(await replaceUser(who, request.params.id, patched(current, body)), base));
+    return send(reply, 200, await userResource(who, await replaceUser(who, request.params.id, patched(current, body))));
   });
 
   app.delete<{ Params: { id: string } }>('/scim/v2/Users/:id', { schema: HIDDEN }, async (request, reply) => {
@@ -228,4 +215,6 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
     await b2b.deleteEmployee(who, request.params.id);
     return reply.code(204).send();
   });
+
+  await scimGroupRoutes(app, { groups: options.groups, caller, send, publicUrl: base });
 }
