@@ -224,7 +224,13 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
         // The Entra user is now bound to the identity just verified, and signs in under Entra's sub.
         const user = await entraUser(interaction.params, client!.clientId, eam);
         if (!user) return finishWithError(request, reply, 'invalid_request', 'id_token_hint could not be checked against Microsoft Entra');
-        await entra!.subjects.bind(client!.clientId, user.key, current.identityId);
+        // A bound user stays bound to the identity they were bound with: "use my ID document instead"
+        // with another document (one in the victim's name, the attacker's face) must not re-bind them.
+        const bound = await entra!.subjects.findIdentity(client!.clientId, user.key);
+        if (bound && bound !== current.identityId) {
+          return finishWithError(request, reply, 'access_denied', 'this Microsoft Entra user is bound to another verified identity; an administrator must erase that identity (verid identities delete) before another can be bound');
+        }
+        if (!bound) await entra!.subjects.bind(client!.clientId, user.key, current.identityId);
         return grantAndFinish(request, reply, user.sub, interaction.params, loginMethods(client!.metadata, STANDARD_METHODS));
       }
       const live = current.scores?.liveness.activeChallenge === 'OK';

@@ -192,6 +192,44 @@ function entraSuite(dialect: 'sqlite' | 'postgres', options: { negatives: boolea
 
     if (!options.negatives) return;
 
+    test('a bound user cannot be re-bound through "use my ID document instead" with another document in their name: access_denied, the binding stays', async () => {
+      const user = { sub: `entra-sub-${randomUUID()}`, name: 'María López' };
+      const first = new Browser();
+      const request = await entraPost(first, await entra.hint(clientId, user));
+      const page = await capturePage(request.response, request.url);
+      assert.equal((await enrol(page.token)).state, 'succeeded');
+      await finish(first, page);
+
+      // The attacker passed the victim's first factor at Entra and holds a passport in the victim's name with their own face.
+      const attacker = new Browser();
+      const hijack = await entraPost(attacker, await entra.hint(clientId, user));
+      const offered = await capturePage(hijack.response, hijack.url);
+      assert.equal(offered.mode, 'reverify');
+      const { response, url } = await attacker.follow(`${server.baseUrl}/interaction/${offered.uid}?method=document`);
+      const documentPage = await capturePage(response, url);
+      assert.equal(documentPage.mode, 'enroll');
+      await agree(server.baseUrl, documentPage.token);
+      const forged = await generatePassport({
+        issuingCountry: 'ESP', ...MARIA, documentNumber: 'PEZ998877', birthDate: '1985-07-21', expiryDate: '2032-01-30', sex: 'F', portrait: await face('genuine/london_003/1.jpg'),
+      });
+      await call(documentPage.token, '/omni/add/front-id', forged);
+      await call(documentPage.token, '/omni/add/face', await face('genuine/london_003/2.jpg'));
+      await call(documentPage.token, '/omni/process/id');
+      await call(documentPage.token, '/omni/process/face');
+      const answer = await finish(attacker, documentPage);
+      assert.equal(answer.id_token, undefined, 'no ID token for the victim');
+      assert.equal(answer.error, 'access_denied');
+
+      // The victim is still bound to their own face: the next request asks a selfie, and the attacker's does not match.
+      const next = new Browser();
+      const again = await entraPost(next, await entra.hint(clientId, user));
+      const reverify = await capturePage(again.response, again.url);
+      assert.equal(reverify.mode, 'reverify');
+      await agree(server.baseUrl, reverify.token);
+      await call(reverify.token, '/omni/add/face', await face('genuine/london_003/1.jpg'));
+      assert.notEqual((await call(reverify.token, '/omni/process/face')).body.state, 'succeeded', 'the attacker\'s face is not the bound face');
+    });
+
     /** The request is refused at once: an OIDC error posted back to Entra, with its state. */
     async function refused(hint: string | undefined, claims?: object) {
       const request = await entraPost(new Browser(), hint, claims);
