@@ -71,6 +71,11 @@ export class B2bService {
     return this.#withBinding(found);
   }
 
+  /** The caller's employees with this SCIM userName (case-insensitive), by its keyed hash. */
+  async employeesByUserName(caller: ApiCaller, userName: string): Promise<EmployeeRecord[]> {
+    return Promise.all((await this.#deps.employees.findByUserName(caller.clientId, userName)).map((found) => this.#withBinding(found)));
+  }
+
   async listEmployees(caller: ApiCaller, limit: number, after?: { createdAt: number; id: string }): Promise<EmployeeRecord[]> {
     return this.#deps.employees.list(caller.clientId, limit, after);
   }

@@ -107,6 +107,8 @@ export interface EmployeeTable {
   employee_id: string | null;
   /** Keyed hash of the lower-cased e-mail (lookups); the e-mail itself is in directory_encrypted. */
   email_index: string | null;
+  /** Keyed hash of the lower-cased SCIM userName (employee-repository.ts userNameOf); null on rows not yet indexed. */
+  user_name_index: string | null;
   /** JSON {employeeId, email, displayName, phone} (PII: encrypted). */
   directory_encrypted: Uint8Array;
   identity_id: string | null;

@@ -27,6 +27,14 @@ export type EmployeeKey = { id: string } | { employeeId: string } | { email: str
 
 const context = (id: string) => `employee:${id}:directory`;
 
+/** The employee's SCIM userName: the provider's own, else the employeeId, the e-mail or the record id (RFC 7643: always present). */
+export function userNameOf(directory: Pick<Directory, 'scim' | 'employeeId' | 'email'>, id: string): string {
+  return directory.scim?.userName ?? directory.employeeId ?? directory.email ?? id;
+}
+
+/** The keyed hash a userName is found by (case-insensitive, as SCIM compares userName). */
+export const userNameIndex = (cipher: Pick<DataCipher, 'blindIndex'>, userName: string) => cipher.blindIndex(userName.toLowerCase(), 'employee-user-name');
+
 /** Another employee of the client already has this employeeId or e-mail. */
 const isKeyConflict = (error: unknown) => isUniqueViolation(error, 'employee_id') || isUniqueViolation(error, 'email_index');
 
@@ -53,6 +61,7 @@ export class EmployeeRepository {
     return {
       employee_id: directory.employeeId,
       email_index: directory.email === null ? null : this.emailIndexes(directory.email)[0]!,
+      user_name_index: userNameIndex(this.#cipher, userNameOf(directory, id)),
       directory_encrypted: this.#cipher.encryptJson(directory, context(id)),
       updated_at: now,
     };
@@ -95,6 +104,27 @@ export class EmployeeRepository {
     const record = await this.find(clientId, { id: rowId });
     if (!record) throw new Error('employee vanished after upsert');
     return { record, created: !existing };
+  }
+
+  /**
+   * The client's employees whose userName is `userName` (case-insensitive), found by its keyed hash
+   * under every master key in use. Rows not indexed yet (written before migration 0020) are read
+   * once and indexed on the way, so the scan of them happens at most once per row.
+   */
+  async findByUserName(clientId: string, userName: string): Promise<EmployeeRecord[]> {
+    const keys = this.#cipher.blindIndexes(userName.toLowerCase(), 'employee-user-name');
+    const rows = await this.#db.selectFrom('employees').selectAll().where('client_id', '=', clientId)
+      .where((eb) => eb.or([eb('user_name_index', 'in', keys), eb('user_name_index', 'is', null)])).execute();
+    const found: EmployeeRecord[] = [];
+    for (const row of rows) {
+      const record = this.#record(row);
+      if (row.user_name_index === null) {
+        await this.#db.updateTable('employees').set({ user_name_index: userNameIndex(this.#cipher, userNameOf(record, record.id)) })
+          .where('id', '=', row.id).where('user_name_index', 'is', null).execute();
+      }
+      if (userNameOf(record, record.id).toLowerCase() === userName.toLowerCase()) found.push(record);
+    }
+    return found.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
   async list(clientId: string, limit: number, after?: { createdAt: number; id: string }): Promise<EmployeeRecord[]> {

@@ -5,7 +5,7 @@ export { BrokerSubjectRepository } from './broker-subject-repository.ts';
 export { ChallengeRepository } from './challenge-repository.ts';
 export { ClientRepository } from './client-repository.ts';
 export type { ClientRecord, NewClient } from './client-repository.ts';
-export { EmployeeRepository } from './employee-repository.ts';
+export { EmployeeRepository, userNameOf } from './employee-repository.ts';
 export type { Directory, EmployeeKey, EmployeeRecord } from './employee-repository.ts';
 export { GroupRepository } from './group-repository.ts';
 export type { GroupAttributes, GroupFilter, GroupRecord, GroupWriteResult, MemberChange } from './group-repository.ts';

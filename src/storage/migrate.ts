@@ -20,6 +20,7 @@ import * as employees from './migrations/0016-employees.ts';
 import * as identityEnvironment from './migrations/0017-identity-environment.ts';
 import * as brokerSubjects from './migrations/0018-broker-subjects.ts';
 import * as scimGroups from './migrations/0019-scim-groups.ts';
+import * as employeeUserNameIndex from './migrations/0020-employee-user-name-index.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0017-identity-environment': identityEnvironment,
   '0018-broker-subjects': brokerSubjects,
   '0019-scim-groups': scimGroups,
+  '0020-employee-user-name-index': employeeUserNameIndex,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

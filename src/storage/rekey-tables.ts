@@ -3,6 +3,7 @@ import { ConfigError } from '../errors/app-error.ts';
 import type { DataCipher } from '../security/index.ts';
 import { contentDigests, documentKeyPurpose, documentLookupValue, type DocumentRecord, type IdentityClaims } from '../verification/index.ts';
 import { brokerSubjectContext, brokerSubjectIndex } from './broker-subject-repository.ts';
+import { userNameIndex, userNameOf, type Directory } from './employee-repository.ts';
 import { oidcPayloadRow } from './oidc-payload-repository.ts';
 
 export type RekeyRow = Record<string, unknown>;
@@ -157,9 +158,12 @@ export const REKEY_TABLES: readonly RekeyTable[] = [
   }),
   oidcPayloads,
   encryptedColumns('employees', ['id'], { directory_encrypted: (r) => `employee:${r.id}:directory` }, {
-    recompute: (plain, cipher) => {
-      const { email } = json<{ email: string | null }>(plain('directory_encrypted'));
-      return { email_index: email === null ? null : cipher.blindIndex(email.trim().toLowerCase(), 'employee-email') };
+    recompute: (plain, cipher, row) => {
+      const directory = json<Directory>(plain('directory_encrypted'));
+      return {
+        email_index: directory.email === null ? null : cipher.blindIndex(directory.email.trim().toLowerCase(), 'employee-email'),
+        user_name_index: userNameIndex(cipher, userNameOf(directory, row.id as string)),
+      };
     },
   }),
   encryptedColumns('broker_subjects', ['id'], { subject_encrypted: (r) => brokerSubjectContext(r.id as string) }, {

@@ -77,6 +77,29 @@ describe('SCIM 2.0 directory sync: Okta creates, Entra deactivates, the bound bi
     assert.deepEqual([gone.status, gone.body.schemas[0], gone.body.status], [404, 'urn:ietf:params:scim:api:messages:2.0:Error', '404']);
   });
 
+  test('filters find users by index: userName case-insensitively (also with an employeeNumber), e-mail, and rows written before the index', async () => {
+    const user = (userName: string, extra: Record<string, unknown> = {}) => scim('POST', '/scim/v2/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, displayName: userName, active: true, ...extra,
+    });
+    const ada = (await user('Ada.Byron@Example.com', {
+      emails: [{ value: 'ada.byron@example.com', primary: true }],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: 'E-1815' },
+    })).body.id as string;
+    const grace = (await user('grace.hopper@example.com')).body.id as string;
+    const query = (filter: string) => scim('GET', `/scim/v2/Users?filter=${encodeURIComponent(filter)}`);
+    const ids = async (filter: string) => ((await query(filter)).body.Resources as Array<{ id: string }>).map((r) => r.id);
+    assert.deepEqual(await ids('userName eq "ada.byron@example.com"'), [ada], 'the userName, not the employeeNumber, and any case');
+    assert.deepEqual(await ids('userName eq "E-1815"'), [], 'an employeeNumber is not a userName');
+    assert.deepEqual(await ids('emails eq "ADA.BYRON@example.com"'), [ada]);
+    assert.deepEqual(await ids('emails eq "nobody@example.com"'), []);
+    // A row from before migration 0020 has no index: it is still found, and indexed on the way.
+    await server.app.core.database.db.updateTable('employees').set({ user_name_index: null }).where('id', '=', grace).execute();
+    assert.deepEqual(await ids('userName eq "GRACE.HOPPER@example.com"'), [grace]);
+    const row = await server.app.core.database.db.selectFrom('employees').select('user_name_index').where('id', '=', grace).executeTakeFirstOrThrow();
+    assert.ok(row.user_name_index, 'indexed by the lookup that met it');
+    assert.ok(!row.user_name_index.includes('grace'), 'a keyed hash, not the name');
+  });
+
   test('errors in SCIM\'s shape: missing userName, duplicates, unsupported filters, bad credentials, bad PATCH', async () => {
     const missing = await scim('POST', '/scim/v2/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], displayName: 'X' });
     assert.deepEqual([missing.status, missing.body.scimType], [400, 'invalidValue']);

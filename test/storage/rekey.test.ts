@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { registerClient } from '../../src/oidc/client-registration.ts';
 import { DataCipher } from '../../src/security/index.ts';
-import { BrokerSubjectRepository } from '../../src/storage/index.ts';
+import { BrokerSubjectRepository, EmployeeRepository } from '../../src/storage/index.ts';
 import { contentDigest } from '../../src/verification/content-digest.ts';
 import { documentLookupValue, type IdentityClaims } from '../../src/verification/index.ts';
 import { Browser } from '../helpers/browser.ts';
@@ -118,6 +118,11 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
       await s.app.database.db.insertInto('liveness_frame_digests').values({ digest: 'digest-under-a', challenge_id: 'rekey-challenge', created_at: Date.now(), key_id: cipherA.keyId }).execute();
       // An Entra user bound to the identity (Entra EAM): found by a keyed hash under A.
       await new BrokerSubjectRepository(s.app.database.db, cipherA).bind(registered.clientId, 'tenant-a:entra-sub', sub);
+      // A SCIM-provisioned employee: found by keyed hashes of its e-mail and userName under A.
+      await new EmployeeRepository(s.app.database.db, cipherA).upsert(registered.clientId, 'demo', 'employee-rekey', {
+        employeeId: 'E-77', email: 'sanne@example.com', displayName: 'Sanne', phone: null,
+        scim: { userName: 'Sanne.Rekey@example.com', externalId: null, givenName: null, familyName: null, active: true },
+      });
       await s.close();
       server = undefined;
 
@@ -177,6 +182,11 @@ for (const dialect of ['sqlite', ...(postgresUrl() ? ['postgres'] as const : [])
       assert.ok((await s.app.core.sessions.loadImage(interviewId, 'face'))!.data.equals(selfie));
       const cipherB = new DataCipher(KEY_B);
       assert.equal(await new BrokerSubjectRepository(s.app.database.db, cipherB).findIdentity(registered.clientId, 'tenant-a:entra-sub'), sub, 'the binding is found under B alone');
+      const employees = new EmployeeRepository(s.app.database.db, cipherB);
+      assert.equal((await employees.find(registered.clientId, { email: 'SANNE@example.com' }))?.id, 'employee-rekey', 'the e-mail index is B\'s');
+      const indexed = await s.app.database.db.selectFrom('employees').select('user_name_index').where('id', '=', 'employee-rekey').executeTakeFirstOrThrow();
+      assert.equal(indexed.user_name_index, cipherB.blindIndex('sanne.rekey@example.com', 'employee-user-name'), 'the userName index is B\'s');
+      assert.deepEqual((await employees.findByUserName(registered.clientId, 'sanne.rekey@EXAMPLE.com')).map((e) => e.id), ['employee-rekey']);
       const challenge = await s.app.database.db.selectFrom('liveness_challenges').selectAll().where('id', '=', 'rekey-challenge').executeTakeFirstOrThrow();
       assert.equal(challenge.subject_key, `document:${documentKey(cipherB)}`);
       assert.equal(JSON.parse(challenge.result!).selfieDigest, contentDigest({ blindIndex: (v, p) => cipherB.blindIndex(v, p) }, selfie, 'selfie'));

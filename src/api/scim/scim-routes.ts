@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { B2bService } from '../../b2b/b2b-service.ts';
 import { AppError, toAppError } from '../../errors/index.ts';
-import type { Directory, EmployeeRecord, GroupRepository } from '../../storage/index.ts';
+import { userNameOf, type Directory, type EmployeeRecord, type GroupRepository } from '../../storage/index.ts';
 import { authenticateApiCaller, requireScope, type ApiAuthDependencies, type ApiCaller } from '../api-auth.ts';
 import { bad, ENTERPRISE, eqFilter, ERROR, HIDDEN, listResponse, pageOf, pageSlice, PATCH_OP, text, USER, type Json } from './scim-messages.ts';
 import { scimGroupRoutes } from './scim-groups.ts';
@@ -55,7 +55,7 @@ export function directoryOf(user: Json): Directory {
 type UserGroups = Array<{ id: string; displayName: string }>;
 
 function userOf(employee: EmployeeRecord, base: string, groups: UserGroups = []): Json {
-  const scim = employee.scim ?? { userName: employee.employeeId ?? employee.email ?? employee.id, externalId: null, givenName: null, familyName: null, active: true };
+  const scim = employee.scim ?? { userName: userNameOf(employee, employee.id), externalId: null, givenName: null, familyName: null, active: true };
   return {
     schemas: [USER, ENTERPRISE],
     id: employee.id,
@@ -164,12 +164,15 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
   app.get<{ Querystring: { filter?: string; startIndex?: string; count?: string } }>('/scim/v2/Users', { schema: HIDDEN }, async (request, reply) => {
     const who = await caller(request);
     const page = pageOf(request.query);
-    let users = (await b2b.listEmployees(who, 10_000)).reverse();
     const filter = eqFilter(request.query.filter, ['userName', 'externalId', 'emails', 'emails.value'] as const);
-    if (filter) {
-      const wanted = filter.value.toLowerCase();
-      users = users.filter((e) => filter.attribute === 'userName' ? (e.scim?.userName ?? e.employeeId)?.toLowerCase() === wanted
-        : filter.attribute === 'externalId' ? e.scim?.externalId === filter.value : e.email?.toLowerCase() === wanted);
+    let users: EmployeeRecord[];
+    // The lookups a provider makes before every create are indexed (userName, e-mail); externalId is
+    // rare and read from the directory.
+    if (filter?.attribute === 'userName') users = await b2b.employeesByUserName(who, filter.value);
+    else if (filter && filter.attribute !== 'externalId') users = [await b2b.employee(who, { email: filter.value }).catch(() => undefined)].filter((e) => e !== undefined);
+    else {
+      users = (await b2b.listEmployees(who, 10_000)).reverse();
+      if (filter) users = users.filter((e) => e.scim?.externalId === filter.value);
     }
     const groups = await options.groups.groupsOf(who.clientId, pageSlice(users, page).map((e) => e.id));
     return send(reply, 200, listResponse(users, page, (e) => userOf(e, base, groups.get(e.id))));
