@@ -41,7 +41,6 @@ interface Target {
   basic: string;
   clientId: string;
   browser: Browser;
-  accessToken: string;
 }
 
 function ask(child: ChildProcess, message: BenchMessage): Promise<ServerMessage> {
@@ -63,7 +62,7 @@ async function start(backend: Backend): Promise<Target> {
   });
   if (ready.type !== 'ready') throw new Error(`${backend}: unexpected ${ready.type}`);
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(ready.clientId)}:${encodeURIComponent(ready.clientSecret)}`).toString('base64')}`;
-  return { backend, child, baseUrl: ready.baseUrl, basic, clientId: ready.clientId, browser: new Browser(), accessToken: '' };
+  return { backend, child, baseUrl: ready.baseUrl, basic, clientId: ready.clientId, browser: new Browser() };
 }
 
 function authorizationUrl(target: Target, scope: string, challenge: string): URL {
@@ -111,8 +110,10 @@ async function requestsFor(target: Target, endpoint: Endpoint, connections: numb
   switch (endpoint) {
     case 'discovery': return [{ method: 'GET', path: '/.well-known/openid-configuration' }];
     case 'jwks': return [{ method: 'GET', path: '/oauth2/jwks' }];
-    case 'userinfo': return [{ method: 'GET', path: '/oauth2/userinfo', headers: { authorization: `Bearer ${target.accessToken}` } }];
-    case 'introspection': return [{ method: 'POST', path: '/oauth2/introspect', headers: form, body: `token=${target.accessToken}` }];
+    // A fresh access token for each point: oidc-provider's in-memory adapter is an LRU of 1000
+    // entries, and the refresh points push older tokens out of the baseline's.
+    case 'userinfo': return [{ method: 'GET', path: '/oauth2/userinfo', headers: { authorization: `Bearer ${(await codeFlowTokens(target)).access_token}` } }];
+    case 'introspection': return [{ method: 'POST', path: '/oauth2/introspect', headers: form, body: `token=${(await codeFlowTokens(target)).access_token}` }];
     case 'refresh': {
       // Every refresh rotates the token (a used one replayed revokes its grant), so each connection
       // carries a chain of its own: the token a response returns is the next request's.
@@ -153,10 +154,7 @@ const backends: Backend[] = ['bare', 'sqlite', ...(process.env.DATABASE_URL ? ['
 const targets: Target[] = [];
 for (const backend of backends) targets.push(await start(backend));
 try {
-  for (const target of targets) {
-    if (target.backend !== 'bare') await signIn(target);
-    target.accessToken = (await codeFlowTokens(target)).access_token;
-  }
+  for (const target of targets) if (target.backend !== 'bare') await signIn(target);
   if (WARMUP_S > 0) {
     for (const endpoint of ENDPOINTS) for (const connections of CONNECTIONS) for (const target of targets) await measure(target, endpoint, connections, WARMUP_S);
   }
