@@ -33,11 +33,17 @@ export class OidcPayloadRepository {
     const row = oidcPayloadRow(this.#cipher, model, id, payload);
     const values = { payload: row.payload, grant_id: row.grant_id, user_code: row.user_code, uid: row.uid, expires_at: expiresAt };
     const [, ...previousKeys] = this.#keys(model, 'id', id);
+    const save = (db: Kysely<Database>) => db.insertInto('oidc_payloads').values({ model, id: row.id, consumed_at: null, ...values })
+      .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values)).execute();
+    // One statement, except during a master-key rotation.
+    if (previousKeys.length === 0) {
+      await save(this.#db);
+      return;
+    }
     await this.#db.transaction().execute(async (tx) => {
       // The same artefact saved again after a key rotation replaces its row under the previous key.
-      if (previousKeys.length > 0) await tx.deleteFrom('oidc_payloads').where('model', '=', model).where('id', 'in', previousKeys).execute();
-      await tx.insertInto('oidc_payloads').values({ model, id: row.id, consumed_at: null, ...values })
-        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values)).execute();
+      await tx.deleteFrom('oidc_payloads').where('model', '=', model).where('id', 'in', previousKeys).execute();
+      await save(tx);
     });
   }
 

@@ -1,0 +1,214 @@
+// `npm run bench:oidc`: verid's OIDC hot path against a bare oidc-provider 9 with its in-memory
+// adapter, measured in the same run (docs/performance.md, "The OIDC hot path").
+//
+// Each server runs in a process of its own; autocannon drives them from this one, one at a time,
+// alternating (bare, verid on SQLite, verid on PostgreSQL when DATABASE_URL is set) for every round.
+// verid's tokens come from a real sign-in: one verification through the hosted page (document and
+// selfie, the engines deciding), then single sign-on code flows in the same browser, each one a
+// grant of its own with a rotating refresh token. Prints req/s, p50/p99 and the ratio to the
+// baseline per endpoint and number of connections; the last line is JSON.
+//
+// BENCH_OIDC_QUICK=1: 1 s per point, one round (a smoke run). BENCH_OIDC_DURATION (s),
+// BENCH_OIDC_ROUNDS, BENCH_OIDC_ENDPOINTS (comma-separated), BENCH_OIDC_ALG (RS256 | ES256: the
+// client's id_token_signed_response_alg on both servers), BENCH_OIDC_CPU_PROF=dir (V8 CPU profiles
+// of the verid servers, written when they stop). Run it under `flock /tmp/verid-cpu.lock`.
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import { Browser } from '../test/helpers/browser.ts';
+import { face } from '../test/helpers/fixtures.ts';
+import { verifyInBrowser } from '../test/helpers/login-flow.ts';
+import { generatePassport } from '../test/support/synthetic-document.ts';
+import { BENCH_REDIRECT_URI, type BenchMessage, type ServerMessage } from './support/oidc-bench-protocol.ts';
+
+const QUICK = process.env.BENCH_OIDC_QUICK === '1';
+const DURATION_S = Number(process.env.BENCH_OIDC_DURATION ?? (QUICK ? 1 : 10));
+const ROUNDS = Number(process.env.BENCH_OIDC_ROUNDS ?? (QUICK ? 1 : 3));
+/** A first pass over every point, not counted: JIT, caches and connection pools warm. */
+const WARMUP_S = Number(process.env.BENCH_OIDC_WARMUP ?? (QUICK ? 0 : 2));
+const CONNECTIONS = [2, 50];
+const ALL_ENDPOINTS = ['discovery', 'jwks', 'refresh', 'userinfo', 'introspection'] as const;
+type Endpoint = typeof ALL_ENDPOINTS[number];
+const ENDPOINTS = (process.env.BENCH_OIDC_ENDPOINTS?.split(',') ?? ALL_ENDPOINTS) as Endpoint[];
+for (const endpoint of ENDPOINTS) if (!ALL_ENDPOINTS.includes(endpoint)) throw new Error(`unknown endpoint ${endpoint}`);
+
+type Backend = 'bare' | 'sqlite' | 'postgres';
+
+interface Target {
+  backend: Backend;
+  child: ChildProcess;
+  baseUrl: string;
+  basic: string;
+  clientId: string;
+  browser: Browser;
+}
+
+function ask(child: ChildProcess, message: BenchMessage): Promise<ServerMessage> {
+  return new Promise((resolve) => {
+    child.once('message', (reply: ServerMessage) => resolve(reply));
+    child.send(message);
+  });
+}
+
+async function start(backend: Backend): Promise<Target> {
+  const script = backend === 'bare' ? './support/oidc-bare-provider.ts' : './support/oidc-verid-server.ts';
+  const profile = process.env.BENCH_OIDC_CPU_PROF && backend !== 'bare' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_OIDC_CPU_PROF}`, `--cpu-prof-name=verid-${backend}.cpuprofile`] : [];
+  const child = fork(new URL(script, import.meta.url), backend === 'bare' ? [] : [backend], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...profile],
+  });
+  const ready = await new Promise<ServerMessage>((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`${backend} server exited with ${code}`)));
+  });
+  if (ready.type !== 'ready') throw new Error(`${backend}: unexpected ${ready.type}`);
+  const basic = `Basic ${Buffer.from(`${encodeURIComponent(ready.clientId)}:${encodeURIComponent(ready.clientSecret)}`).toString('base64')}`;
+  return { backend, child, baseUrl: ready.baseUrl, basic, clientId: ready.clientId, browser: new Browser() };
+}
+
+function authorizationUrl(target: Target, scope: string, challenge: string): URL {
+  const url = new URL('/oauth2/authorize', target.baseUrl);
+  url.search = new URLSearchParams({
+    client_id: target.clientId, response_type: 'code', redirect_uri: BENCH_REDIRECT_URI, scope, prompt: 'consent',
+    state: randomBytes(8).toString('hex'), nonce: randomBytes(8).toString('hex'), code_challenge: challenge, code_challenge_method: 'S256',
+  }).toString();
+  return url;
+}
+
+function pkce() {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** A verified sign-in through verid's hosted page, as a person does it (the engines decide). */
+async function signIn(target: Target): Promise<void> {
+  const passport = await generatePassport({
+    issuingCountry: 'CAN', surname: 'TREMBLAY', givenNames: 'NOAH', documentNumber: 'HK5521907', birthDate: '1985-11-02',
+    expiryDate: '2031-01-15', sex: 'M', portrait: await face('genuine/london_003/1.jpg'),
+  });
+  const login = await verifyInBrowser(target.browser, authorizationUrl(target, 'openid profile', pkce().challenge),
+    { front: passport, selfie: await face('genuine/london_003/2.jpg') });
+  if (!login.callback.searchParams.get('code')) throw new Error(`${target.backend}: the verified sign-in failed: ${login.callback.search}`);
+}
+
+/** One authorization code flow in the signed-in browser, redeemed: a grant with its own refresh token. */
+async function codeFlowTokens(target: Target): Promise<{ access_token: string; refresh_token: string }> {
+  const { verifier, challenge } = pkce();
+  const { url } = await target.browser.follow(authorizationUrl(target, 'openid profile offline_access', challenge));
+  const code = url.searchParams.get('code');
+  if (!code) throw new Error(`${target.backend}: no code: ${url}`);
+  const response = await fetch(new URL('/oauth2/token', target.baseUrl), {
+    method: 'POST', headers: { authorization: target.basic, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: BENCH_REDIRECT_URI, code_verifier: verifier }),
+  });
+  const tokens = await response.json() as { access_token: string; refresh_token: string };
+  if (response.status !== 200 || !tokens.refresh_token) throw new Error(`${target.backend}: token endpoint said ${response.status} ${JSON.stringify(tokens)}`);
+  return tokens;
+}
+
+async function requestsFor(target: Target, endpoint: Endpoint, connections: number): Promise<autocannon.Request[]> {
+  const form = { authorization: target.basic, 'content-type': 'application/x-www-form-urlencoded' };
+  switch (endpoint) {
+    case 'discovery': return [{ method: 'GET', path: '/.well-known/openid-configuration' }];
+    case 'jwks': return [{ method: 'GET', path: '/oauth2/jwks' }];
+    // A fresh access token for each point: oidc-provider's in-memory adapter is an LRU of 1000
+    // entries, and the refresh points push older tokens out of the baseline's.
+    case 'userinfo': return [{ method: 'GET', path: '/oauth2/userinfo', headers: { authorization: `Bearer ${(await codeFlowTokens(target)).access_token}` } }];
+    case 'introspection': return [{ method: 'POST', path: '/oauth2/introspect', headers: form, body: `token=${(await codeFlowTokens(target)).access_token}` }];
+    case 'refresh': {
+      // Every refresh rotates the token (a used one replayed revokes its grant), so each connection
+      // carries a chain of its own: the token a response returns is the next request's.
+      const ready: string[] = [];
+      for (let i = 0; i < connections + 2; i++) ready.push((await codeFlowTokens(target)).refresh_token);
+      return [{
+        method: 'POST', path: '/oauth2/token', headers: form,
+        setupRequest: (request) => ({ ...request, body: `grant_type=refresh_token&refresh_token=${ready.pop() ?? 'exhausted'}` }),
+        onResponse: (status, body) => {
+          if (status === 200) ready.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
+        },
+      }];
+    }
+  }
+}
+
+interface Point { rps: number; p50: number; p99: number; failed: number; queriesPerRequest: number | null }
+
+async function measure(target: Target, endpoint: Endpoint, connections: number, duration = DURATION_S): Promise<Point> {
+  const requests = await requestsFor(target, endpoint, connections);
+  await ask(target.child, { type: 'reset' });
+  const result = await autocannon({ url: target.baseUrl, connections, pipelining: 1, duration, requests });
+  const queries = await ask(target.child, { type: 'count' });
+  const total = result.requests.total;
+  return {
+    rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts,
+    queriesPerRequest: target.backend === 'bare' || queries.type !== 'queries' || total === 0 ? null : queries.count / total,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const backends: Backend[] = ['bare', 'sqlite', ...(process.env.DATABASE_URL ? ['postgres' as const] : [])];
+const targets: Target[] = [];
+for (const backend of backends) targets.push(await start(backend));
+try {
+  for (const target of targets) if (target.backend !== 'bare') await signIn(target);
+  if (WARMUP_S > 0) {
+    for (const endpoint of ENDPOINTS) for (const connections of CONNECTIONS) for (const target of targets) await measure(target, endpoint, connections, WARMUP_S);
+  }
+  const points = new Map<string, Point[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const endpoint of ENDPOINTS) {
+      for (const connections of CONNECTIONS) {
+        for (const target of targets) {
+          const point = await measure(target, endpoint, connections);
+          const key = `${target.backend}|${endpoint}|${connections}`;
+          points.set(key, [...points.get(key) ?? [], point]);
+          process.stderr.write(`round ${round + 1} ${target.backend} ${endpoint} ${connections}: ${Math.round(point.rps)} req/s p99 ${point.p99} ms${point.failed ? ` FAILED ${point.failed}` : ''}\n`);
+        }
+      }
+    }
+  }
+
+  const summary = (backend: Backend, endpoint: Endpoint, connections: number) => {
+    const measured = points.get(`${backend}|${endpoint}|${connections}`)!;
+    const qpr = measured.map((p) => p.queriesPerRequest).filter((q) => q !== null);
+    return {
+      rps: median(measured.map((p) => p.rps)), p50: median(measured.map((p) => p.p50)), p99: median(measured.map((p) => p.p99)),
+      failed: measured.reduce((sum, p) => sum + p.failed, 0), queriesPerRequest: qpr.length ? median(qpr) : null,
+    };
+  };
+  const rows: Array<Record<string, unknown> & { backend: Backend; ratio: number }> = [];
+  console.log(`${DURATION_S} s per point, ${ROUNDS} round(s), medians; ID tokens ${process.env.BENCH_OIDC_ALG ?? 'RS256'}`);
+  console.log('| endpoint | conns | backend | bare req/s | verid req/s | ratio | bare p50/p99 ms | verid p50/p99 ms | p99 ratio | queries/req | failed |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const endpoint of ENDPOINTS) {
+    for (const connections of CONNECTIONS) {
+      const bare = summary('bare', endpoint, connections);
+      for (const backend of backends.filter((b) => b !== 'bare')) {
+        const verid = summary(backend, endpoint, connections);
+        const ratio = Math.round((verid.rps / bare.rps) * 100) / 100;
+        const p99Ratio = Math.round((verid.p99 / Math.max(bare.p99, 1)) * 100) / 100;
+        rows.push({
+          endpoint, conns: connections, baseline_rps: Math.round(bare.rps), verid_rps: Math.round(verid.rps), ratio, backend,
+          baseline_p50_ms: bare.p50, baseline_p99_ms: bare.p99, verid_p50_ms: verid.p50, verid_p99_ms: verid.p99, p99_ratio: p99Ratio,
+          queries_per_request: verid.queriesPerRequest === null ? null : Math.round(verid.queriesPerRequest * 100) / 100, failed: verid.failed + bare.failed,
+        });
+        console.log(`| ${endpoint} | ${connections} | ${backend} | ${Math.round(bare.rps)} | ${Math.round(verid.rps)} | ${ratio} | ${bare.p50}/${bare.p99} | ${verid.p50}/${verid.p99} | ${p99Ratio} | ${verid.queriesPerRequest?.toFixed(2) ?? '-'} | ${verid.failed + bare.failed} |`);
+      }
+    }
+  }
+  const minRatio = (backend: Backend) => {
+    const ratios = rows.filter((r) => r.backend === backend).map((r) => r.ratio);
+    return ratios.length ? Math.min(...ratios) : null;
+  };
+  console.log(JSON.stringify({ min_ratio_sqlite: minRatio('sqlite'), min_ratio_pg: minRatio('postgres'), rows }));
+} finally {
+  for (const target of targets) {
+    const exited = new Promise((resolve) => target.child.once('exit', resolve));
+    target.child.send({ type: 'stop' } satisfies BenchMessage);
+    await exited;
+  }
+}
