@@ -2,23 +2,23 @@
 // Analyses every fixture image once, scores all genuine and impostor pairs, prints ROC points,
 // EER and FAR/FRR at DEFAULT_FACE_MATCH_THRESHOLD, overall and per source prefix.
 // Then the selfie-quality section (bench/quality-report.ts) and the liveness section (bench/liveness-report.ts) on spoof/live and spoof/attack.
-// LAST line: one JSON object {threshold, far, frr, fte, eer, pairs_genuine, pairs_impostor}.
+// Then FRR at FAR <= 0.01% (with 95% intervals and the margin around that threshold) and a
+// held-out split: threshold calibrated on half of the identities, FAR/FRR measured on the other half.
+// LAST line: one JSON object {threshold, far, frr, fte, eer, pairs_genuine, pairs_impostor,
+// frr_far_1e4, threshold_far_1e4, heldout_far_1e4, heldout_frr_1e4}.
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFaceMatcher, DEFAULT_FACE_MATCH_THRESHOLD, faceSimilarity } from '../src/biometrics/index.ts';
-import { equalErrorRate, errorRatesAt, thresholdForFar } from '../src/biometrics/match-metrics.ts';
-import type { ScoredPairs } from '../src/biometrics/match-metrics.ts';
+import { equalErrorRate, errorRatesAt, rateInterval95, thresholdForFar } from '../src/biometrics/match-metrics.ts';
+import type { ErrorRates, ScoredPairs } from '../src/biometrics/match-metrics.ts';
+import { formPairs, listSamples, splitByIdentity } from './support/face-pairs.ts';
+import type { FixtureSample, Pair } from './support/face-pairs.ts';
 import { clipReport, livenessReport } from './liveness-report.ts';
 import { qualityReport } from './quality-report.ts';
 
-interface Sample {
-  file: string;
-  identity: string;
-  prefix: string;
-  embedding: number[] | null;
-}
+type Sample = FixtureSample & { embedding: number[] | null };
 
 const { values: args } = parseArgs({
   options: {
@@ -28,22 +28,6 @@ const { values: args } = parseArgs({
     cache: { type: 'string' },
   },
 });
-const IMAGE = /\.(jpe?g|png|webp)$/i;
-const MAX_IMPOSTOR_PAIRS = 2_000_000;
-
-async function listSamples(dir: string): Promise<Omit<Sample, 'embedding'>[]> {
-  const samples: Omit<Sample, 'embedding'>[] = [];
-  for (const person of (await readdir(join(dir, 'genuine'))).sort()) {
-    for (const file of (await readdir(join(dir, 'genuine', person))).sort()) {
-      if (IMAGE.test(file)) samples.push({ file: join('genuine', person, file), identity: person, prefix: person.split('_')[0]! });
-    }
-  }
-  for (const file of (await readdir(join(dir, 'impostor'))).sort()) {
-    const identity = file.replace(IMAGE, '');
-    if (IMAGE.test(file)) samples.push({ file: join('impostor', file), identity, prefix: identity.split('_')[0]! });
-  }
-  return samples;
-}
 
 const impostorTemplates = (samples: Sample[]): number[][] =>
   samples.flatMap((s) => (s.file.startsWith('impostor') && s.embedding ? [s.embedding] : []));
@@ -76,39 +60,6 @@ async function analyseAll(dir: string): Promise<{ samples: Sample[]; msPerImage:
   return { samples, msPerImage, rssMB };
 }
 
-// Unnamed celebrities in deepface_* may also appear in lfw_*: never call them impostors of each other.
-function mayBeSamePerson(a: Sample, b: Sample): boolean {
-  const pair = [a.prefix, b.prefix].sort().join('+');
-  return a.identity === b.identity || pair === 'deepface+lfw';
-}
-
-interface Pair {
-  score: number;
-  prefixes: string;
-}
-
-function score(a: Sample, b: Sample): number {
-  return a.embedding && b.embedding ? faceSimilarity(a.embedding, b.embedding) : Number.NEGATIVE_INFINITY;
-}
-
-function formPairs(samples: Sample[]): { genuine: Pair[]; impostor: Pair[] } {
-  const genuine: Pair[] = [];
-  const impostor: Pair[] = [];
-  for (let i = 0; i < samples.length; i++) {
-    for (let j = i + 1; j < samples.length; j++) {
-      const a = samples[i]!;
-      const b = samples[j]!;
-      const prefixes = a.prefix === b.prefix ? a.prefix : 'mixed';
-      if (a.identity === b.identity) genuine.push({ score: score(a, b), prefixes });
-      // A template that was never made cannot be falsely accepted: impostor pairs need both.
-      else if (!mayBeSamePerson(a, b) && a.embedding && b.embedding) impostor.push({ score: score(a, b), prefixes });
-    }
-  }
-  // Deterministic sample if the set ever grows huge: keep every k-th pair.
-  const step = Math.ceil(impostor.length / MAX_IMPOSTOR_PAIRS);
-  return { genuine, impostor: step > 1 ? impostor.filter((_, k) => k % step === 0) : impostor };
-}
-
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`.padStart(8);
 
 function report(label: string, pairs: ScoredPairs): void {
@@ -123,7 +74,7 @@ function report(label: string, pairs: ScoredPairs): void {
 const dir = resolve(args.dir);
 const { samples, msPerImage, rssMB } = await analyseAll(dir);
 const fte = samples.filter((s) => !s.embedding).length / samples.length;
-const { genuine, impostor } = formPairs(samples);
+const { genuine, impostor } = formPairs(samples, (i) => samples[i]!.embedding !== null, (i, j) => faceSimilarity(samples[i]!.embedding!, samples[j]!.embedding!));
 const all: ScoredPairs = { genuine: genuine.map((p) => p.score), impostor: impostor.map((p) => p.score) };
 
 console.log(`images=${samples.length} fte=${pct(fte)} ms/image=${msPerImage.toFixed(0)} rss=${rssMB}MB (process with its workers)`);
@@ -149,6 +100,43 @@ report('within-src', withinSource);
 const strict = thresholdForFar(withinSource, 0.001);
 console.log(`${''.padEnd(10)} within-source FAR<=0.1% needs t=${strict.threshold.toFixed(3)} (FRR=${pct(strict.frr)})`);
 report('ALL', all);
+
+// FAR 0.01 %: how far the evaluated set can see, and the margin genuine scores keep above the threshold.
+const count = (scores: readonly number[], t: number): number => scores.filter((x) => x >= t).length;
+const interval = (errors: number, trials: number): string => {
+  const { low, high } = rateInterval95(errors, trials);
+  return `[${pct(low).trim()}..${pct(high).trim()}]`;
+};
+const far4 = thresholdForFar(all, 0.0001);
+const accepts4 = count(all.impostor, far4.threshold);
+console.log(`\nFAR<=0.01%: t=${far4.threshold.toFixed(3)} FAR=${pct(far4.far)} (${accepts4} of ${all.impostor.length} impostor pairs, 95% CI ${interval(accepts4, all.impostor.length)})` +
+  ` FRR=${pct(far4.frr)} (95% CI ${interval(Math.round(far4.frr * all.genuine.length), all.genuine.length)})`);
+console.log(`${''.padEnd(10)} ${all.impostor.length < 30_000 ? 'too few impostor pairs to resolve FAR 0.01% (needs >= 10 000 with no error, ~30 000 for a 95% bound)' : 'impostor pairs share images: they are not independent, so the real uncertainty is wider than the CI'}`);
+const within4 = thresholdForFar(withinSource, 0.0001);
+console.log(`${''.padEnd(10)} within-source FAR<=0.01% needs t=${within4.threshold.toFixed(3)} (FRR=${pct(within4.frr)}, ${withinSource.impostor.length} pairs)`);
+for (const delta of [-0.01, -0.005, 0.005, 0.01]) {
+  const t = far4.threshold + delta;
+  console.log(`${''.padEnd(10)} margin: at t${delta > 0 ? '+' : ''}${delta} FAR=${pct(errorRatesAt(all, t).far)} FRR=${pct(errorRatesAt(all, t).frr)}`);
+}
+
+// Held-out: the threshold is calibrated on one half of the identities and judged on the other half.
+const { calibration, test } = splitByIdentity({ genuine, impostor });
+const scoresOf = (pairs: { genuine: Pair[]; impostor: Pair[] }): ScoredPairs => ({ genuine: pairs.genuine.map((p) => p.score), impostor: pairs.impostor.map((p) => p.score) });
+const heldOut = (target: number): ErrorRates & { accepts: number } => {
+  const t = thresholdForFar(scoresOf(calibration), target).threshold;
+  const rates = errorRatesAt(scoresOf(test), t);
+  return { ...rates, accepts: count(scoresOf(test).impostor, t) };
+};
+console.log(`\nheld-out (calibrate on half A: ${calibration.genuine.length} genuine / ${calibration.impostor.length} impostor pairs; measure on half B: ${test.genuine.length} / ${test.impostor.length})`);
+for (const target of [0.001, 0.0001]) {
+  const h = heldOut(target);
+  console.log(`  FAR<=${pct(target)} on A -> t=${h.threshold.toFixed(3)}; on B FAR=${pct(h.far)} (${h.accepts} accepts, 95% CI ${interval(h.accepts, test.impostor.length)}) FRR=${pct(h.frr)} (95% CI ${interval(Math.round(h.frr * test.genuine.length), test.genuine.length)})`);
+}
+const heldOut4 = heldOut(0.0001);
+
 const eer = equalErrorRate(all);
 const at = errorRatesAt(all, DEFAULT_FACE_MATCH_THRESHOLD);
-console.log(JSON.stringify({ threshold: DEFAULT_FACE_MATCH_THRESHOLD, far: at.far, frr: at.frr, fte, eer: eer.eer, pairs_genuine: genuine.length, pairs_impostor: impostor.length }));
+console.log(JSON.stringify({
+  threshold: DEFAULT_FACE_MATCH_THRESHOLD, far: at.far, frr: at.frr, fte, eer: eer.eer, pairs_genuine: genuine.length, pairs_impostor: impostor.length,
+  frr_far_1e4: far4.frr, threshold_far_1e4: far4.threshold, heldout_far_1e4: heldOut4.far, heldout_frr_1e4: heldOut4.frr,
+}));

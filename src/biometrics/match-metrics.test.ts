@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { equalErrorRate, errorRatesAt, thresholdForFar } from './match-metrics.ts';
+import { equalErrorRate, errorRatesAt, rateInterval95, thresholdForFar } from './match-metrics.ts';
 
 const pairs = {
   genuine: [0.9, 0.8, 0.7, 0.6, Number.NEGATIVE_INFINITY],
@@ -24,4 +24,14 @@ test('equal error rate sits where FAR and FRR cross', () => {
   assert.equal(separable.eer, 0);
   const eer = equalErrorRate(pairs);
   assert.ok(eer.eer > 0 && eer.eer <= 0.2, `eer ${eer.eer}`);
+});
+
+test('rateInterval95: Wilson bounds around the observed rate, wide when trials are few', () => {
+  const none = rateInterval95(0, 10_000);
+  assert.equal(none.low, 0);
+  assert.ok(none.high > 3e-4 && none.high < 4e-4, `upper bound ${none.high}`);
+  const some = rateInterval95(23, 767);
+  assert.ok(some.low < 23 / 767 && some.high > 23 / 767);
+  assert.ok(some.low > 0.019 && some.high < 0.045, `${some.low}..${some.high}`);
+  assert.deepEqual(rateInterval95(0, 0), { low: 0, high: 1 });
 });

@@ -61,3 +61,18 @@ export function equalErrorRate(pairs: ScoredPairs): ErrorRates & { eer: number }
   }
   return { ...best, eer: (best.far + best.frr) / 2 };
 }
+
+/**
+ * Wilson score interval (95 %) of a rate measured as `errors` out of `trials`. With no errors the
+ * upper bound is about 3.8 / trials (the "rule of three" gives 3 / trials): a FAR of 0.01 % can
+ * only be claimed from tens of thousands of independent impostor comparisons.
+ */
+export function rateInterval95(errors: number, trials: number): { low: number; high: number } {
+  if (trials === 0) return { low: 0, high: 1 };
+  const z = 1.959964;
+  const p = errors / trials;
+  const denominator = 1 + (z * z) / trials;
+  const centre = (p + (z * z) / (2 * trials)) / denominator;
+  const spread = (z / denominator) * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials));
+  return { low: Math.max(0, centre - spread), high: Math.min(1, centre + spread) };
+}
