@@ -61,7 +61,13 @@ export async function readPrintedText(image: Buffer, recognize: RecognizeText): 
   return recognize(await VARIANTS[0]!.make(image, width, height));
 }
 
-export async function readMrzFromImage(front: Uint8Array, recognize: RecognizeText, now: Date): Promise<MrzImageOutcome> {
+/**
+ * `otherSideText`: text printed on the other side of the document (a TD1 card prints the number and
+ * names on the front, the MRZ on the back), more evidence for the fields without check digits.
+ */
+export async function readMrzFromImage(
+  front: Uint8Array, recognize: RecognizeText, now: Date, otherSideText: readonly string[] = [],
+): Promise<MrzImageOutcome> {
   let upright: Buffer;
   let width: number;
   let height: number;
@@ -79,7 +85,7 @@ export async function readMrzFromImage(front: Uint8Array, recognize: RecognizeTe
     if (namePassesLeft !== null && namePassesLeft-- <= 0) break;
     const lines = await recognize(await variant.make(upright, width, height));
     if (variant.name === 'full') visualText = lines;
-    const reading = readMrzText(lines, now, visualText);
+    const reading = readMrzText(lines, now, [...visualText, ...otherSideText]);
     if (!reading) continue;
     const valid = isStructurallyValid(reading);
     if (valid && reading.nameConfirmed !== false) return { kind: 'read', reading, variant: variant.name, printedText: visualText };

@@ -59,15 +59,35 @@ test('a misread digit is never guessed into validity', () => {
   assert.equal(reading.fields.documentNumber, 'L898903C3');
 });
 
-test('an O read as 0 in the document number is swapped back only when both check digits then pass', () => {
+test('an O read as 0 in the document number is swapped back only when the printed number confirms it', () => {
   const [line1, line2] = buildTd3({ ...DATA, documentNumber: 'AB12O4567' });
-  const reading = readMrzText([line1, line2.replace('AB12O4567', 'AB1204567')], NOW);
-  assert.ok(reading && isStructurallyValid(reading));
-  assert.equal(reading.fields.documentNumber, 'AB12O4567');
+  const misread = [line1, line2.replace('AB12O4567', 'AB1204567')];
+  const confirmed = readMrzText(misread, NOW, ['Document no.', 'AB12O4567']);
+  assert.ok(confirmed && isStructurallyValid(confirmed));
+  assert.equal(confirmed.fields.documentNumber, 'AB12O4567');
+  assert.equal(confirmed.numberUnclear, false);
+  // Both check digits pass for the swap, but nothing independent says the OCR was wrong: a retake, not a guess.
+  for (const printed of [[], ['Document no.', 'AB1204567'], ['Document no.', 'AB12Q4567']]) {
+    const unconfirmed = readMrzText(misread, NOW, printed);
+    assert.ok(unconfirmed);
+    assert.equal(isStructurallyValid(unconfirmed), false, printed.join());
+    assert.equal(unconfirmed.fields.documentNumber, 'AB1204567');
+    assert.equal(unconfirmed.numberUnclear, true);
+  }
   // A misread check digit leaves the composite failing whatever is swapped: reported, not repaired.
-  const wrongDigit = readMrzText([line1, `AB12O4567${(Number(line2.charAt(9)) + 3) % 10}${line2.slice(10)}`], NOW);
+  const wrongDigit = readMrzText([line1, `AB12O4567${(Number(line2.charAt(9)) + 3) % 10}${line2.slice(10)}`], NOW, ['AB12O4567']);
   assert.ok(wrongDigit);
   assert.equal(wrongDigit.checks.documentNumber, false);
+  assert.equal(wrongDigit.numberUnclear, false);
+});
+
+test('issue 12: C10AKNV26 is not "repaired" into another number that passes both check digits', () => {
+  const lines = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'CAN', nationality: 'CAN', documentNumber: 'C1CAKNVZ6' });
+  const misread = [lines[0].replace('C1CAKNVZ6', 'C10AKNV26'), lines[1], lines[2]];
+  const reading = readMrzText(misread, NOW);
+  assert.ok(reading);
+  assert.notEqual(reading.fields.documentNumber, 'CI0AKNV26');
+  assert.equal(isStructurallyValid(reading), false);
 });
 
 test('a lost first character does not shift fields into a false valid read', () => {
@@ -143,12 +163,13 @@ test('printed names run together by OCR still split the MRZ name at the right K'
   assert.equal(reading?.fields.givenNames, 'MAXIMILIAN ALEXANDER');
 });
 
-test('an OCR "1" for an "I" in the document number is swapped back when both check digits agree', () => {
+test('an OCR "1" for an "I" in the document number is swapped back when the printed number on the other side agrees', () => {
   const lines = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'CAN', nationality: 'CAN', documentNumber: 'IK6167641' });
   const misread = [lines[0].replace('IK6167641', '1K6167641'), lines[1], lines[2]];
-  const reading = readMrzText(misread, NOW);
+  const reading = readMrzText(misread, NOW, ['CANADA', 'IDENTITY CARD', 'IK 616 7641']);
   assert.ok(reading && isStructurallyValid(reading));
   assert.equal(reading.fields.documentNumber, 'IK6167641');
+  assert.equal(readMrzText(misread, NOW)?.numberUnclear, true);
 });
 
 test('a wrong document number check digit is not "repaired" by swapping characters', () => {
