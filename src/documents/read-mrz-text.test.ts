@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildTd1, buildTd3 } from './mrz-builder.ts';
 import type { MrzData } from './mrz-builder.ts';
+import { isStateCode } from './mrz-state-code.ts';
 import { isStructurallyValid, readMrzText } from './read-mrz-text.ts';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -190,4 +191,29 @@ test('a letter OCR dropped from an MRZ name is restored from the printed name', 
   assert.equal(reading.nameConfirmed, true);
   // Without the printed name there is no evidence, and nothing is invented.
   assert.equal(readMrzText([line1, line2, dropped], NOW)?.fields.givenNames, 'OGA');
+});
+
+test('issuing state and nationality misreads map back onto the ICAO list only when one code fits', () => {
+  const [line1, line2, line3] = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'CAN', nationality: 'CAN', documentNumber: 'C1CAKNVZ6' });
+  const canada = readMrzText([line1.replace('IDCAN', 'IDOAN'), line2.replace('CAN<', 'OAN<'), line3], NOW);
+  assert.ok(canada && isStructurallyValid(canada));
+  assert.deepEqual([canada.fields.issuingCountry, canada.fields.nationality], ['CAN', 'CAN']);
+  const [p1, p2] = buildTd3({ ...DATA, issuingCountry: 'DEU', nationality: 'DEU' });
+  const germany = readMrzText([p1.replace('P<DEU', 'P<OEO'), p2.replace('DEU', '0E0')], NOW);
+  assert.ok(germany && isStructurallyValid(germany));
+  assert.deepEqual([germany.fields.issuingCountry, germany.fields.nationality], ['DEU', 'DEU']);
+  // 'NLO' could be NLD, NIU or NIC: no guess, the field stays invalid.
+  const [n1, n2] = buildTd3({ ...DATA, issuingCountry: 'NLD', nationality: 'NLD' });
+  const ambiguous = readMrzText([n1.replace('P<NLD', 'P<NLO'), n2], NOW);
+  assert.ok(ambiguous);
+  assert.equal(isStructurallyValid(ambiguous), false);
+  assert.deepEqual(ambiguous.invalidFields, ['issuingState']);
+});
+
+test('the ICAO 9303 non-ISO codes are state codes: D, GBD…GBS, UNO/UNA/UNK, XXA…XXX, EUE', () => {
+  for (const code of ['D<<', 'GBD', 'GBN', 'GBO', 'GBP', 'GBS', 'UNO', 'UNA', 'UNK', 'XXA', 'XXB', 'XXC', 'XXX', 'EUE', 'UTO']) assert.ok(isStateCode(code), code);
+  assert.equal(isStateCode('OAN'), false);
+  const reading = readMrzText(buildTd3({ ...DATA, issuingCountry: 'D<<', nationality: 'D<<' }), NOW);
+  assert.ok(reading && isStructurallyValid(reading));
+  assert.equal(reading.fields.nationality, 'D');
 });

@@ -1,11 +1,13 @@
 // From OCR text lines of one page to the best-supported MRZ reading. Pure: no image, no OCR.
 import { parse as parseWithMrzLibrary } from 'mrz';
 import { MRZ_LAYOUTS } from './mrz-format.ts';
+import type { MrzFormat } from './mrz-format.ts';
 import { allChecksPass, parseMrzLines } from './mrz-fields.ts';
 import type { MrzParse } from './mrz-fields.ts';
 import { compactPrintedLines, confirmedRepair, documentNumberOf, documentNumberRepairs, printedNumberContradicts } from './mrz-number-repair.ts';
 import { findMrzLineGroups, fitLineLength, looksLikeMrz } from './mrz-lines.ts';
 import { applyPositionalClasses, normalizeOcrLine } from './mrz-normalize.ts';
+import { resolveStateCode, SPECIMEN_STATE } from './mrz-state-code.ts';
 import { nameConfirmedByVisualZone, nameSupportScore, resolveNameFillers, restoreDroppedLetters, visualWords } from './name-crosscheck.ts';
 import type { MrzChecks } from './types.ts';
 
@@ -48,11 +50,6 @@ function cartesian<T>(lists: readonly T[][]): T[][] {
 /** A lone 'K' inside a filler run of a data line is a misread '<' (names are handled separately). */
 const fillerK = (line: string) => line.replace(/(?<=<)K(?=<)/g, '<');
 
-/**
- * ICAO 9303's fictional state "Utopia" (UTO), printed on specimen documents and on verid's test
- * documents: a valid code here (the verification refuses test documents outside `demo`).
- */
-const SPECIMEN_STATE = 'UTO';
 const STATE_FIELDS = new Set(['issuingState', 'nationality']);
 
 function libraryInvalidFields(lines: readonly string[]): string[] {
@@ -87,9 +84,10 @@ export function readMrzText(ocrLines: readonly string[], now: Date, visualText: 
       return fitted.slice(0, MAX_LINE_CANDIDATES).map((candidate) => applyPositionalClasses(candidate, layout.classes[index]!));
     });
     for (const combo of cartesian(perLine)) {
-      let lines = combo.map((candidate) => candidate.line);
+      const states = withStateCodes(combo.map((candidate) => candidate.line), group.format);
+      let lines = states.lines;
       let parsed = parseMrzLines(lines, group.format, now);
-      let changes = combo.reduce((sum, candidate) => sum + candidate.changes, 0);
+      let changes = combo.reduce((sum, candidate) => sum + candidate.changes, states.changes);
       const repairs = parsed.checks.documentNumber ? [] : documentNumberRepairs(lines, group.format);
       const repaired = confirmedRepair(repairs, group.format, printedNumbers);
       if (repaired) {
@@ -106,6 +104,25 @@ export function readMrzText(ocrLines: readonly string[], now: Date, visualText: 
   }
   if (!best) return null;
   return withResolvedNames(best.reading, visualWords(visualLines(ocrLines, best.sourceIndices, visualText)), now);
+}
+
+/** Where issuing state and nationality sit: [line, start] of each three-letter field. */
+const STATE_FIELDS_AT: Readonly<Record<MrzFormat, ReadonlyArray<readonly [number, number]>>> = {
+  TD1: [[0, 2], [1, 15]], TD2: [[0, 2], [1, 10]], TD3: [[0, 2], [1, 10]],
+};
+
+/** Issuing state and nationality mapped onto the ICAO code list where a misread allows exactly one code. */
+function withStateCodes(lines: readonly string[], format: MrzFormat): { lines: string[]; changes: number } {
+  const out = [...lines];
+  let changes = 0;
+  for (const [line, start] of STATE_FIELDS_AT[format]) {
+    const code = out[line]!.slice(start, start + 3);
+    const resolved = resolveStateCode(code);
+    if (!resolved || resolved === code) continue;
+    out[line] = out[line]!.slice(0, start) + resolved + out[line]!.slice(start + 3);
+    changes += [...code].filter((char, index) => char !== resolved[index]).length;
+  }
+  return { lines: out, changes };
 }
 
 /** Printed text of the page: every OCR line outside the MRZ group that is not itself MRZ-like. */
