@@ -33,3 +33,16 @@ test('a landscape page up to 4:3 keeps its width cap of 1 600 px, a smaller page
     assert.deepEqual(sizes, [expected]);
   }
 });
+
+test('the MRZ side of a TD1 card is read with the other side\'s printed text as evidence', async () => {
+  // C1CAKNVZ6 with its Z read as 2: one look-alike swap passes both check digits.
+  const lines = ['IDCANC1CAKNV260<<<<<<<<<<<<<<<', '7408122F3204153CAN<<<<<<<<<<<6', 'DOE<<JANE<<<<<<<<<<<<<<<<<<<<<'];
+  const recognize = async () => lines;
+  const backOnly = await readMrzFromImage(await photo(1070, 675), recognize, new Date('2026-06-01'));
+  assert.equal(backOnly.kind === 'read' && backOnly.reading.numberUnclear, true);
+  const withFront = await readMrzFromImage(await photo(1070, 675), recognize, new Date('2026-06-01'), ['CANADA', 'DOE', 'JANE', 'C1CAKNVZ6']);
+  assert.equal(withFront.kind, 'read');
+  assert.equal(withFront.kind === 'read' && withFront.reading.nameConfirmed, true);
+  assert.equal(withFront.kind === 'read' && withFront.reading.numberUnclear, false);
+  assert.equal(withFront.kind === 'read' && withFront.reading.fields.documentNumber, 'C1CAKNVZ6');
+});

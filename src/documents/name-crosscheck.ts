@@ -64,6 +64,21 @@ export function nameConfirmedByVisualZone(nameField: string, words: ReadonlySet<
   return parts.every((part, index) => support(part, lastIsTruncated && index === parts.length - 1, words) > 0);
 }
 
+/**
+ * What the MRZ grammar alone says about 'K's in a name field: after the secondary identifier the
+ * field is padding, and two fillers never occur inside it, so a 'K' after '<<' in the trailing run
+ * of 'K' and '<' is a filler ('DOE<<ANNA<<K<K<<' → 'DOE<<ANNA<<<<<<<'). A 'K' after one filler may
+ * be an initial, and a 'K' between letters ('SZYMANSKAKLEWANDOWSKA') may be a name's or a '<': the
+ * grammar cannot say, the printed name does.
+ */
+export function structuralNameFillers(nameField: string): string {
+  const trailing = /<+[K<]*$/.exec(nameField);
+  if (!trailing || !nameField.slice(0, trailing.index).includes('<<')) return nameField;
+  let tail = trailing[0];
+  while (/<<K/.test(tail)) tail = tail.replace(/<<K/, '<<<');
+  return nameField.slice(0, trailing.index) + tail;
+}
+
 /** Picks, for each 'K' of the name field, 'K' or '<', whichever the visual zone supports better. */
 export function resolveNameFillers(nameField: string, words: ReadonlySet<string>): string {
   const positions = [...nameField.matchAll(/K/g)].map((match) => match.index);

@@ -217,3 +217,21 @@ test('the ICAO 9303 non-ISO codes are state codes: D, GBD…GBS, UNO/UNA/UNK, XX
   assert.ok(reading && isStructurallyValid(reading));
   assert.equal(reading.fields.nationality, 'D');
 });
+
+test('issue 12: a TD1 name with "<" read as "K" is decoded with the name printed on the other side', () => {
+  const [line1, line2, line3] = buildTd1({
+    ...DATA, documentCode: 'ID', issuingCountry: 'POL', nationality: 'POL', surname: 'Szymańska-Lewandowska', givenNames: 'Anna',
+  });
+  assert.equal(line3, 'SZYMANSKA<LEWANDOWSKA<<ANNA<<<');
+  const ocr = [line1, line2, 'SZYMANSKAKLEWANDOWSKA<<ANNA<<K'];
+  // The back carries only the MRZ: without the front there is no evidence for the K, and nothing is confirmed.
+  const backOnly = readMrzText(ocr, NOW);
+  assert.equal(backOnly?.nameConfirmed, null);
+  assert.equal(backOnly?.fields.givenNames, 'ANNA', 'a K after "<<" in the trailing fillers is a filler by the MRZ grammar');
+  const front = ['RZECZPOSPOLITA POLSKA', 'DOWÓD OSOBISTY', 'NAZWISKO / SURNAME', 'SZYMAŃSKA-LEWANDOWSKA', 'IMIONA / GIVEN NAMES', 'ANNA'];
+  const reading = readMrzText(ocr, NOW, front);
+  assert.ok(reading && isStructurallyValid(reading));
+  assert.equal(reading.fields.surname, 'SZYMANSKA LEWANDOWSKA');
+  assert.equal(reading.fields.givenNames, 'ANNA');
+  assert.equal(reading.nameConfirmed, true);
+});

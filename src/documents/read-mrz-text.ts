@@ -8,7 +8,9 @@ import { compactPrintedLines, confirmedRepair, documentNumberOf, documentNumberR
 import { findMrzLineGroups, fitLineLength, looksLikeMrz } from './mrz-lines.ts';
 import { applyPositionalClasses, normalizeOcrLine } from './mrz-normalize.ts';
 import { resolveStateCode, SPECIMEN_STATE } from './mrz-state-code.ts';
-import { nameConfirmedByVisualZone, nameSupportScore, resolveNameFillers, restoreDroppedLetters, visualWords } from './name-crosscheck.ts';
+import {
+  nameConfirmedByVisualZone, nameSupportScore, resolveNameFillers, restoreDroppedLetters, structuralNameFillers, visualWords,
+} from './name-crosscheck.ts';
 import type { MrzChecks } from './types.ts';
 
 export interface MrzTextReading extends MrzParse {
@@ -136,7 +138,7 @@ function withResolvedNames(reading: MrzTextReading, words: ReadonlySet<string>, 
   const nameLine = format === 'TD1' ? 2 : 0;
   const lines = [...reading.lines];
   const prefix = format === 'TD1' ? '' : lines[0]!.slice(0, 5);
-  const nameField = restoreDroppedLetters(resolveNameFillers(reading.nameField, words), words);
+  const nameField = restoreDroppedLetters(resolveNameFillers(structuralNameFillers(reading.nameField), words), words);
   lines[nameLine] = prefix + nameField;
   const parsed = parseMrzLines(lines, format, now);
   return {
