@@ -23,7 +23,14 @@ test('whole-page passes over a portrait photo stay within 1 600 × 1 200 pixels;
   const { sizes, recognize } = recordingEngine();
   const outcome = await readMrzFromImage(await photo(1500, 2000), recognize, new Date());
   assert.equal(outcome.kind, 'mrz_not_found');
-  assert.deepEqual(sizes, [[1200, 1600], [1500, 800], [1500, 800], [1200, 1600]]);
+  // Full page, two MRZ bands, upside down, then a quarter turn each way (a portrait photo of a card lying sideways).
+  assert.deepEqual(sizes, [[1200, 1600], [1500, 800], [1500, 800], [1200, 1600], [1600, 1200], [1600, 1200]]);
+});
+
+test('a landscape photo without an MRZ is not tried a quarter turn off', async () => {
+  const { sizes, recognize } = recordingEngine();
+  await readMrzFromImage(await photo(1250, 880), recognize, new Date());
+  assert.equal(sizes.length, 4);
 });
 
 test('a landscape page up to 4:3 keeps its width cap of 1 600 px, a smaller page its own size', async () => {

@@ -44,11 +44,16 @@ const VARIANTS: readonly Variant[] = [
   { name: 'band', make: (image, width, height) => bottomBand(image, width, height).jpeg().toBuffer() },
   { name: 'band-contrast', make: (image, width, height) => bottomBand(image, width, height).grayscale().normalise().sharpen().jpeg().toBuffer() },
   // Only worth a pass when nothing MRZ-like was seen the right way up.
-  {
-    name: 'upside-down',
-    make: (image, width, height) => sharp(image).rotate(180).resize({ width: wholePageWidth(width, height), withoutEnlargement: true }).jpeg().toBuffer(),
-  },
+  { name: 'upside-down', make: (image, width, height) => turned(image, 180, width, height) },
+  // Only when, besides, the photo is taller than wide: data pages and cards are wider than tall, so
+  // the card may lie a quarter turn off (PaddleOCR reads sideways words, so text alone cannot say).
+  { name: 'quarter-left', make: (image, width, height) => turned(image, 270, height, width) },
+  { name: 'quarter-right', make: (image, width, height) => turned(image, 90, height, width) },
 ];
+
+/** The page turned by `degrees`; `width` × `height` are the turned page's. */
+const turned = (image: Buffer, degrees: number, width: number, height: number) =>
+  sharp(image).rotate(degrees).resize({ width: wholePageWidth(width, height), withoutEnlargement: true }).jpeg().toBuffer();
 
 /** Ranks readings: structure first (check digits, field syntax), then names confirmed by the visual zone. */
 function rank(reading: MrzTextReading): number {
@@ -82,6 +87,7 @@ export async function readMrzFromImage(
   let namePassesLeft: number | null = null;
   for (const variant of VARIANTS) {
     if (variant.name === 'upside-down' && best) break;
+    if (variant.name.startsWith('quarter') && (best || height <= width)) break;
     if (namePassesLeft !== null && namePassesLeft-- <= 0) break;
     const lines = await recognize(await variant.make(upright, width, height));
     if (variant.name === 'full') visualText = lines;
