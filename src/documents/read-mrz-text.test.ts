@@ -235,3 +235,13 @@ test('issue 12: a TD1 name with "<" read as "K" is decoded with the name printed
   assert.equal(reading.fields.givenNames, 'ANNA');
   assert.equal(reading.nameConfirmed, true);
 });
+
+test('a name letter misread in the MRZ (LINDQVIST → LINDOVIST) is not confirmed by the printed name', () => {
+  const [line1, line2, line3] = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'SWE', nationality: 'SWE', surname: 'Lindqvist', givenNames: 'Erik' });
+  const reading = readMrzText([line1, line2, line3.replace('LINDQVIST', 'LINDOVIST')], NOW, ['SVERIGE', 'LINDQVIST', 'ERIK']);
+  assert.ok(reading);
+  assert.equal(reading.nameConfirmed, false);
+  // Transliteration drift (letters added or dropped) still confirms.
+  const [t1, t2] = buildTd3({ ...DATA, surname: 'Müller', givenNames: 'Erik' });
+  assert.equal(readMrzText([t1, t2], NOW, ['MULLER', 'ERIK'])?.nameConfirmed, true);
+});
