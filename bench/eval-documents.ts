@@ -1,9 +1,13 @@
-// Document-reading evaluation: node bench/eval-documents.ts [--n N] [--dir DIR] [--save DIR] [--threads N]
+// Document-reading evaluation: node bench/eval-documents.ts [--n N] [--set easy|hard] [--seed S] [--dir DIR] [--save DIR] [--threads N]
 // Synthetic mode: N passports, N ID cards and N AAMVA licences with random identities, each under
-// one realistic phone-photo degradation (cycled), read by the production reader; a document counts
-// as read+valid when every expected field is read and its check digits / barcode content are valid.
+// one phone-photo degradation (cycled), read by the production reader; a document counts as
+// read+valid when every expected field is read and its check digits / barcode content are valid.
+// --set easy: the unit tests' generator and mild degradations; --set hard: country layouts, MRZ
+// fonts other than OCR-B, TD1 cards with the MRZ on the back, and one hard photo failure each
+// (test/support/hard-document.ts). Tune on one seed, report another.
 // --dir DIR: every NAME.jpg|png (+ NAME.back.jpg|png) with NAME.json of expected fields instead.
-// LAST line: one JSON object {mrz_read_valid, pdf417_read_valid, n}.
+// LAST line: one JSON object {mrz_read_valid, pdf417_read_valid, wrong_valid, read_valid: {type: rate}, n, set, seed};
+// wrong_valid: the share of documents accepted as they are (data valid, no reason) with a wrong field.
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -16,6 +20,7 @@ import * as degrade from '../test/support/degrade.ts';
 import { randomIdentity, seededRandom } from '../test/support/random-identity.ts';
 import { generateIdCard, generatePassport } from '../test/support/synthetic-document.ts';
 import { generateDriverLicence } from '../test/support/synthetic-licence.ts';
+import { generateHardIdCard, generateHardPassport, HARD_COUNTRIES, HARD_FAILURES, mrzFonts } from '../test/support/hard-document.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,6 +28,7 @@ const { values: args } = parseArgs({
     dir: { type: 'string' },
     save: { type: 'string' },
     seed: { type: 'string', default: '1' },
+    set: { type: 'string', default: 'easy' },
     threads: { type: 'string', default: '1' },
   },
 });
@@ -37,8 +43,10 @@ export interface ExpectedFields {
   expiryDate: string;
   sex: 'M' | 'F' | 'X';
 }
-interface Sample { name: string; degradation: string; expected: ExpectedFields; front: Buffer; back?: Buffer }
-interface Outcome { sample: Sample; read: boolean; valid: boolean; ms: number; reasons: string[] }
+interface Sample { name: string; degradation: string; font?: string; expected: ExpectedFields; front: Buffer; back?: Buffer }
+/** What happened to one document, from the person's side: right, wrongly accepted, asked to retake, rejected, nothing read. */
+type OutcomeClass = 'right' | 'wrong_valid' | 'retake' | 'rejected' | 'not_read';
+interface Outcome { sample: Sample; read: boolean; valid: boolean; outcome: OutcomeClass; ms: number; reasons: string[] }
 
 const DEGRADATIONS: Array<[string, (random: () => number) => degrade.Degradation]> = [
   ['clean', () => async (image) => image],
@@ -66,12 +74,14 @@ function mrzNames(surname: string, givenNames: string, length: number) {
   return splitNameField(mrzNameField(surname, givenNames, length));
 }
 
-async function* syntheticSamples(n: number): AsyncGenerator<Sample> {
+async function* syntheticSamples(n: number, hard: boolean): AsyncGenerator<Sample> {
   const random = seededRandom(Number(args.seed));
   const faces = portraits();
+  const fonts = mrzFonts();
+  const failures = hard ? HARD_FAILURES : DEGRADATIONS;
   if (faces.length === 0) throw new Error('no portraits found under test/fixtures/faces or ../shared/fixtures/faces');
   for (let index = 0; index < n; index++) {
-    const [degradation, make] = DEGRADATIONS[index % DEGRADATIONS.length]!;
+    const [degradation, make] = failures[index % failures.length]!;
     const portrait = await readFile(faces[Math.floor(random() * faces.length)]!);
     for (const documentType of ['passport', 'id_card', 'driver_licence'] as const) {
       const apply = make(random);
@@ -83,17 +93,34 @@ async function* syntheticSamples(n: number): AsyncGenerator<Sample> {
         const card = await generateDriverLicence({ ...person, country, jurisdiction, firstName, middleNames: middle.join(' '), portrait });
         const ascii = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase();
         const expected: ExpectedFields = { ...person, documentType, issuingCountry: country, surname: ascii(person.surname), givenNames: ascii(person.givenNames) };
-        yield { name, degradation, expected, front: await apply(card.front), back: await apply(card.back) };
-      } else {
-        const person = randomIdentity(random);
-        const issuingCountry = PASSPORT_COUNTRIES[Math.floor(random() * PASSPORT_COUNTRIES.length)]!;
-        const spec = { ...person, issuingCountry, portrait };
+        yield { name, degradation, expected, front: await (hard ? degrade.jpeg(60) : apply)(card.front), back: await apply(card.back) };
+        continue;
+      }
+      const person = randomIdentity(random, hard ? randomNumberShape(random) : undefined);
+      const countries = hard ? HARD_COUNTRIES : PASSPORT_COUNTRIES;
+      const issuingCountry = countries[Math.floor(random() * countries.length)]!;
+      const spec = { ...person, issuingCountry, portrait };
+      const names = mrzNames(person.surname, person.givenNames, documentType === 'passport' ? 39 : 30);
+      const expected: ExpectedFields = { ...person, ...names, documentType, issuingCountry };
+      if (!hard) {
         const image = documentType === 'passport' ? await generatePassport(spec) : await generateIdCard(spec);
-        const names = mrzNames(person.surname, person.givenNames, documentType === 'passport' ? 39 : 30);
-        yield { name, degradation, expected: { ...person, ...names, documentType, issuingCountry }, front: await apply(image) };
+        yield { name, degradation, expected, front: await apply(image) };
+      } else if (documentType === 'passport') {
+        const font = fonts[Math.floor(random() * fonts.length)]!;
+        yield { name, degradation, font, expected, front: await apply(await generateHardPassport(spec, font)) };
+      } else {
+        const font = fonts[Math.floor(random() * fonts.length)]!;
+        const card = await generateHardIdCard(spec, font);
+        yield { name, degradation, font, expected, front: await degrade.jpeg(60)(card.front), back: await apply(card.back) };
       }
     }
   }
+}
+
+/** Document numbers as issuers write them: letters and digits mixed anywhere, seven to nine characters. */
+function randomNumberShape(random: () => number): string {
+  const length = 7 + Math.floor(random() * 3);
+  return Array.from({ length }, () => (random() < 0.4 ? 'A' : '9')).join('');
 }
 
 async function* folderSamples(dir: string): AsyncGenerator<Sample> {
@@ -116,41 +143,47 @@ function sameName(read: string, expected: string): boolean {
   return a.every((token, index) => token === b[index] || (index === a.length - 1 && b[index]!.startsWith(token)));
 }
 
-function judge(reading: DocumentReading, expected: ExpectedFields): { read: boolean; valid: boolean } {
+function judge(reading: DocumentReading, expected: ExpectedFields): { read: boolean; valid: boolean; outcome: OutcomeClass } {
   const fields = reading.fields;
-  if (!fields) return { read: false, valid: false };
+  if (!fields) return { read: false, valid: false, outcome: reading.retryable ? 'retake' : 'not_read' };
   const machineValid = reading.dataValid;
   const matches = fields.documentType === expected.documentType && fields.issuingCountry === expected.issuingCountry
     && fields.documentNumber === expected.documentNumber.toUpperCase() && sameName(fields.surname, expected.surname)
     && sameName(fields.givenNames, expected.givenNames) && fields.birthDate === expected.birthDate
     && fields.expiryDate === expected.expiryDate && fields.sex === expected.sex;
-  return { read: true, valid: machineValid && matches };
+  const accepted = machineValid && reading.reasons.length === 0;
+  const outcome: OutcomeClass = accepted ? (matches ? 'right' : 'wrong_valid') : reading.retryable ? 'retake' : 'rejected';
+  return { read: true, valid: machineValid && matches, outcome };
 }
 
 const percent = (part: number, whole: number) => (whole === 0 ? '   -  ' : `${((100 * part) / whole).toFixed(1).padStart(5)}%`);
 
+const OUTCOMES: readonly OutcomeClass[] = ['right', 'wrong_valid', 'retake', 'rejected', 'not_read'];
+
 function printTable(outcomes: Outcome[]): void {
   const groups = new Map<string, Outcome[]>();
   for (const outcome of outcomes) {
-    for (const key of [`${outcome.sample.expected.documentType} | ${outcome.sample.degradation}`, `${outcome.sample.expected.documentType} | ALL`]) {
-      groups.set(key, [...(groups.get(key) ?? []), outcome]);
-    }
+    const type = outcome.sample.expected.documentType;
+    const keys = [`${type} | ${outcome.sample.degradation}`, `${type} | ALL`, ...(outcome.sample.font ? [`${type} | font ${outcome.sample.font}`] : [])];
+    for (const key of keys) groups.set(key, [...(groups.get(key) ?? []), outcome]);
   }
-  console.log(`${'document type | degradation'.padEnd(40)}  n    read  read+valid  ms/doc`);
+  console.log(`${'document type | degradation'.padEnd(40)}  n    read  read+valid  ms/doc  ${OUTCOMES.map((name) => name.padStart(11)).join(' ')}`);
   for (const [key, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const read = group.filter((outcome) => outcome.read).length;
     const valid = group.filter((outcome) => outcome.valid).length;
     const ms = Math.round(group.reduce((sum, outcome) => sum + outcome.ms, 0) / group.length);
-    console.log(`${key.padEnd(40)} ${String(group.length).padStart(3)} ${percent(read, group.length)}  ${percent(valid, group.length)}  ${String(ms).padStart(6)}`);
+    const classes = OUTCOMES.map((name) => String(group.filter((outcome) => outcome.outcome === name).length).padStart(11)).join(' ');
+    console.log(`${key.padEnd(40)} ${String(group.length).padStart(3)} ${percent(read, group.length)}  ${percent(valid, group.length)}  ${String(ms).padStart(6)}  ${classes}`);
   }
   for (const failure of outcomes.filter((outcome) => !outcome.valid)) {
-    console.log(`  not read+valid: ${failure.sample.name} (${failure.sample.degradation}) reasons=${failure.reasons.join(',') || '-'}`);
+    console.log(`  not read+valid: ${failure.sample.name} (${failure.sample.degradation}${failure.sample.font ? `, ${failure.sample.font}` : ''}) ${failure.outcome} reasons=${failure.reasons.join(',') || '-'}`);
   }
 }
 
 async function main(): Promise<void> {
   const reader = createDocumentReader({ maxThreads: Number(args.threads) });
-  const samples = args.dir ? folderSamples(resolve(args.dir)) : syntheticSamples(Number(args.n));
+  if (args.set !== 'easy' && args.set !== 'hard') throw new Error('--set must be easy or hard');
+  const samples = args.dir ? folderSamples(resolve(args.dir)) : syntheticSamples(Number(args.n), args.set === 'hard');
   if (args.save) await mkdir(args.save, { recursive: true });
   const outcomes: Outcome[] = [];
   for await (const sample of samples) {
@@ -169,7 +202,12 @@ async function main(): Promise<void> {
     const group = outcomes.filter((outcome) => types.includes(outcome.sample.expected.documentType));
     return group.length === 0 ? null : Math.round((10_000 * group.filter((outcome) => outcome.valid).length) / group.length) / 10_000;
   };
-  console.log(JSON.stringify({ mrz_read_valid: rate(['passport', 'id_card']), pdf417_read_valid: rate(['driver_licence']), n: outcomes.length }));
+  const wrongValid = outcomes.length === 0 ? null : Math.round((10_000 * outcomes.filter((outcome) => outcome.outcome === 'wrong_valid').length) / outcomes.length) / 10_000;
+  const readValid = Object.fromEntries((['passport', 'id_card', 'driver_licence'] as const).map((type) => [type, rate([type])]));
+  console.log(JSON.stringify({
+    mrz_read_valid: rate(['passport', 'id_card']), pdf417_read_valid: rate(['driver_licence']), wrong_valid: wrongValid, read_valid: readValid,
+    n: outcomes.length, set: args.dir ? 'dir' : args.set, seed: Number(args.seed),
+  }));
 }
 
 await main();

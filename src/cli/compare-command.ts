@@ -51,7 +51,7 @@ const isKind = (kind: string): kind is FaceImageKind => kind === 'selfie' || kin
  */
 export function compareCommand(program: Command, config: () => Config, _output: () => Output): void {
   program.command('compare <a> <b>')
-    .description('Compare the faces in two images (selfie or document photo) and print similarity, threshold and decision')
+    .description('Compare the faces in two images (selfie or document photo) and print similarity, threshold and decision; exit status 1 unless they match')
     .option('--kind-a <kind>', 'selfie or document (document: largest face, quality not assessed)', 'selfie')
     .option('--kind-b <kind>', 'selfie or document', 'selfie')
     .option('--threshold <similarity>', 'override the configured match threshold (0..1)')
@@ -62,6 +62,9 @@ export function compareCommand(program: Command, config: () => Config, _output: 
         ? config().faceMatchThreshold ?? DEFAULT_FACE_MATCH_THRESHOLD
         : Number(opts.threshold);
       if (!(threshold > 0 && threshold < 1)) throw new Error('--threshold must be between 0 and 1');
-      print('json', await compareFaces(a, b, { threshold, kinds: [kindA, kindB] }));
+      const result = await compareFaces(a, b, { threshold, kinds: [kindA, kindB] });
+      print('json', result);
+      // Scripts branch on the status: 0 only for a match.
+      if (result.decision !== 'match') process.exitCode = 1;
     });
 }

@@ -23,7 +23,7 @@ export function describeReading(files: { front: string; back: string | null }, r
 
 export function inspectDocumentCommand(program: Command, config: () => Config, output: () => Output): void {
   program.command('inspect-document')
-    .description('Read a document photo (FRONT, and BACK for licences / TD1 cards) and print every extracted field and check as JSON')
+    .description('Read a document photo (FRONT, and BACK for licences / TD1 cards) and print every extracted field and check as JSON; exit status 1 when the document is not accepted as is')
     .argument('<front>', 'photo of the front (JPEG, PNG or WebP)')
     .argument('[back]', 'photo of the back')
     .option('--expected-name <name>', 'name from the invitation or directory, checked as nameMatch')
@@ -37,6 +37,9 @@ export function inspectDocumentCommand(program: Command, config: () => Config, o
         // Always JSON: the point is a complete, exact record an operator can attach to a case.
         print('json', describeReading({ front, back: back ?? null }, reading));
         if (output() === 'text' && reading.reasons.length > 0) process.stderr.write(`\nRejected: ${reading.reasons.join(', ')}\n`);
+        // Scripts branch on the status: 0 only when nothing stands against the document (not
+        // rejected, no retake asked, nothing for a reviewer).
+        if (reading.reasons.length > 0 || !reading.dataValid) process.exitCode = 1;
       } finally {
         await reader.close();
       }

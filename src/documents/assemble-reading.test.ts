@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildAamvaPayload } from '../../test/support/aamva-payload.ts';
 import { assembleReading } from './assemble-reading.ts';
+import { buildTd3 } from './mrz-builder.ts';
+import { readMrzText } from './read-mrz-text.ts';
 import type { CaptureMeasures } from './capture-quality.ts';
 import type { DocumentScan, SideScan } from './document-scan.ts';
 
@@ -64,4 +66,17 @@ test('printed text with neither MRZ nor barcode is an unsupported document', () 
   const reading = assembleReading(scan, NOW);
   assert.deepEqual(reading.reasons, ['mrz_not_found', 'document_unsupported']);
   assert.equal(reading.retryable, false);
+});
+
+test('an MRZ number the check digits cannot settle is a retake (mrz_unclear), never a guess', () => {
+  const lines = buildTd3({
+    documentCode: 'P', issuingCountry: 'CAN', nationality: 'CAN', surname: 'Doe', givenNames: 'Jane', documentNumber: 'AB12O4567',
+    birthDate: '1980-02-03', expiryDate: '2031-05-06', sex: 'F',
+  });
+  const printed = ['PASSPORT', 'DOE', 'JANE', '03 FEB 1980'];
+  const reading = readMrzText([lines[0], lines[1].replace('AB12O4567', 'AB1204567')], NOW, printed);
+  assert.ok(reading?.numberUnclear);
+  const scan: DocumentScan = { front: { measures: GOOD, pdf417: null, mrz: { kind: 'read', reading, variant: 'full', printedText: printed }, printedText: printed }, back: null };
+  const assembled = assembleReading(scan, NOW);
+  assert.deepEqual([assembled.reasons, assembled.dataValid, assembled.retryable], [['mrz_unclear'], false, true]);
 });

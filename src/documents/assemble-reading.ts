@@ -26,6 +26,8 @@ interface Judged { fields: DocumentFields | null; valid: boolean; items: ScoreIt
 function judgeMrz(reading: MrzTextReading, printedText: string[], now: Date): Judged {
   const { items, reasons } = checkDocument(reading.fields, reading.checks, now);
   if (reading.invalidFields.length > 0) reasons.push('mrz_field_invalid');
+  // A look-alike in the number that the check digits cannot settle: ask for a clearer photo, never guess.
+  if (reading.numberUnclear) reasons.splice(0, reasons.length, 'mrz_unclear', ...reasons.filter((reason) => reason !== 'mrz_check_digit_failed'));
   const cross = crossCheckPrinted(reading.fields, printedText, reading.nameConfirmed);
   return { fields: reading.fields, valid: isStructurallyValid(reading), items: [...items, ...cross.items], reasons: [...reasons, ...cross.reasons] };
 }

@@ -88,7 +88,7 @@ export async function scanDocument(front: Uint8Array, back: Uint8Array | undefin
   }
   // A back with a damaged PDF417 is a licence back, not the MRZ side of a TD1 card.
   if (backImage && backScan && backScan.pdf417?.kind !== 'damaged') {
-    backScan.mrz = await readMrzFromImage((await deskew(backImage.upright, MIN_MRZ_SKEW)).image, recognize, now);
+    backScan.mrz = await readMrzFromImage((await deskew(backImage.upright, MIN_MRZ_SKEW)).image, recognize, now, frontScan.printedText);
     if (backScan.mrz.kind !== 'image_unreadable') backScan.printedText = backScan.mrz.printedText;
   }
   return { front: frontScan, back: backScan };

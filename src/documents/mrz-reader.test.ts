@@ -23,7 +23,14 @@ test('whole-page passes over a portrait photo stay within 1 600 × 1 200 pixels;
   const { sizes, recognize } = recordingEngine();
   const outcome = await readMrzFromImage(await photo(1500, 2000), recognize, new Date());
   assert.equal(outcome.kind, 'mrz_not_found');
-  assert.deepEqual(sizes, [[1200, 1600], [1500, 800], [1500, 800], [1200, 1600]]);
+  // Full page, two MRZ bands, upside down, then a quarter turn each way (a portrait photo of a card lying sideways).
+  assert.deepEqual(sizes, [[1200, 1600], [1500, 800], [1500, 800], [1200, 1600], [1600, 1200], [1600, 1200]]);
+});
+
+test('a landscape photo without an MRZ is not tried a quarter turn off', async () => {
+  const { sizes, recognize } = recordingEngine();
+  await readMrzFromImage(await photo(1250, 880), recognize, new Date());
+  assert.equal(sizes.length, 4);
 });
 
 test('a landscape page up to 4:3 keeps its width cap of 1 600 px, a smaller page its own size', async () => {
@@ -32,4 +39,17 @@ test('a landscape page up to 4:3 keeps its width cap of 1 600 px, a smaller page
     await readPrintedText(await photo(width, height), recognize);
     assert.deepEqual(sizes, [expected]);
   }
+});
+
+test('the MRZ side of a TD1 card is read with the other side\'s printed text as evidence', async () => {
+  // C1CAKNVZ6 with its Z read as 2: one look-alike swap passes both check digits.
+  const lines = ['IDCANC1CAKNV260<<<<<<<<<<<<<<<', '7408122F3204153CAN<<<<<<<<<<<6', 'DOE<<JANE<<<<<<<<<<<<<<<<<<<<<'];
+  const recognize = async () => lines;
+  const backOnly = await readMrzFromImage(await photo(1070, 675), recognize, new Date('2026-06-01'));
+  assert.equal(backOnly.kind === 'read' && backOnly.reading.numberUnclear, true);
+  const withFront = await readMrzFromImage(await photo(1070, 675), recognize, new Date('2026-06-01'), ['CANADA', 'DOE', 'JANE', 'C1CAKNVZ6']);
+  assert.equal(withFront.kind, 'read');
+  assert.equal(withFront.kind === 'read' && withFront.reading.nameConfirmed, true);
+  assert.equal(withFront.kind === 'read' && withFront.reading.numberUnclear, false);
+  assert.equal(withFront.kind === 'read' && withFront.reading.fields.documentNumber, 'C1CAKNVZ6');
 });

@@ -44,11 +44,16 @@ const VARIANTS: readonly Variant[] = [
   { name: 'band', make: (image, width, height) => bottomBand(image, width, height).jpeg().toBuffer() },
   { name: 'band-contrast', make: (image, width, height) => bottomBand(image, width, height).grayscale().normalise().sharpen().jpeg().toBuffer() },
   // Only worth a pass when nothing MRZ-like was seen the right way up.
-  {
-    name: 'upside-down',
-    make: (image, width, height) => sharp(image).rotate(180).resize({ width: wholePageWidth(width, height), withoutEnlargement: true }).jpeg().toBuffer(),
-  },
+  { name: 'upside-down', make: (image, width, height) => turned(image, 180, width, height) },
+  // Only when, besides, the photo is taller than wide: data pages and cards are wider than tall, so
+  // the card may lie a quarter turn off (PaddleOCR reads sideways words, so text alone cannot say).
+  { name: 'quarter-left', make: (image, width, height) => turned(image, 270, height, width) },
+  { name: 'quarter-right', make: (image, width, height) => turned(image, 90, height, width) },
 ];
+
+/** The page turned by `degrees`; `width` × `height` are the turned page's. */
+const turned = (image: Buffer, degrees: number, width: number, height: number) =>
+  sharp(image).rotate(degrees).resize({ width: wholePageWidth(width, height), withoutEnlargement: true }).jpeg().toBuffer();
 
 /** Ranks readings: structure first (check digits, field syntax), then names confirmed by the visual zone. */
 function rank(reading: MrzTextReading): number {
@@ -61,7 +66,13 @@ export async function readPrintedText(image: Buffer, recognize: RecognizeText): 
   return recognize(await VARIANTS[0]!.make(image, width, height));
 }
 
-export async function readMrzFromImage(front: Uint8Array, recognize: RecognizeText, now: Date): Promise<MrzImageOutcome> {
+/**
+ * `otherSideText`: text printed on the other side of the document (a TD1 card prints the number and
+ * names on the front, the MRZ on the back), more evidence for the fields without check digits.
+ */
+export async function readMrzFromImage(
+  front: Uint8Array, recognize: RecognizeText, now: Date, otherSideText: readonly string[] = [],
+): Promise<MrzImageOutcome> {
   let upright: Buffer;
   let width: number;
   let height: number;
@@ -76,10 +87,11 @@ export async function readMrzFromImage(front: Uint8Array, recognize: RecognizeTe
   let namePassesLeft: number | null = null;
   for (const variant of VARIANTS) {
     if (variant.name === 'upside-down' && best) break;
+    if (variant.name.startsWith('quarter') && (best || height <= width)) break;
     if (namePassesLeft !== null && namePassesLeft-- <= 0) break;
     const lines = await recognize(await variant.make(upright, width, height));
     if (variant.name === 'full') visualText = lines;
-    const reading = readMrzText(lines, now, visualText);
+    const reading = readMrzText(lines, now, [...visualText, ...otherSideText]);
     if (!reading) continue;
     const valid = isStructurallyValid(reading);
     if (valid && reading.nameConfirmed !== false) return { kind: 'read', reading, variant: variant.name, printedText: visualText };

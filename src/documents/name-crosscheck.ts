@@ -31,7 +31,8 @@ export function visualWords(texts: readonly string[]): Set<string> {
  * How well the visual zone supports a word: its length when printed as is (or, at the end of a
  * truncated field, as the start of a longer word); a little less when printed inside a longer word
  * (OCR often drops the space between printed names); much less per edit when printed with
- * transliteration drift (MUELLER / MULLER); -1 when unsupported. Exact matches must beat near
+ * transliteration drift (MUELLER / MULLER: letters added or dropped, never a letter swapped for
+ * another, which is a misread on one side); -1 when unsupported. Exact matches must beat near
  * matches, or a 'K' glued to a name (KANNA) would win over the name itself (ANNA).
  */
 function support(word: string, isLast: boolean, words: ReadonlySet<string>): number {
@@ -41,7 +42,9 @@ function support(word: string, isLast: boolean, words: ReadonlySet<string>): num
   for (const visual of words) {
     if (isLast && word.length >= 2 && visual.startsWith(word)) return word.length;
     if (word.length >= 3 && visual.includes(word)) best = Math.max(best, word.length - 1);
-    if (tolerance === 0 || Math.abs(visual.length - word.length) > tolerance) continue;
+    // Transliteration drift adds or drops letters (MUELLER / MULLER); a same-length word that
+    // differs is one of two OCR readings misreading a letter (LINDQVIST / LINDOVIST): no support.
+    if (tolerance === 0 || visual.length === word.length || Math.abs(visual.length - word.length) > tolerance) continue;
     const distance = editDistance(word, visual);
     if (distance <= tolerance) best = Math.max(best, word.length - 4 * distance);
   }
@@ -62,6 +65,21 @@ export function nameConfirmedByVisualZone(nameField: string, words: ReadonlySet<
   const parts = nameField.split('<').filter(Boolean);
   const lastIsTruncated = !nameField.endsWith('<');
   return parts.every((part, index) => support(part, lastIsTruncated && index === parts.length - 1, words) > 0);
+}
+
+/**
+ * What the MRZ grammar alone says about 'K's in a name field: after the secondary identifier the
+ * field is padding, and two fillers never occur inside it, so a 'K' after '<<' in the trailing run
+ * of 'K' and '<' is a filler ('DOE<<ANNA<<K<K<<' → 'DOE<<ANNA<<<<<<<'). A 'K' after one filler may
+ * be an initial, and a 'K' between letters ('SZYMANSKAKLEWANDOWSKA') may be a name's or a '<': the
+ * grammar cannot say, the printed name does.
+ */
+export function structuralNameFillers(nameField: string): string {
+  const trailing = /<+[K<]*$/.exec(nameField);
+  if (!trailing || !nameField.slice(0, trailing.index).includes('<<')) return nameField;
+  let tail = trailing[0];
+  while (/<<K/.test(tail)) tail = tail.replace(/<<K/, '<<<');
+  return nameField.slice(0, trailing.index) + tail;
 }
 
 /** Picks, for each 'K' of the name field, 'K' or '<', whichever the visual zone supports better. */

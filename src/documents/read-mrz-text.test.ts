@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildTd1, buildTd3 } from './mrz-builder.ts';
 import type { MrzData } from './mrz-builder.ts';
+import { isStateCode } from './mrz-state-code.ts';
 import { isStructurallyValid, readMrzText } from './read-mrz-text.ts';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -59,15 +60,35 @@ test('a misread digit is never guessed into validity', () => {
   assert.equal(reading.fields.documentNumber, 'L898903C3');
 });
 
-test('an O read as 0 in the document number is swapped back only when both check digits then pass', () => {
+test('an O read as 0 in the document number is swapped back only when the printed number confirms it', () => {
   const [line1, line2] = buildTd3({ ...DATA, documentNumber: 'AB12O4567' });
-  const reading = readMrzText([line1, line2.replace('AB12O4567', 'AB1204567')], NOW);
-  assert.ok(reading && isStructurallyValid(reading));
-  assert.equal(reading.fields.documentNumber, 'AB12O4567');
+  const misread = [line1, line2.replace('AB12O4567', 'AB1204567')];
+  const confirmed = readMrzText(misread, NOW, ['Document no.', 'AB12O4567']);
+  assert.ok(confirmed && isStructurallyValid(confirmed));
+  assert.equal(confirmed.fields.documentNumber, 'AB12O4567');
+  assert.equal(confirmed.numberUnclear, false);
+  // Both check digits pass for the swap, but nothing independent says the OCR was wrong: a retake, not a guess.
+  for (const printed of [[], ['Document no.', 'AB1204567'], ['Document no.', 'AB12Q4567']]) {
+    const unconfirmed = readMrzText(misread, NOW, printed);
+    assert.ok(unconfirmed);
+    assert.equal(isStructurallyValid(unconfirmed), false, printed.join());
+    assert.equal(unconfirmed.fields.documentNumber, 'AB1204567');
+    assert.equal(unconfirmed.numberUnclear, true);
+  }
   // A misread check digit leaves the composite failing whatever is swapped: reported, not repaired.
-  const wrongDigit = readMrzText([line1, `AB12O4567${(Number(line2.charAt(9)) + 3) % 10}${line2.slice(10)}`], NOW);
+  const wrongDigit = readMrzText([line1, `AB12O4567${(Number(line2.charAt(9)) + 3) % 10}${line2.slice(10)}`], NOW, ['AB12O4567']);
   assert.ok(wrongDigit);
   assert.equal(wrongDigit.checks.documentNumber, false);
+  assert.equal(wrongDigit.numberUnclear, false);
+});
+
+test('issue 12: C10AKNV26 is not "repaired" into another number that passes both check digits', () => {
+  const lines = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'CAN', nationality: 'CAN', documentNumber: 'C1CAKNVZ6' });
+  const misread = [lines[0].replace('C1CAKNVZ6', 'C10AKNV26'), lines[1], lines[2]];
+  const reading = readMrzText(misread, NOW);
+  assert.ok(reading);
+  assert.notEqual(reading.fields.documentNumber, 'CI0AKNV26');
+  assert.equal(isStructurallyValid(reading), false);
 });
 
 test('a lost first character does not shift fields into a false valid read', () => {
@@ -143,12 +164,13 @@ test('printed names run together by OCR still split the MRZ name at the right K'
   assert.equal(reading?.fields.givenNames, 'MAXIMILIAN ALEXANDER');
 });
 
-test('an OCR "1" for an "I" in the document number is swapped back when both check digits agree', () => {
+test('an OCR "1" for an "I" in the document number is swapped back when the printed number on the other side agrees', () => {
   const lines = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'CAN', nationality: 'CAN', documentNumber: 'IK6167641' });
   const misread = [lines[0].replace('IK6167641', '1K6167641'), lines[1], lines[2]];
-  const reading = readMrzText(misread, NOW);
+  const reading = readMrzText(misread, NOW, ['CANADA', 'IDENTITY CARD', 'IK 616 7641']);
   assert.ok(reading && isStructurallyValid(reading));
   assert.equal(reading.fields.documentNumber, 'IK6167641');
+  assert.equal(readMrzText(misread, NOW)?.numberUnclear, true);
 });
 
 test('a wrong document number check digit is not "repaired" by swapping characters', () => {
@@ -169,4 +191,57 @@ test('a letter OCR dropped from an MRZ name is restored from the printed name', 
   assert.equal(reading.nameConfirmed, true);
   // Without the printed name there is no evidence, and nothing is invented.
   assert.equal(readMrzText([line1, line2, dropped], NOW)?.fields.givenNames, 'OGA');
+});
+
+test('issuing state and nationality misreads map back onto the ICAO list only when one code fits', () => {
+  const [line1, line2, line3] = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'CAN', nationality: 'CAN', documentNumber: 'C1CAKNVZ6' });
+  const canada = readMrzText([line1.replace('IDCAN', 'IDOAN'), line2.replace('CAN<', 'OAN<'), line3], NOW);
+  assert.ok(canada && isStructurallyValid(canada));
+  assert.deepEqual([canada.fields.issuingCountry, canada.fields.nationality], ['CAN', 'CAN']);
+  const [p1, p2] = buildTd3({ ...DATA, issuingCountry: 'DEU', nationality: 'DEU' });
+  const germany = readMrzText([p1.replace('P<DEU', 'P<OEO'), p2.replace('DEU', '0E0')], NOW);
+  assert.ok(germany && isStructurallyValid(germany));
+  assert.deepEqual([germany.fields.issuingCountry, germany.fields.nationality], ['DEU', 'DEU']);
+  // 'NLO' could be NLD, NIU or NIC: no guess, the field stays invalid.
+  const [n1, n2] = buildTd3({ ...DATA, issuingCountry: 'NLD', nationality: 'NLD' });
+  const ambiguous = readMrzText([n1.replace('P<NLD', 'P<NLO'), n2], NOW);
+  assert.ok(ambiguous);
+  assert.equal(isStructurallyValid(ambiguous), false);
+  assert.deepEqual(ambiguous.invalidFields, ['issuingState']);
+});
+
+test('the ICAO 9303 non-ISO codes are state codes: D, GBD…GBS, UNO/UNA/UNK, XXA…XXX, EUE', () => {
+  for (const code of ['D<<', 'GBD', 'GBN', 'GBO', 'GBP', 'GBS', 'UNO', 'UNA', 'UNK', 'XXA', 'XXB', 'XXC', 'XXX', 'EUE', 'UTO']) assert.ok(isStateCode(code), code);
+  assert.equal(isStateCode('OAN'), false);
+  const reading = readMrzText(buildTd3({ ...DATA, issuingCountry: 'D<<', nationality: 'D<<' }), NOW);
+  assert.ok(reading && isStructurallyValid(reading));
+  assert.equal(reading.fields.nationality, 'D');
+});
+
+test('issue 12: a TD1 name with "<" read as "K" is decoded with the name printed on the other side', () => {
+  const [line1, line2, line3] = buildTd1({
+    ...DATA, documentCode: 'ID', issuingCountry: 'POL', nationality: 'POL', surname: 'Szymańska-Lewandowska', givenNames: 'Anna',
+  });
+  assert.equal(line3, 'SZYMANSKA<LEWANDOWSKA<<ANNA<<<');
+  const ocr = [line1, line2, 'SZYMANSKAKLEWANDOWSKA<<ANNA<<K'];
+  // The back carries only the MRZ: without the front there is no evidence for the K, and nothing is confirmed.
+  const backOnly = readMrzText(ocr, NOW);
+  assert.equal(backOnly?.nameConfirmed, null);
+  assert.equal(backOnly?.fields.givenNames, 'ANNA', 'a K after "<<" in the trailing fillers is a filler by the MRZ grammar');
+  const front = ['RZECZPOSPOLITA POLSKA', 'DOWÓD OSOBISTY', 'NAZWISKO / SURNAME', 'SZYMAŃSKA-LEWANDOWSKA', 'IMIONA / GIVEN NAMES', 'ANNA'];
+  const reading = readMrzText(ocr, NOW, front);
+  assert.ok(reading && isStructurallyValid(reading));
+  assert.equal(reading.fields.surname, 'SZYMANSKA LEWANDOWSKA');
+  assert.equal(reading.fields.givenNames, 'ANNA');
+  assert.equal(reading.nameConfirmed, true);
+});
+
+test('a name letter misread in the MRZ (LINDQVIST → LINDOVIST) is not confirmed by the printed name', () => {
+  const [line1, line2, line3] = buildTd1({ ...DATA, documentCode: 'ID', issuingCountry: 'SWE', nationality: 'SWE', surname: 'Lindqvist', givenNames: 'Erik' });
+  const reading = readMrzText([line1, line2, line3.replace('LINDQVIST', 'LINDOVIST')], NOW, ['SVERIGE', 'LINDQVIST', 'ERIK']);
+  assert.ok(reading);
+  assert.equal(reading.nameConfirmed, false);
+  // Transliteration drift (letters added or dropped) still confirms.
+  const [t1, t2] = buildTd3({ ...DATA, surname: 'Müller', givenNames: 'Erik' });
+  assert.equal(readMrzText([t1, t2], NOW, ['MULLER', 'ERIK'])?.nameConfirmed, true);
 });

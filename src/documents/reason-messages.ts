@@ -10,6 +10,7 @@ export const DOCUMENT_REASON_MESSAGES = {
   document_wrong_side: 'This looks like the back of your document; please photograph the front first.',
   document_unsupported: 'This type of document is not supported; please use a passport, ID card or driver licence.',
   mrz_not_found: 'We could not read the machine-readable zone of your document.',
+  mrz_unclear: 'A character of the machine-readable zone of your document could not be read with certainty; take a sharper photo, straight on and without glare.',
   mrz_check_digit_failed: 'The machine-readable zone of your document did not pass its integrity checks.',
   mrz_field_invalid: 'The machine-readable zone of your document contains invalid data.',
   mrz_name_unconfirmed: 'The name in the machine-readable zone does not match the name printed on the document.',
@@ -31,7 +32,7 @@ export type DocumentReasonCode = keyof typeof DOCUMENT_REASON_MESSAGES;
 /** Capture problems: a new photo can fix them, so they ask for a retake instead of failing. */
 export const CAPTURE_REASONS: ReadonlySet<string> = new Set<DocumentReasonCode>([
   'image_unreadable', 'document_not_found', 'document_blurry', 'document_glare', 'document_too_small',
-  'document_cut_off', 'document_wrong_side',
+  'document_cut_off', 'document_wrong_side', 'mrz_unclear',
 ]);
 
 export function isRetryable(reasons: readonly string[]): boolean {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { verid } from '../helpers/cli.ts';
+import { generatePassport } from '../support/synthetic-document.ts';
 
 const run = promisify(execFile);
 
@@ -90,5 +91,35 @@ describe('verid CLI', () => {
     assert.equal(failed.code, 1);
     assert.equal(failed.stderr.trim().split('\n').length, 1, failed.stderr);
     assert.match(failed.stderr, /^verid: VERID_MASTER_KEY is not the key this database was encrypted with: start verid with the original key/);
+  });
+});
+
+describe('verid inspect-document and compare exit statuses', () => {
+  const bin = new URL('../../bin/verid.js', import.meta.url).pathname;
+  const face = (name: string) => new URL(`../fixtures/faces/genuine/${name}`, import.meta.url).pathname;
+  const exitOf = (args: string[]) => run(process.execPath, [bin, ...args], { env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 240_000 })
+    .then((done) => ({ code: 0, stdout: done.stdout }), (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }));
+  let dir: string;
+  before(async () => { dir = await mkdtemp(path.join(tmpdir(), 'verid-inspect-')); });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('inspect-document exits 0 for a valid passport and 1 when the document is rejected', async () => {
+    const portrait = await readFile(face('london_001/1.jpg'));
+    const spec = { issuingCountry: 'FRA', surname: 'Dubois', givenNames: 'Chloé', documentNumber: 'AB1234567', birthDate: '1980-02-03', expiryDate: '2034-05-06', sex: 'F' as const, portrait };
+    await writeFile(path.join(dir, 'valid.jpg'), await generatePassport(spec));
+    await writeFile(path.join(dir, 'corrupt.jpg'), await generatePassport({ ...spec, corrupt: 'birthDateCheckDigit' }));
+    const valid = await exitOf(['inspect-document', path.join(dir, 'valid.jpg')]);
+    assert.equal(valid.code, 0, valid.stdout);
+    assert.equal(JSON.parse(valid.stdout).dataValid, true);
+    const rejected = await exitOf(['inspect-document', path.join(dir, 'corrupt.jpg')]);
+    assert.equal(rejected.code, 1);
+    assert.deepEqual(JSON.parse(rejected.stdout).reasons.map((reason: { code: string }) => reason.code), ['mrz_check_digit_failed']);
+  });
+
+  test('compare exits 0 for a match and 1 for no_match', async () => {
+    const same = await exitOf(['compare', face('london_001/1.jpg'), face('london_001/2.jpg')]);
+    assert.deepEqual([same.code, JSON.parse(same.stdout).decision], [0, 'match']);
+    const other = await exitOf(['compare', face('london_001/1.jpg'), face('london_002/1.jpg')]);
+    assert.deepEqual([other.code, JSON.parse(other.stdout).decision], [1, 'no_match']);
   });
 });

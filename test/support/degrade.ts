@@ -69,3 +69,38 @@ export const chain = (...steps: Degradation[]): Degradation => async (image) => 
   for (const step of steps) out = await step(out);
   return out;
 };
+
+/** Gaussian sensor noise of standard deviation `sigma` (grey levels), seeded. */
+export const sensorNoise = (sigma: number, seed = 11): Degradation => async (image) => {
+  const { data, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let state = seed >>> 0;
+  const uniform = () => ((state = (state * 1664525 + 1013904223) >>> 0) + 1) / 4294967297;
+  for (let index = 0; index < data.length; index++) {
+    const gaussian = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+    data[index] = Math.max(0, Math.min(255, Math.round(data[index]! + sigma * gaussian)));
+  }
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 90 }).toBuffer();
+};
+
+/** Print smudges: soft grey blots at (x, y, radius) in 0–1 units, and the print slightly spread. */
+export const smudge = (blots: ReadonlyArray<readonly [number, number, number]>): Degradation => async (image) => {
+  const { width = 1000, height = 700 } = await sharp(image).metadata();
+  const ellipses = blots.map(([x, y, r]) =>
+    `<ellipse cx="${x * width}" cy="${y * height}" rx="${r * width}" ry="${r * width * 0.45}" fill="#4a4a52" fill-opacity="0.28" filter="url(#s)"/>`);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><filter id="s"><feGaussianBlur stdDeviation="${width / 200}"/></filter></defs>${ellipses.join('')}</svg>`;
+  return sharp(image).composite([{ input: Buffer.from(svg) }]).blur(0.7).jpeg({ quality: 88 }).toBuffer();
+};
+
+/** A washed-out (not fully clipped) reflection across the bottom band, where the MRZ is printed. */
+export const mrzGlare = (cx: number, strength: number): Degradation => async (image) => {
+  const { width = 1000, height = 700 } = await sharp(image).metadata();
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><radialGradient id="g"><stop offset="0" stop-color="#fff" stop-opacity="${strength}"/><stop offset="1" stop-color="#fff" stop-opacity="0"/></radialGradient></defs>
+    <ellipse cx="${width * cx}" cy="${height * 0.86}" rx="${width * 0.16}" ry="${height * 0.12}" fill="url(#g)"/></svg>`;
+  return sharp(image).composite([{ input: Buffer.from(svg) }]).jpeg({ quality: 90 }).toBuffer();
+};
+
+/** Turned a quarter (90) or three quarters (270) on the table, plus a small tilt, without EXIF orientation. */
+export const quarterTurn = (degrees: 90 | 270, tilt = 0): Degradation => async (image) =>
+  sharp(await rotate(tilt)(image)).rotate(degrees).jpeg({ quality: 90 }).toBuffer();
