@@ -169,8 +169,13 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
     // The lookups a provider makes before every create are indexed (userName, e-mail); externalId is
     // rare and read from the directory.
     if (filter?.attribute === 'userName') users = await b2b.employeesByUserName(who, filter.value);
-    else if (filter && filter.attribute !== 'externalId') users = [await b2b.employee(who, { email: filter.value }).catch(() => undefined)].filter((e) => e !== undefined);
-    else {
+    else if (filter && filter.attribute !== 'externalId') {
+      const byEmail = await b2b.employee(who, { email: filter.value }).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'not_found') return undefined;
+        throw error;
+      });
+      users = byEmail ? [byEmail] : [];
+    } else {
       users = (await b2b.listEmployees(who, 10_000)).reverse();
       if (filter) users = users.filter((e) => e.scim?.externalId === filter.value);
     }
