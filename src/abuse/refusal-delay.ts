@@ -11,14 +11,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface RefusalDelay {
   /** Resolves after the delay, or at once when the delay is off or `maxHeld` answers are already waiting. */
   hold(): Promise<void>;
-  /** Answers being held right now. */
-  readonly held: number;
 }
 
 export function createRefusalDelay(options: { delayMs: number; maxHeld: number }): RefusalDelay {
   let held = 0;
   return {
-    get held() { return held; },
     async hold() {
       if (options.delayMs <= 0 || held >= options.maxHeld) return;
       held++;

@@ -116,13 +116,15 @@ export class EmployeeRepository {
     const rows = await this.#db.selectFrom('employees').selectAll().where('client_id', '=', clientId)
       .where((eb) => eb.or([eb('user_name_index', 'in', keys), eb('user_name_index', 'is', null)])).execute();
     const found: EmployeeRecord[] = [];
+    const wanted = userName.toLowerCase();
     for (const row of rows) {
       const record = this.#record(row);
+      const name = userNameOf(record, record.id);
       if (row.user_name_index === null) {
-        await this.#db.updateTable('employees').set({ user_name_index: userNameIndex(this.#cipher, userNameOf(record, record.id)) })
+        await this.#db.updateTable('employees').set({ user_name_index: userNameIndex(this.#cipher, name) })
           .where('id', '=', row.id).where('user_name_index', 'is', null).execute();
       }
-      if (userNameOf(record, record.id).toLowerCase() === userName.toLowerCase()) found.push(record);
+      if (name.toLowerCase() === wanted) found.push(record);
     }
     return found.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
