@@ -4,7 +4,7 @@ import { ensureSigningKeys } from './oidc/signing-keys.ts';
 import { ConfigError } from './errors/index.ts';
 import { DataCipher } from './security/index.ts';
 import {
-  ChallengeRepository, ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, RetentionRepository, SessionRepository,
+  ChallengeRepository, ClientRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, ReadCache, RetentionRepository, SessionRepository,
   SigningKeyRepository, WebhookDeliveryRepository, WebhookEndpointRepository,
   type DatabaseHandle,
 } from './storage/index.ts';
@@ -24,6 +24,8 @@ export interface Core {
   identities: IdentityRepository;
   sessions: SessionRepository;
   payloads: OidcPayloadRepository;
+  /** What the OIDC endpoints keep between requests while the database says it is current (storage/read-cache.ts). */
+  readCache: ReadCache;
   engines: Engines;
   verification: VerificationService;
   webhooks: WebhookService;
@@ -53,8 +55,9 @@ export async function createCore(config: Config, options: { engines?: Engines } 
     await database.close();
     throw error;
   }
-  const clients = new ClientRepository(database.db, cipher);
-  const identities = new IdentityRepository(database.db, cipher);
+  const readCache = new ReadCache();
+  const clients = new ClientRepository(database.db, cipher, readCache);
+  const identities = new IdentityRepository(database.db, cipher, readCache);
   const sessions = new SessionRepository(database.db, cipher);
   const retryScheduleMs = parseRetrySchedule(config.webhookRetrySchedule);
   if (!retryScheduleMs) throw new ConfigError('VERID_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, e.g. 5,300,1800');
@@ -96,7 +99,8 @@ export async function createCore(config: Config, options: { engines?: Engines } 
   });
   return {
     config, database, cipher, keys, clients, identities, sessions, engines, verification, webhooks, webhookDelivery,
-    payloads: new OidcPayloadRepository(database.db, cipher),
+    payloads: new OidcPayloadRepository(database.db, cipher, readCache),
+    readCache,
     async close() {
       if (!options.engines) await engines.close();
       await database.close();

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
-import type { SigningKeyRecord, SigningKeyRepository } from '../storage/index.ts';
+import type { ReadCache, SigningKeyRecord, SigningKeyRepository } from '../storage/index.ts';
 import { providerJwks } from './signing-keys.ts';
 
 /**
@@ -14,17 +14,20 @@ export class ProviderHost {
   #fingerprint: string;
   readonly #build: (jwks: { keys: object[] }) => Provider;
   readonly #keys: SigningKeyRepository;
+  readonly #readCache: ReadCache | undefined;
 
-  private constructor(keys: SigningKeyRepository, build: (jwks: { keys: object[] }) => Provider, records: SigningKeyRecord[]) {
+  private constructor(keys: SigningKeyRepository, build: (jwks: { keys: object[] }) => Provider, records: SigningKeyRecord[], readCache?: ReadCache) {
     this.#keys = keys;
+    this.#readCache = readCache;
     this.#build = build;
     this.#fingerprint = fingerprint(records);
     this.#provider = build(providerJwks(records));
     this.#callback = this.#provider.callback();
   }
 
-  static async create(keys: SigningKeyRepository, build: (jwks: { keys: object[] }) => Provider): Promise<ProviderHost> {
-    return new ProviderHost(keys, build, await keys.list());
+  /** `readCache`: each request to the provider is one of its scopes (storage/read-cache.ts). */
+  static async create(keys: SigningKeyRepository, build: (jwks: { keys: object[] }) => Provider, readCache?: ReadCache): Promise<ProviderHost> {
+    return new ProviderHost(keys, build, await keys.list(), readCache);
   }
 
   get provider(): Provider {
@@ -32,7 +35,8 @@ export class ProviderHost {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    this.#callback(req, res);
+    if (this.#readCache) this.#readCache.run(() => this.#callback(req, res));
+    else this.#callback(req, res);
   }
 
   /** Re-reads the key set; rebuilds the provider when it changed. Returns whether it did. */

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DataCipher } from '../security/index.ts';
 import type { Database, OidcClientTable } from './database-schema.ts';
+import { readEpoch, type ReadCache } from './read-cache.ts';
 
 export interface ClientRecord {
   clientId: string;
@@ -54,10 +55,13 @@ export interface NewClient {
 export class ClientRepository {
   readonly #db: Kysely<Database>;
   readonly #cipher: DataCipher;
+  readonly #cache: ReadCache | undefined;
 
-  constructor(db: Kysely<Database>, cipher: DataCipher) {
+  /** `cache`: the OIDC endpoints' read cache (core.ts); the CLI reads without one. */
+  constructor(db: Kysely<Database>, cipher: DataCipher, cache?: ReadCache) {
     this.#db = db;
     this.#cipher = cipher;
+    this.#cache = cache;
   }
 
   async create(client: NewClient): Promise<void> {
@@ -78,8 +82,15 @@ export class ClientRepository {
   }
 
   async find(clientId: string): Promise<ClientRecord | undefined> {
-    const row = await this.#db.selectFrom('oidc_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
-    return row ? toRecord(row) : undefined;
+    const key = `client:${clientId}`;
+    const cached = this.#cache?.get<ClientRecord>(key);
+    if (cached) return cached;
+    const row = await this.#db.selectFrom('oidc_clients').selectAll().select(readEpoch).where('client_id', '=', clientId).executeTakeFirst();
+    if (!row) return undefined;
+    const record = toRecord(row);
+    this.#cache?.observe(row.read_epoch);
+    this.#cache?.set(key, record, row.read_epoch);
+    return record;
   }
 
   /** The secret itself, for `client_secret_jwt` clients only. */

@@ -284,6 +284,12 @@ export interface JobTable {
   updated_at: number;
 }
 
+/** One row (id 1): raised by triggers on every change to what the OIDC endpoints keep in memory (read-cache.ts). */
+export interface ReadEpochTable {
+  id: number;
+  value: number;
+}
+
 export interface Database {
   oidc_payloads: OidcPayloadTable;
   oidc_clients: OidcClientTable;
@@ -304,4 +310,5 @@ export interface Database {
   liveness_frames: LivenessFrameTable;
   liveness_frame_digests: LivenessFrameDigestTable;
   jobs: JobTable;
+  read_epoch: ReadEpochTable;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -18,6 +19,31 @@ export interface DatabaseHandle {
 // int8 columns (epoch-ms times) as JS numbers, not strings.
 pg.types.setTypeParser(20, (value) => Number(value));
 
+/**
+ * Every parameterised statement is a named prepared statement, one per SQL text: PostgreSQL parses
+ * and plans it once per connection instead of on every query (pg keeps the names it prepared on each
+ * connection). verid's statements are a few hundred distinct texts at most.
+ */
+class PreparedStatementClient extends pg.Client {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's overloads
+  override query(config: any, values?: any, callback?: any): any {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && typeof callback !== 'function') {
+      return super.query({ name: statementName(config), text: config, values });
+    }
+    return super.query(config, values, callback);
+  }
+}
+
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `verid_${createHash('sha256').update(sql).digest('base64url').slice(0, 22)}`;
+    if (statementNames.size < 2000) statementNames.set(sql, name);
+  }
+  return name;
+}
+
 export interface DatabaseOptions {
   databaseUrl: string | null;
   dataDir: string;
@@ -26,7 +52,7 @@ export interface DatabaseOptions {
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.databaseUrl) {
     const url = new URL(options.databaseUrl);
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, Client: PreparedStatementClient });
     // An idle connection the server closed (restart, failover, admin) is an 'error' event on the
     // pool: without a listener it would end the process. The pool replaces the connection; the
     // next query that fails says so to its caller.

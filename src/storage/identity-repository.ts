@@ -2,15 +2,19 @@ import type { Kysely } from 'kysely';
 import { randomId, type DataCipher } from '../security/index.ts';
 import type { Environment, IdentityClaims, IdentityStore } from '../verification/index.ts';
 import type { Database } from './database-schema.ts';
+import { readEpoch, type ReadCache } from './read-cache.ts';
 
 /** Verified identities: `sub` is the row id; claims and face template are encrypted at rest. */
 export class IdentityRepository implements IdentityStore {
   readonly #db: Kysely<Database>;
   readonly #cipher: DataCipher;
+  readonly #cache: ReadCache | undefined;
 
-  constructor(db: Kysely<Database>, cipher: DataCipher) {
+  /** `cache`: the OIDC endpoints' read cache (core.ts); the CLI reads without one. */
+  constructor(db: Kysely<Database>, cipher: DataCipher, cache?: ReadCache) {
     this.#db = db;
     this.#cipher = cipher;
+    this.#cache = cache;
   }
 
   async enroll(lookupKeys: string[], claims: IdentityClaims, faceTemplate: number[] | null, environment: Environment = 'production'): Promise<string> {
@@ -36,8 +40,16 @@ export class IdentityRepository implements IdentityStore {
   }
 
   async findClaims(identityId: string): Promise<IdentityClaims | undefined> {
-    const row = await this.#db.selectFrom('identities').select('claims_encrypted').where('id', '=', identityId).where('erased_at', 'is', null).executeTakeFirst();
-    return row ? this.#cipher.decryptJson<IdentityClaims>(row.claims_encrypted, `identity:${identityId}:claims`) : undefined;
+    const key = `identity:${identityId}`;
+    const cached = this.#cache?.get<IdentityClaims>(key);
+    if (cached) return cached;
+    const row = await this.#db.selectFrom('identities').select('claims_encrypted').select(readEpoch)
+      .where('id', '=', identityId).where('erased_at', 'is', null).executeTakeFirst();
+    if (!row) return undefined;
+    const claims = this.#cipher.decryptJson<IdentityClaims>(row.claims_encrypted, `identity:${identityId}:claims`);
+    this.#cache?.observe(row.read_epoch);
+    this.#cache?.set(key, claims, row.read_epoch);
+    return claims;
   }
 
   async findFaceTemplate(identityId: string): Promise<number[] | undefined> {

@@ -15,6 +15,7 @@ export { WebhookDeliveryRepository } from './webhook-delivery-repository.ts';
 export { WebhookEndpointRepository } from './webhook-endpoint-repository.ts';
 export { RetentionRepository } from './retention-repository.ts';
 export { OidcPayloadRepository } from './oidc-payload-repository.ts';
+export { ReadCache } from './read-cache.ts';
 export { SessionRepository } from './session-repository.ts';
 export { SigningKeyRepository } from './signing-key-repository.ts';
 export type { SigningKeyRecord } from './signing-key-repository.ts';

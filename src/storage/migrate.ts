@@ -21,6 +21,7 @@ import * as identityEnvironment from './migrations/0017-identity-environment.ts'
 import * as brokerSubjects from './migrations/0018-broker-subjects.ts';
 import * as scimGroups from './migrations/0019-scim-groups.ts';
 import * as employeeUserNameIndex from './migrations/0020-employee-user-name-index.ts';
+import * as readEpoch from './migrations/0021-read-epoch.ts';
 
 const MIGRATIONS: Record<string, typeof initial> = {
   '0001-initial': initial,
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, typeof initial> = {
   '0018-broker-subjects': brokerSubjects,
   '0019-scim-groups': scimGroups,
   '0020-employee-user-name-index': employeeUserNameIndex,
+  '0021-read-epoch': readEpoch,
 };
 
 /** Applies every pending migration, in name order, each in its own transaction. */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DataCipher } from '../security/index.ts';
 import type { Database } from './database-schema.ts';
+import { readEpoch, type ReadCache } from './read-cache.ts';
 
 export interface StoredPayload {
   payload: Record<string, unknown>;
@@ -8,6 +9,22 @@ export interface StoredPayload {
 }
 
 type LookupColumn = 'id' | 'uid' | 'user_code';
+
+interface Lookup {
+  model: string;
+  column: LookupColumn;
+  /** The row keys the value may have (blind indexes under the current and previous master key). */
+  keys: string[];
+}
+
+interface LookupRow {
+  id: string;
+  key: string;
+  payload: string;
+  consumed_at: number | null;
+  expires_at: number | null;
+  read_epoch: number | null;
+}
 
 /**
  * oidc-provider's short-lived artefacts (codes, tokens, sessions, interactions, grants), one table.
@@ -18,10 +35,17 @@ type LookupColumn = 'id' | 'uid' | 'user_code';
 export class OidcPayloadRepository {
   readonly #db: Kysely<Database>;
   readonly #cipher: DataCipher;
+  readonly #cache: ReadCache | undefined;
+  #pending: Array<Lookup & { resolve(rows: LookupRow[]): void; reject(error: unknown): void }> = [];
 
-  constructor(db: Kysely<Database>, cipher: DataCipher) {
+  /**
+   * `cache`: the OIDC endpoints' read cache (core.ts). Every lookup reads its counter; only grants
+   * are kept (tokens, codes and sessions are read afresh every time: they are what revocation removes).
+   */
+  constructor(db: Kysely<Database>, cipher: DataCipher, cache?: ReadCache) {
     this.#db = db;
     this.#cipher = cipher;
+    this.#cache = cache;
   }
 
   /** The keys a row may have: under the current master key, and the previous one during a rotation. */
@@ -48,16 +72,53 @@ export class OidcPayloadRepository {
   }
 
   async find(model: string, column: LookupColumn, value: string): Promise<StoredPayload | undefined> {
+    const cacheKey = model === 'Grant' && column === 'id' ? `grant:${value}` : null;
+    const cached = cacheKey ? this.#cache?.get<StoredPayload & { expiresAt: number | null }>(cacheKey) : undefined;
+    if (cached) return live(cached);
     const keys = this.#keys(model, column, value);
-    const rows = await this.#db.selectFrom('oidc_payloads').select(['id', column, 'payload', 'consumed_at', 'expires_at'])
-      .where('model', '=', model).where(column, 'in', keys).execute();
+    const rows = await this.#lookup({ model, column, keys });
     // Under the current key first: during a rotation an old row may still sit beside its rewrite.
-    const row = rows.sort((a, b) => keys.indexOf(a[column] as string) - keys.indexOf(b[column] as string))[0];
-    if (!row || (row.expires_at !== null && row.expires_at <= Date.now())) return undefined;
-    return {
-      payload: this.#cipher.decryptJson(Buffer.from(row.payload, 'base64'), `oidc:${model}:${row.id}`),
+    const row = rows.sort((a, b) => keys.indexOf(a.key) - keys.indexOf(b.key))[0];
+    if (!row) return undefined;
+    this.#cache?.observe(row.read_epoch);
+    const stored = {
+      payload: this.#cipher.decryptJson<Record<string, unknown>>(Buffer.from(row.payload, 'base64'), `oidc:${model}:${row.id}`),
       consumedAt: row.consumed_at,
+      expiresAt: row.expires_at,
     };
+    if (cacheKey) this.#cache?.set(cacheKey, stored, row.read_epoch);
+    return live(stored);
+  }
+
+  /**
+   * Lookups asked for in the same tick go to the database as one statement: oidc-provider looks an
+   * introspected or revoked token up as an access token, client-credentials token and refresh token
+   * at once (three round trips on PostgreSQL otherwise). Each caller gets the rows of its own model.
+   */
+  #lookup(lookup: Lookup): Promise<LookupRow[]> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ ...lookup, resolve, reject });
+      if (this.#pending.length === 1) queueMicrotask(() => this.#runLookups());
+    });
+  }
+
+  async #runLookups(): Promise<void> {
+    const batch = this.#pending;
+    this.#pending = [];
+    for (const column of new Set(batch.map((lookup) => lookup.column))) {
+      const lookups = batch.filter((lookup) => lookup.column === column);
+      try {
+        const rows = await this.#db.selectFrom('oidc_payloads').select(['model', 'id', column, 'payload', 'consumed_at', 'expires_at']).select(readEpoch)
+          .where('model', 'in', [...new Set(lookups.map((lookup) => lookup.model))])
+          .where(column, 'in', [...new Set(lookups.flatMap((lookup) => lookup.keys))]).execute();
+        for (const lookup of lookups) {
+          lookup.resolve(rows.filter((row) => row.model === lookup.model && lookup.keys.includes(row[column] as string))
+            .map((row) => ({ ...row, key: row[column] as string })));
+        }
+      } catch (error) {
+        for (const lookup of lookups) lookup.reject(error);
+      }
+    }
   }
 
   async consume(model: string, id: string): Promise<void> {
@@ -78,6 +139,10 @@ export class OidcPayloadRepository {
     const result = await this.#db.deleteFrom('oidc_payloads').where('expires_at', '<=', now).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+function live({ payload, consumedAt, expiresAt }: StoredPayload & { expiresAt: number | null }): StoredPayload | undefined {
+  return expiresAt !== null && expiresAt <= Date.now() ? undefined : { payload, consumedAt };
 }
 
 /**

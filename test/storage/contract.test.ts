@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataCipher, hashSecret } from '../../src/security/index.ts';
 import {
-  BrokerSubjectRepository, ChallengeRepository, ClientRepository, EmployeeRepository, GroupRepository, JobRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, RetentionRepository, SessionRepository, SigningKeyRepository,
+  BrokerSubjectRepository, ChallengeRepository, ClientRepository, EmployeeRepository, GroupRepository, JobRepository, IdentityRepository, migrateToLatest, OidcPayloadRepository, openDatabase, ReadCache, RetentionRepository, SessionRepository, SigningKeyRepository,
   type DatabaseHandle,
 } from '../../src/storage/index.ts';
 import type { IdentityClaims, PublicEventPayload } from '../../src/verification/index.ts';
@@ -15,7 +15,8 @@ const cipher = new DataCipher('contract-test-master-key-0123456789abcdef');
 
 interface Backend {
   name: 'sqlite' | 'postgres';
-  open(): Promise<{ handle: DatabaseHandle; cleanup(): Promise<void> }>;
+  /** `other()`: a second connection to the same database, as another instance or the CLI has. */
+  open(): Promise<{ handle: DatabaseHandle; other(): DatabaseHandle; cleanup(): Promise<void> }>;
 }
 
 const backends: Backend[] = [{
@@ -23,7 +24,10 @@ const backends: Backend[] = [{
   async open() {
     const dir = await mkdtemp(path.join(tmpdir(), 'verid-contract-'));
     const handle = openDatabase({ databaseUrl: null, dataDir: dir });
-    return { handle, cleanup: async () => { await handle.close(); await rm(dir, { recursive: true, force: true }); } };
+    return {
+      handle, other: () => openDatabase({ databaseUrl: null, dataDir: dir }),
+      cleanup: async () => { await handle.close(); await rm(dir, { recursive: true, force: true }); },
+    };
   },
 }];
 if (postgresUrl()) {
@@ -32,7 +36,7 @@ if (postgresUrl()) {
     async open() {
       const db = await createTestDatabaseUrl();
       const handle = openDatabase({ databaseUrl: db.url, dataDir: '' });
-      return { handle, cleanup: async () => { await handle.close(); await db.drop(); } };
+      return { handle, other: () => openDatabase({ databaseUrl: db.url, dataDir: '' }), cleanup: async () => { await handle.close(); await db.drop(); } };
     },
   });
 }
@@ -46,10 +50,11 @@ const claims: IdentityClaims = {
 for (const backend of backends) {
   describe(`storage contract on ${backend.name}`, () => {
     let handle: DatabaseHandle;
+    let other: () => DatabaseHandle;
     let cleanup: () => Promise<void>;
 
     before(async () => {
-      ({ handle, cleanup } = await backend.open());
+      ({ handle, other, cleanup } = await backend.open());
       await migrateToLatest(handle.db, handle.dialect);
     });
     after(() => cleanup());
@@ -86,6 +91,77 @@ for (const backend of backends) {
       await repo.destroy('AuthorizationCode', 'c1');
       assert.equal(await repo.find('AuthorizationCode', 'id', 'c1'), undefined);
       assert.equal(await repo.purgeExpired(), 1);
+    });
+
+    test('oidc payloads: lookups in the same tick share a statement, and each gets its own model\'s row', async () => {
+      const repo = new OidcPayloadRepository(handle.db, cipher);
+      await repo.upsert('RefreshToken', 'same-value', { kind: 'RefreshToken' }, Date.now() + 60_000);
+      await repo.upsert('AccessToken', 'other-value', { kind: 'AccessToken' }, Date.now() + 60_000);
+      await repo.upsert('ClientCredentials', 'other-value', { kind: 'ClientCredentials' }, Date.now() + 60_000);
+      await repo.upsert('Interaction', 'i-by-uid', { uid: 'the-uid' }, Date.now() + 60_000);
+      const found = await Promise.all([
+        repo.find('AccessToken', 'id', 'same-value'), repo.find('ClientCredentials', 'id', 'same-value'), repo.find('RefreshToken', 'id', 'same-value'),
+        repo.find('AccessToken', 'id', 'other-value'), repo.find('ClientCredentials', 'id', 'other-value'), repo.find('Interaction', 'uid', 'the-uid'),
+        repo.find('RefreshToken', 'id', 'other-value'),
+      ]);
+      assert.deepEqual(found.map((f) => f?.payload.kind ?? f?.payload.uid ?? null),
+        [null, null, 'RefreshToken', 'AccessToken', 'ClientCredentials', 'the-uid', null]);
+    });
+
+    test('read cache: clients, grants and claims are reused only while no change was committed, by any connection', async () => {
+      const cache = new ReadCache();
+      const clients = new ClientRepository(handle.db, cipher, cache);
+      const identities = new IdentityRepository(handle.db, cipher, cache);
+      const payloads = new OidcPayloadRepository(handle.db, cipher, cache);
+      await clients.create({ clientId: 'rc', name: 'RC', environment: 'demo', metadata: { v: 1 }, secretHash: hashSecret('old'), secretForHmac: null });
+      const identityId = await identities.enroll(['rc-lookup'], claims, null);
+      await payloads.upsert('Grant', 'rc-g', { scope: 'openid' }, Date.now() + 60_000);
+      await payloads.upsert('AccessToken', 'rc-at', { grantId: 'rc-g' }, Date.now() + 60_000);
+      const epoch = async () => Number((await handle.db.selectFrom('read_epoch').select('value').executeTakeFirstOrThrow()).value);
+      // One request of the userinfo endpoint: the token's lookup (always read), then what it leads to.
+      const request = () => cache.run(async () => {
+        const token = await payloads.find('AccessToken', 'id', 'rc-at');
+        const [client, grant, identity] = [await clients.find('rc'), await payloads.find('Grant', 'id', 'rc-g'), await identities.findClaims(identityId)];
+        return { token, client, grant, identity };
+      });
+
+      const first = await request();
+      assert.equal(first.client?.secretHash, hashSecret('old'));
+      const { hits } = cache.stats;
+      const second = await request();
+      assert.equal(cache.stats.hits - hits, 3, 'the second request reads only the token');
+      assert.deepEqual(second, first);
+      second.grant!.payload.scope = 'changed by a caller';
+      assert.equal((await request()).grant?.payload.scope, 'openid', 'callers get copies');
+      // Outside a request nothing is looked up in memory.
+      const outside = cache.stats.hits;
+      await clients.find('rc');
+      assert.equal(cache.stats.hits, outside);
+
+      // Writes that change nothing kept leave the counter alone (tokens are consumed, created all the time).
+      const before = await epoch();
+      await payloads.consume('AccessToken', 'rc-at');
+      await payloads.upsert('RefreshToken', 'rc-rt', { grantId: 'rc-g' }, Date.now() + 60_000);
+      assert.equal(await epoch(), before);
+
+      // Another instance (a second connection) rotates the secret, erases the identity, revokes the grant:
+      // the next request of this one sees each change at once.
+      const second_ = other();
+      try {
+        await new ClientRepository(second_.db, cipher).rotateSecret('rc', hashSecret('new'), null, 0);
+        assert.equal((await request()).client?.secretHash, hashSecret('new'));
+        await new RetentionRepository(second_.db).eraseIdentity(identityId);
+        assert.equal((await request()).identity, undefined);
+        await new OidcPayloadRepository(second_.db, cipher).upsert('Grant', 'rc-g', { scope: 'openid profile' }, Date.now() + 60_000);
+        assert.equal((await request()).grant?.payload.scope, 'openid profile');
+        await new OidcPayloadRepository(second_.db, cipher).destroy('Grant', 'rc-g');
+        assert.equal((await request()).grant, undefined);
+        await new ClientRepository(second_.db, cipher).delete('rc');
+        assert.equal((await request()).client, undefined);
+      } finally {
+        await second_.close();
+      }
+      assert.ok(await epoch() >= before + 5, 'each change raised the counter');
     });
 
     test('clients: secrets are stored as hashes; HMAC secrets encrypted; rotation keeps the previous hash', async () => {
