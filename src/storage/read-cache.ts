@@ -25,13 +25,14 @@ export function readEpoch(eb: ExpressionBuilder<Database, any>) {
  * committed while it runs, which it could miss without the cache too.
  *
  * Only inside `run()` (the OIDC endpoints: ProviderHost). Outside — API routes, jobs, the CLI —
- * nothing is looked up or kept. Entries are cloned in and out (a caller may change what it gets),
+ * nothing is looked up or kept. Entries are kept as JSON and parsed anew for each caller (a caller
+ * may change what it gets; what is cached came from JSON: rows and decrypted payloads),
  * live at most `ttlMs`, and at most `maxEntries` are kept (least recently used out first):
  * decrypted claims stay in memory for seconds, not for the process's life (docs/security.md).
  */
 export class ReadCache {
   readonly #scope = new AsyncLocalStorage<{ epoch: number | null }>();
-  readonly #entries = new Map<string, { value: unknown; epoch: number; until: number }>();
+  readonly #entries = new Map<string, { json: string; epoch: number; until: number }>();
   readonly #maxEntries: number;
   readonly #ttlMs: number;
   /** Lookups answered from memory, and lookups inside a request that went to the database. */
@@ -68,7 +69,7 @@ export class ReadCache {
     // Most recently used last.
     this.#entries.delete(key);
     this.#entries.set(key, entry);
-    return structuredClone(entry.value) as T;
+    return JSON.parse(entry.json) as T;
   }
 
   /** Keeps what a statement returned together with the counter it read (inside a request only). */
@@ -76,7 +77,7 @@ export class ReadCache {
     if (!this.#scope.getStore() || epoch === null || epoch === undefined) return;
     this.#entries.delete(key);
     if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(key, { value: structuredClone(value), epoch: Number(epoch), until: Date.now() + this.#ttlMs });
+    this.#entries.set(key, { json: JSON.stringify(value), epoch: Number(epoch), until: Date.now() + this.#ttlMs });
   }
 
   /** Drops everything (tests; a master-key change). */
