@@ -1,4 +1,4 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { ClientRepository, OidcPayloadRepository } from '../storage/index.ts';
 
 /**
@@ -33,8 +33,20 @@ export function createStorageAdapter(payloads: OidcPayloadRepository, clients: C
       return toPayload(await payloads.find(this.#model, 'uid', uid));
     }
 
+    /**
+     * oidc-provider reads a code or refresh token, checks it is unused, and marks it used later in
+     * the same request: two requests presenting it at once would both pass the check. The mark is
+     * a compare-and-set, and the request that loses it is treated as what it is — a reuse — so the
+     * grant and everything issued under it are revoked (RFC 6749 §4.1.2, RFC 9700 §4.14.2).
+     */
     async consume(id: string): Promise<void> {
-      await payloads.consume(this.#model, id);
+      if (await payloads.consume(this.#model, id)) return;
+      const grantId = (await payloads.find(this.#model, 'id', id))?.payload.grantId;
+      if (typeof grantId === 'string') {
+        await Promise.all(GRANT_ARTEFACTS.map((model) => payloads.revokeByGrantId(model, grantId)));
+        await payloads.destroy('Grant', grantId);
+      }
+      throw new errors.InvalidGrant(`${this.#model} was already used`);
     }
 
     async destroy(id: string): Promise<void> {
@@ -46,6 +58,9 @@ export function createStorageAdapter(payloads: OidcPayloadRepository, clients: C
     }
   };
 }
+
+/** Every model oidc-provider issues under a grant (what its own revocation of a grant removes). */
+const GRANT_ARTEFACTS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest'];
 
 function toPayload(stored: { payload: Record<string, unknown>; consumedAt: number | null } | undefined): AdapterPayload | undefined {
   if (!stored) return undefined;

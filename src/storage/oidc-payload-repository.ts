@@ -121,9 +121,11 @@ export class OidcPayloadRepository {
     }
   }
 
-  async consume(model: string, id: string): Promise<void> {
-    await this.#db.updateTable('oidc_payloads').set({ consumed_at: Date.now() })
-      .where('model', '=', model).where('id', 'in', this.#keys(model, 'id', id)).execute();
+  /** Marks a single-use artefact used; false when it already was (another request used it first). */
+  async consume(model: string, id: string): Promise<boolean> {
+    const result = await this.#db.updateTable('oidc_payloads').set({ consumed_at: Date.now() })
+      .where('model', '=', model).where('id', 'in', this.#keys(model, 'id', id)).where('consumed_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async destroy(model: string, id: string): Promise<void> {

@@ -26,3 +26,14 @@ export async function authorizationRequest(rp: oidc.Configuration, extra: Record
   });
   return { url, verifier, state, nonce };
 }
+
+/** The same token request sent `n` times at once with client_secret_basic, as an attacker racing the client would. */
+export async function raceTokenRequests(baseUrl: string, client: { clientId: string; clientSecret: string }, body: Record<string, string>, n = 6) {
+  const basic = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
+  return Promise.all(Array.from({ length: n }, async () => {
+    const response = await fetch(new URL('/oauth2/token', baseUrl), {
+      method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body),
+    });
+    return { status: response.status, body: await response.json() as { error?: string; access_token?: string; refresh_token?: string } };
+  }));
+}

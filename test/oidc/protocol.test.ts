@@ -9,7 +9,7 @@ import { SigningKeyRepository } from '../../src/storage/index.ts';
 import { Browser } from '../helpers/browser.ts';
 import { face } from '../helpers/fixtures.ts';
 import { signOutAtVerid, verifyInBrowser } from '../helpers/login-flow.ts';
-import { authorizationRequest, REDIRECT_URI } from '../helpers/relying-party.ts';
+import { authorizationRequest, raceTokenRequests as raceTokens, REDIRECT_URI } from '../helpers/relying-party.ts';
 import { closeEngines, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { generatePassport } from '../support/synthetic-document.ts';
 
@@ -144,6 +144,32 @@ describe('OIDC protocol rules', () => {
     await assert.rejects(oidc.refreshTokenGrant(rp, first.refresh_token), (error: oidc.ResponseBodyError) => error.error === 'invalid_grant',
       'the replay revoked the token issued in its place');
     assert.equal((await oidc.tokenIntrospection(rp, first.access_token)).active, false, 'and the access tokens of the grant');
+  });
+
+  const raceTokenRequests = (body: Record<string, string>) => raceTokens(server.baseUrl, { clientId, clientSecret: secret }, body);
+
+  test('a code presented several times at once is redeemed once; the others are invalid_grant and revoke the grant', async () => {
+    const { callback, verifier } = await codeFor(rp);
+    const answers = await raceTokenRequests({
+      grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: verifier,
+    });
+    const issued = answers.filter((a) => a.status === 200);
+    assert.ok(issued.length <= 1, `one redemption at most, got ${issued.length}`);
+    assert.ok(answers.filter((a) => a.status !== 200).every((a) => a.status === 400 && a.body.error === 'invalid_grant'), JSON.stringify(answers.map((a) => a.status)));
+    for (const { body } of issued) assert.equal((await oidc.tokenIntrospection(rp, body.access_token!)).active, false, 'the reuse revoked what was issued');
+  });
+
+  test('a refresh token presented several times at once rotates once; the reuse revokes the whole family', async () => {
+    const { callback, verifier, state, nonce } = await codeFor(rp, { scope: 'openid profile offline_access', prompt: 'consent' });
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const answers = await raceTokenRequests({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+    const issued = answers.filter((a) => a.status === 200);
+    assert.ok(issued.length <= 1, `one rotation at most, got ${issued.length}`);
+    assert.ok(answers.filter((a) => a.status !== 200).every((a) => a.status === 400 && a.body.error === 'invalid_grant'), JSON.stringify(answers.map((a) => a.status)));
+    for (const { body } of issued) {
+      assert.equal((await oidc.tokenIntrospection(rp, body.access_token!)).active, false);
+      await assert.rejects(oidc.refreshTokenGrant(rp, body.refresh_token!), (error: oidc.ResponseBodyError) => error.error === 'invalid_grant');
+    }
   });
 
   test('an essential acr verid cannot produce ends with unmet_authentication_requirements, not endless verifications', async () => {
