@@ -43,6 +43,7 @@ const config = loadConfig({
   // Limits high enough for a load test from one address; the limiter still runs on every request.
   VERID_RATE_LIMIT_TOKEN_PER_CLIENT: '1000000000', VERID_RATE_LIMIT_AUTHORIZE_PER_IP: '1000000', VERID_RATE_LIMIT_AUTHORIZE_PER_CLIENT: '1000000',
   ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
+  ...(process.env.VERID_ENGINE_NICE ? { VERID_ENGINE_NICE: process.env.VERID_ENGINE_NICE } : {}),
   ...(database ? { DATABASE_URL: database.url } : {}),
 });
 const app = await buildApp({ config });
