@@ -12,6 +12,13 @@
 // BENCH_OIDC_ROUNDS, BENCH_OIDC_ENDPOINTS (comma-separated), BENCH_OIDC_ALG (RS256 | ES256: the
 // client's id_token_signed_response_alg on both servers), BENCH_OIDC_CPU_PROF=dir (V8 CPU profiles
 // of the verid servers, written when they stop). Run it under `flock /tmp/verid-cpu.lock`.
+//
+// BENCH_OIDC_LOAD=1 adds the under-load phase: on each verid server, the refresh grant and discovery
+// at 2 connections, idle and then beside BENCH_OIDC_LOAD_LOOPS (3) verifications kept in flight
+// over HTTP (bench/support/verification-load.ts), alternating every round; p50/p99 from every
+// response's own time (not autocannon's whole-millisecond histogram), the ratio under load ÷ idle
+// and the verifications finished per minute. `BENCH_OIDC_ENDPOINTS= BENCH_OIDC_LOAD=1` runs that
+// phase alone (no bare provider then).
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -20,6 +27,8 @@ import { face } from '../test/helpers/fixtures.ts';
 import { verifyInBrowser } from '../test/helpers/login-flow.ts';
 import { generatePassport } from '../test/support/synthetic-document.ts';
 import { BENCH_REDIRECT_URI, type BenchMessage, type ServerMessage } from './support/oidc-bench-protocol.ts';
+import { percentile } from './support/omni-client.ts';
+import { makeLoadInputs, startVerificationLoad } from './support/verification-load.ts';
 
 const QUICK = process.env.BENCH_OIDC_QUICK === '1';
 const DURATION_S = Number(process.env.BENCH_OIDC_DURATION ?? (QUICK ? 1 : 10));
@@ -29,8 +38,15 @@ const WARMUP_S = Number(process.env.BENCH_OIDC_WARMUP ?? (QUICK ? 0 : 2));
 const CONNECTIONS = [2, 50];
 const ALL_ENDPOINTS = ['discovery', 'jwks', 'refresh', 'userinfo', 'introspection'] as const;
 type Endpoint = typeof ALL_ENDPOINTS[number];
-const ENDPOINTS = (process.env.BENCH_OIDC_ENDPOINTS?.split(',') ?? ALL_ENDPOINTS) as Endpoint[];
+const ENDPOINTS = (process.env.BENCH_OIDC_ENDPOINTS?.split(',').filter(Boolean) ?? ALL_ENDPOINTS) as Endpoint[];
 for (const endpoint of ENDPOINTS) if (!ALL_ENDPOINTS.includes(endpoint)) throw new Error(`unknown endpoint ${endpoint}`);
+
+const LOAD = process.env.BENCH_OIDC_LOAD === '1';
+const LOAD_LOOPS = Number(process.env.BENCH_OIDC_LOAD_LOOPS ?? 3);
+const LOAD_ENDPOINTS: Endpoint[] = ['refresh', 'discovery'];
+const LOAD_CONNECTIONS = 2;
+/** Seconds the verifications run before the first point under load: every pool busy, queues filled. */
+const LOAD_SETTLE_S = 3;
 
 type Backend = 'bare' | 'sqlite' | 'postgres';
 
@@ -43,11 +59,15 @@ interface Target {
   browser: Browser;
 }
 
+const asking = new WeakMap<ChildProcess, Promise<unknown>>();
+/** One question at a time per server (the load's session requests overlap the bench's own). */
 function ask(child: ChildProcess, message: BenchMessage): Promise<ServerMessage> {
-  return new Promise((resolve) => {
-    child.once('message', (reply: ServerMessage) => resolve(reply));
+  const reply = (asking.get(child) ?? Promise.resolve()).then(() => new Promise<ServerMessage>((resolve) => {
+    child.once('message', (answer: ServerMessage) => resolve(answer));
     child.send(message);
-  });
+  }));
+  asking.set(child, reply.catch(() => undefined));
+  return reply;
 }
 
 async function start(backend: Backend): Promise<Target> {
@@ -130,16 +150,24 @@ async function requestsFor(target: Target, endpoint: Endpoint, connections: numb
   }
 }
 
-interface Point { rps: number; p50: number; p99: number; failed: number; queriesPerRequest: number | null }
+/** p50/p99 from autocannon's histogram (whole ms); exactP50/exactP99 from each 2xx response's own time. */
+interface Point { rps: number; p50: number; p99: number; exactP50: number; exactP99: number; failed: number; queriesPerRequest: number | null }
 
 async function measure(target: Target, endpoint: Endpoint, connections: number, duration = DURATION_S): Promise<Point> {
   const requests = await requestsFor(target, endpoint, connections);
   await ask(target.child, { type: 'reset' });
-  const result = await autocannon({ url: target.baseUrl, connections, pipelining: 1, duration, requests });
+  // Without a callback autocannon returns its instance, which is also a promise of the result.
+  const instance = autocannon({ url: target.baseUrl, connections, pipelining: 1, duration, requests }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
+  const times: number[] = [];
+  instance.on('response', (_client, status, _bytes, ms) => status >= 200 && status < 300 && times.push(ms));
+  const result = await instance;
   const queries = await ask(target.child, { type: 'count' });
   const total = result.requests.total;
+  times.sort((a, b) => a - b);
   return {
-    rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts,
+    rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99,
+    exactP50: times.length ? percentile(times, 50) : NaN, exactP99: times.length ? percentile(times, 99) : NaN,
+    failed: result.non2xx + result.errors + result.timeouts,
     queriesPerRequest: target.backend === 'bare' || queries.type !== 'queries' || total === 0 ? null : queries.count / total,
   };
 }
@@ -150,7 +178,61 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-const backends: Backend[] = ['bare', 'sqlite', ...(process.env.DATABASE_URL ? ['postgres' as const] : [])];
+interface LoadPoint { idle: Point; load: Point; verificationsPerMin: number; failedVerifications: number }
+
+/** Idle, then beside LOAD_LOOPS verifications in flight; one point of each per endpoint. */
+async function measureUnderLoad(target: Target, inputs: Awaited<ReturnType<typeof makeLoadInputs>>): Promise<Map<Endpoint, LoadPoint>> {
+  const idle = new Map<Endpoint, Point>();
+  for (const endpoint of LOAD_ENDPOINTS) idle.set(endpoint, await measure(target, endpoint, LOAD_CONNECTIONS));
+  const startSession = async () => {
+    const reply = await ask(target.child, { type: 'start-session' });
+    if (reply.type !== 'session') throw new Error(`${target.backend}: unexpected ${reply.type}`);
+    return reply.token;
+  };
+  const started = performance.now();
+  const load = startVerificationLoad(target.baseUrl, LOAD_LOOPS, inputs, startSession);
+  const measured = new Map<Endpoint, Point>();
+  try {
+    await new Promise((resolve) => setTimeout(resolve, LOAD_SETTLE_S * 1000));
+    for (const endpoint of LOAD_ENDPOINTS) measured.set(endpoint, await measure(target, endpoint, LOAD_CONNECTIONS));
+  } finally {
+    await load.stop();
+  }
+  // Over the whole time the loops ran (a verification takes longer than one point lasts).
+  const verificationsPerMin = load.completed / ((performance.now() - started) / 60_000);
+  const points = new Map<Endpoint, LoadPoint>();
+  for (const [endpoint, point] of measured) {
+    points.set(endpoint, { idle: idle.get(endpoint)!, load: point, verificationsPerMin, failedVerifications: load.failed });
+  }
+  if (load.failed) process.stderr.write(`${target.backend}: ${load.failed} verification(s) failed, first: ${load.firstError}\n`);
+  return points;
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/** The under-load table and its JSON rows: medians over the rounds, per verid backend and endpoint. */
+function reportUnderLoad(measured: Map<string, LoadPoint[]>): Array<Record<string, unknown>> {
+  console.log(`\nUnder load: ${LOAD_CONNECTIONS} connections, idle vs beside ${LOAD_LOOPS} verification loops; ${DURATION_S} s per point, ${ROUNDS} round(s), medians; latency from each response`);
+  console.log('| endpoint | backend | idle p50/p99 ms | under load p50/p99 ms | p99 ratio | idle / load req/s | verifications/min | failed verifications |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  const rows: Array<Record<string, unknown>> = [];
+  for (const [key, points] of measured) {
+    const [backend, endpoint] = key.split('|');
+    const m = (pick: (p: LoadPoint) => number) => round2(median(points.map(pick)));
+    const row = {
+      endpoint, backend, idle_p50_ms: m((p) => p.idle.exactP50), idle_p99_ms: m((p) => p.idle.exactP99),
+      load_p50_ms: m((p) => p.load.exactP50), load_p99_ms: m((p) => p.load.exactP99),
+      p99_ratio: 0, idle_rps: Math.round(m((p) => p.idle.rps)), load_rps: Math.round(m((p) => p.load.rps)),
+      verifications_per_min: m((p) => p.verificationsPerMin), failed_verifications: points.reduce((sum, p) => sum + p.failedVerifications, 0),
+    };
+    row.p99_ratio = round2(row.load_p99_ms / row.idle_p99_ms);
+    rows.push(row);
+    console.log(`| ${endpoint} | ${backend} | ${row.idle_p50_ms}/${row.idle_p99_ms} | ${row.load_p50_ms}/${row.load_p99_ms} | ${row.p99_ratio} | ${row.idle_rps} / ${row.load_rps} | ${row.verifications_per_min} | ${row.failed_verifications} |`);
+  }
+  return rows;
+}
+
+const backends: Backend[] = [...(ENDPOINTS.length ? ['bare' as const] : []), 'sqlite', ...(process.env.DATABASE_URL ? ['postgres' as const] : [])];
 const targets: Target[] = [];
 for (const backend of backends) targets.push(await start(backend));
 try {
@@ -171,6 +253,22 @@ try {
       }
     }
   }
+  const underLoad = new Map<string, LoadPoint[]>();
+  if (LOAD) {
+    const inputs = await makeLoadInputs();
+    const verid = targets.filter((t) => t.backend !== 'bare');
+    const warm = LOAD_ENDPOINTS.filter((e) => !ENDPOINTS.includes(e));
+    if (WARMUP_S > 0) for (const endpoint of warm) for (const target of verid) await measure(target, endpoint, LOAD_CONNECTIONS, WARMUP_S);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const target of verid) {
+        for (const [endpoint, point] of await measureUnderLoad(target, inputs)) {
+          const key = `${target.backend}|${endpoint}`;
+          underLoad.set(key, [...underLoad.get(key) ?? [], point]);
+          process.stderr.write(`round ${round + 1} ${target.backend} ${endpoint} p99 idle ${point.idle.exactP99.toFixed(2)} ms, under load ${point.load.exactP99.toFixed(2)} ms (${Math.round(point.verificationsPerMin)} verifications/min)\n`);
+        }
+      }
+    }
+  }
 
   const summary = (backend: Backend, endpoint: Endpoint, connections: number) => {
     const measured = points.get(`${backend}|${endpoint}|${connections}`)!;
@@ -182,8 +280,10 @@ try {
   };
   const rows: Array<Record<string, unknown> & { backend: Backend; ratio: number }> = [];
   console.log(`${DURATION_S} s per point, ${ROUNDS} round(s), medians; ID tokens ${process.env.BENCH_OIDC_ALG ?? 'RS256'}`);
-  console.log('| endpoint | conns | backend | bare req/s | verid req/s | ratio | bare p50/p99 ms | verid p50/p99 ms | p99 ratio | queries/req | failed |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  if (ENDPOINTS.length) {
+    console.log('| endpoint | conns | backend | bare req/s | verid req/s | ratio | bare p50/p99 ms | verid p50/p99 ms | p99 ratio | queries/req | failed |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  }
   for (const endpoint of ENDPOINTS) {
     for (const connections of CONNECTIONS) {
       const bare = summary('bare', endpoint, connections);
@@ -204,7 +304,8 @@ try {
     const ratios = rows.filter((r) => r.backend === backend).map((r) => r.ratio);
     return ratios.length ? Math.min(...ratios) : null;
   };
-  console.log(JSON.stringify({ min_ratio_sqlite: minRatio('sqlite'), min_ratio_pg: minRatio('postgres'), rows }));
+  const underLoadRows = LOAD ? reportUnderLoad(underLoad) : undefined;
+  console.log(JSON.stringify({ min_ratio_sqlite: minRatio('sqlite'), min_ratio_pg: minRatio('postgres'), rows, ...(underLoadRows ? { under_load: underLoadRows } : {}) }));
 } finally {
   for (const target of targets) {
     const exited = new Promise((resolve) => target.child.once('exit', resolve));

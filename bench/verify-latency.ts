@@ -5,6 +5,9 @@
 // seconds spent performing the steps, including each step's round trip), p50/p95 with warm models,
 // then throughput with concurrent sessions. Run: npm run bench:verify-latency [-- --n 12 --concurrency 4]
 // Baseline (same run): the engines called directly, without HTTP, storage or encryption.
+// Memory: the RSS at the end and the peak over the whole run (the kernel's high-water mark, VmHWM,
+// where /proc exists; else the largest of samples taken every 50 ms).
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,6 +31,19 @@ const STEPS = loadConfig({}).livenessSteps;
 const FRAMES = LEAD_FRAMES + STEPS * STEP_FRAMES + TAIL_FRAMES;
 const n = Number(values.n);
 const concurrency = Number(values.concurrency);
+
+let sampledPeakRss = process.memoryUsage.rss();
+const rssSampler = setInterval(() => { sampledPeakRss = Math.max(sampledPeakRss, process.memoryUsage.rss()); }, 50);
+rssSampler.unref();
+
+/** The process's peak RSS in bytes: Linux's VmHWM (exact), or the sampled peak where /proc is missing. */
+function peakRss(): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb) return Math.max(Number(kb) * 1024, sampledPeakRss);
+  } catch { /* not Linux */ }
+  return sampledPeakRss;
+}
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'verid-bench-'));
 const config = loadConfig({ VERID_DATA_DIR: dataDir, LOG_LEVEL: 'silent', VERID_ENGINE_THREADS: values.threads, PORT: '0' });
@@ -120,6 +136,8 @@ await Promise.all(Array.from({ length: concurrency }, async () => {
 }));
 const wall = performance.now() - t0;
 const rssMb = Math.round(process.memoryUsage().rss / 1e6);
+clearInterval(rssSampler);
+const peakRssMb = Math.round(peakRss() / 1e6);
 
 const p50 = percentile(sequential, 50);
 const p95 = percentile(sequential, 95);
@@ -134,9 +152,10 @@ console.log(`| full verification p95 | ${p95.toFixed(0)} ms |`);
 console.log(`| baseline: engines only (document + 2 faces, no HTTP/DB/frames) p50 | ${base50.toFixed(0)} ms |`);
 console.log(`| ratio full / baseline (p50) | ${(p50 / base50).toFixed(2)} |`);
 console.log(`| throughput, ${concurrency} concurrent sessions | ${((n / wall) * 60_000).toFixed(1)} verifications/min |`);
-console.log(`| RSS | ${rssMb} MB |`);
+console.log(`| RSS at the end | ${rssMb} MB |`);
+console.log(`| peak RSS | ${peakRssMb} MB |`);
 console.log(`| challenges refused busy (503) and retried after 5 s | ${busyRetries} |`);
 await app.server.close();
 await engines.close();
 await rm(dataDir, { recursive: true, force: true });
-console.log(JSON.stringify({ p50_ms: Math.round(p50), p95_ms: Math.round(p95), rss_mb: rssMb }));
+console.log(JSON.stringify({ p50_ms: Math.round(p50), p95_ms: Math.round(p95), rss_mb: rssMb, peak_rss_mb: peakRssMb }));

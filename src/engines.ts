@@ -20,10 +20,11 @@ export interface Engines {
 
 /** The real engines, each in its own worker pool. Expensive to start: tests share one instance. */
 export function createEngines(
-  config: Pick<Config, 'engineThreads' | 'faceMatchThreshold'> & Partial<Pick<Config, 'documentMaxQueue' | 'faceMaxQueue'>>,
+  config: Pick<Config, 'engineThreads' | 'faceMatchThreshold'> & Partial<Pick<Config, 'documentMaxQueue' | 'faceMaxQueue' | 'engineNice'>>,
 ): Engines {
-  const reader = createDocumentReader({ maxThreads: config.engineThreads, maxQueue: config.documentMaxQueue ?? CONFIG_KEYS.documentMaxQueue.default });
-  const matcher = createFaceMatcher({ maxThreads: config.engineThreads, maxQueue: config.faceMaxQueue ?? CONFIG_KEYS.faceMaxQueue.default });
+  const nice = config.engineNice ?? CONFIG_KEYS.engineNice.default;
+  const reader = createDocumentReader({ maxThreads: config.engineThreads, maxQueue: config.documentMaxQueue ?? CONFIG_KEYS.documentMaxQueue.default, nice });
+  const matcher = createFaceMatcher({ maxThreads: config.engineThreads, maxQueue: config.faceMaxQueue ?? CONFIG_KEYS.faceMaxQueue.default, nice });
   const threshold = config.faceMatchThreshold ?? DEFAULT_FACE_MATCH_THRESHOLD;
   return {
     documents: { read: (front, back, options) => reader.read(front, back, options), matchName: checkExpectedName },

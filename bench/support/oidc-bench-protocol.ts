@@ -6,9 +6,11 @@ export const BENCH_REDIRECT_URI = 'https://rp.example.com/callback';
 export type ServerMessage =
   | { type: 'ready'; baseUrl: string; clientId: string; clientSecret: string }
   /** Database statements (SQLite) or round trips (PostgreSQL) since the last `reset`. */
-  | { type: 'queries'; count: number };
+  | { type: 'queries'; count: number }
+  /** A new Omni verification session's capture token (the load phase drives it over HTTP). */
+  | { type: 'session'; token: string };
 
-export type BenchMessage = { type: 'reset' } | { type: 'count' } | { type: 'stop' };
+export type BenchMessage = { type: 'reset' } | { type: 'count' } | { type: 'start-session' } | { type: 'stop' };
 
 export type IdTokenAlg = 'RS256' | 'ES256';
 

@@ -2,7 +2,8 @@
 // A real server (engines, jobs, logging at the configured level to stdout) with one demo relying
 // party; the bench signs a person in through the hosted page like a browser would. It also counts
 // the database statements it executes (PostgreSQL: round trips), so the bench can say how many a
-// request costs.
+// request costs. For the under-load phase it starts Omni verification sessions on request (the
+// bench then runs them over HTTP, as the hosted page would).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { StatementSync } from 'node:sqlite';
 import { createServer, type AddressInfo } from 'node:net';
@@ -36,11 +37,13 @@ const probe = createServer();
 const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as AddressInfo).port)));
 await new Promise((resolve) => probe.close(resolve));
 const baseUrl = `http://127.0.0.1:${port}`;
+// Engine threads, queues and the rest at their defaults, as a deployment runs them.
 const config = loadConfig({
-  VERID_DATA_DIR: dataDir, PORT: String(port), VERID_ISSUER: baseUrl, VERID_REQUIRE_LIVENESS: 'false', VERID_ENGINE_THREADS: '1',
+  VERID_DATA_DIR: dataDir, PORT: String(port), VERID_ISSUER: baseUrl, VERID_REQUIRE_LIVENESS: 'false',
   // Limits high enough for a load test from one address; the limiter still runs on every request.
   VERID_RATE_LIMIT_TOKEN_PER_CLIENT: '1000000000', VERID_RATE_LIMIT_AUTHORIZE_PER_IP: '1000000', VERID_RATE_LIMIT_AUTHORIZE_PER_CLIENT: '1000000',
   ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
+  ...(process.env.VERID_ENGINE_NICE ? { VERID_ENGINE_NICE: process.env.VERID_ENGINE_NICE } : {}),
   ...(database ? { DATABASE_URL: database.url } : {}),
 });
 const app = await buildApp({ config });
@@ -56,6 +59,12 @@ process.on('message', async (message: BenchMessage) => {
     send({ type: 'queries', count: 0 });
   } else if (message.type === 'count') {
     send({ type: 'queries', count: queries });
+  } else if (message.type === 'start-session') {
+    const { token } = await app.verification.start({
+      origin: 'omni', mode: 'enroll', environment: 'demo', clientId: null, interactionUid: null, externalId: null, loginHint: null,
+      consent: { version: 'caller-consent-v1', at: Date.now() },
+    });
+    send({ type: 'session', token });
   } else {
     await app.server.close();
     await database?.drop();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Piscina } from 'piscina';
 import { asEngineBusy } from '../errors/index.ts';
+import type { EngineWorkerData } from '../platform/index.ts';
 import type { FaceAnalysis, FaceImageKind, FaceMatcher, FrameAnalysis } from './face-analysis.ts';
 import type { FaceTask } from './face-worker.ts';
 
@@ -12,6 +13,8 @@ export interface FaceMatcherOptions {
    * engine_busy. Unbounded by default (command-line tools, benchmarks); the server always sets it.
    */
   maxQueue?: number;
+  /** The workers' scheduling priority on Linux (0, the default, leaves it as it is). */
+  nice?: number;
 }
 
 /**
@@ -41,7 +44,7 @@ export function createFaceMatcher(options: FaceMatcherOptions): FaceMatcher {
     // Keep warm workers: loading the models costs about a second.
     idleTimeout: 10 * 60_000,
     resourceLimits: WORKER_HEAP_LIMITS,
-    maxQueue,
+    maxQueue, workerData: { nice: options.nice ?? 0 } satisfies EngineWorkerData,
   });
   const run = (task: FaceTask): Promise<FaceAnalysis | FrameAnalysis> => pool.run(task, { transferList: [task.image.buffer as ArrayBuffer] })
     .catch((error: unknown) => { throw asEngineBusy(error); });

@@ -1,4 +1,6 @@
+import { workerData } from 'node:worker_threads';
 import sharp from 'sharp';
+import { lowerThreadPriority, type EngineWorkerData } from '../platform/index.ts';
 import { chooseFace, largestFace } from './choose-face.ts';
 import { decodeImage } from './decode-image.ts';
 import type { DecodedImage } from './decode-image.ts';
@@ -10,6 +12,10 @@ import type { FaceEngine } from './face-engine.ts';
 import { retryableReasons } from './face-reasons.ts';
 import { faceRegionStats } from './face-region-stats.ts';
 import { assessSelfieQuality } from './selfie-quality.ts';
+
+// Before the models load: face analysis yields the cores to the event loop's requests
+// (docs/performance.md).
+lowerThreadPriority((workerData as EngineWorkerData | undefined)?.nice ?? 0);
 
 // libvips' operation cache would keep recent images (up to 50 MB) for re-use that never comes:
 // every task decodes a new upload.

@@ -90,6 +90,10 @@ export const CONFIG_KEYS = {
     env: 'VERID_ENGINE_THREADS', type: 'integer', default: 1,
     description: 'Worker threads for each engine pool (document OCR, face analysis).',
   },
+  engineNice: {
+    env: 'VERID_ENGINE_NICE', type: 'integer', default: 10,
+    description: 'Nice value (0 to 19) of the engine worker threads and the threads they start, on Linux: verifications yield the cores to OIDC and API requests (docs/performance.md). 0 leaves them at the process\'s priority.',
+  },
   maxImageBytes: {
     env: 'VERID_MAX_IMAGE_BYTES', type: 'integer', default: 10_000_000,
     description: 'Largest accepted image upload, in bytes.',

@@ -17,6 +17,8 @@ test('values are parsed and validated with readable errors', () => {
   assert.throws(() => loadConfig({ VERID_MASTER_KEY: 'short' }), /at least 32 characters/);
   assert.throws(() => loadConfig({ VERID_FACE_MATCH_THRESHOLD: '1.5' }), /between 0 and 1/);
   assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL must be one of/);
+  assert.throws(() => loadConfig({ VERID_ENGINE_NICE: '20' }), /VERID_ENGINE_NICE must be between 0 and 19/);
+  assert.throws(() => loadConfig({ VERID_ENGINE_NICE: '-5' }), /VERID_ENGINE_NICE must be between 0 and 19/);
 });
 
 test('production refuses development defaults and plain-http issuers', () => {

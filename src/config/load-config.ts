@@ -22,6 +22,7 @@ export interface Config {
   livenessSteps: number;
   maxChallengesPerHour: number;
   engineThreads: number;
+  engineNice: number;
   maxImageBytes: number;
   documentMaxQueue: number;
   faceMaxQueue: number;
@@ -156,6 +157,7 @@ function validate(config: Config): void {
   if (config.maxCaptureAttempts < 1) throw new ConfigError('VERID_MAX_CAPTURE_ATTEMPTS must be at least 1');
   if (config.challengeTtlSeconds < 5) throw new ConfigError('VERID_CHALLENGE_TTL_SECONDS must be at least 5');
   if (config.engineThreads < 1) throw new ConfigError('VERID_ENGINE_THREADS must be at least 1');
+  if (config.engineNice < 0 || config.engineNice > 19) throw new ConfigError('VERID_ENGINE_NICE must be between 0 and 19');
   for (const name of ['jobsPollSeconds', 'jobsLeaseSeconds', 'sweepIntervalSeconds', 'processingTimeoutSeconds', 'retentionMediaDays', 'retentionIdentityDays', 'retentionSessionDays'] as const) {
     if (config[name] < 1) throw new ConfigError(`${CONFIG_KEYS[name].env} must be at least 1`);
   }

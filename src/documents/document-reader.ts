@@ -1,6 +1,7 @@
 // The DocumentReader port implementation: scanning in a worker pool, judgement on the caller's thread.
 import { Piscina } from 'piscina';
 import { asEngineBusy } from '../errors/index.ts';
+import type { EngineWorkerData } from '../platform/index.ts';
 import { assembleReading } from './assemble-reading.ts';
 import type { DocumentScan } from './document-scan.ts';
 import type { DocumentTask } from './document-worker.ts';
@@ -17,13 +18,14 @@ const WORKER_HEAP_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSize
 /**
  * `maxQueue`: reads allowed to wait; beyond it a read fails with 503 engine_busy instead of
  * holding more images in memory. Unbounded by default (command-line tools); the server sets it.
+ * `nice`: the workers' scheduling priority on Linux (0, the default, leaves it as it is).
  */
-export function createDocumentReader(options: { maxThreads: number; maxQueue?: number }): DocumentReader & { hasSpareCapacity(): boolean } {
+export function createDocumentReader(options: { maxThreads: number; maxQueue?: number; nice?: number }): DocumentReader & { hasSpareCapacity(): boolean } {
   const maxQueue = options.maxQueue ?? Infinity;
   // OCR models take ~0.5 s and ~150 MB to load: keep idle workers alive instead of re-creating them.
   const pool = new Piscina({
     filename: WORKER_FILE, minThreads: 0, maxThreads: options.maxThreads, idleTimeout: 10 * 60_000, resourceLimits: WORKER_HEAP_LIMITS,
-    maxQueue,
+    maxQueue, workerData: { nice: options.nice ?? 0 } satisfies EngineWorkerData,
   });
   return {
     async read(front, back, readOptions = {}) {

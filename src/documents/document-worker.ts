@@ -1,9 +1,15 @@
 // Piscina worker: one PaddleOCR model per worker thread, reused for every document.
+import { workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import Ocr from '@gutenye/ocr-node';
+import { lowerThreadPriority, type EngineWorkerData } from '../platform/index.ts';
 import { scanDocument } from './document-scan.ts';
 import { installFastOcrInput } from './ocr-input.ts';
 import type { DocumentScan } from './document-scan.ts';
+
+// Before the model loads: onnxruntime's intra-op threads, started then, inherit this thread's
+// priority, so OCR yields the cores to the event loop's requests (docs/performance.md).
+lowerThreadPriority((workerData as EngineWorkerData | undefined)?.nice ?? 0);
 
 // libvips' operation cache would keep recent images (up to 50 MB) for re-use that never comes:
 // every task decodes a new upload.
