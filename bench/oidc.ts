@@ -281,7 +281,7 @@ try {
   const rows: Array<Record<string, unknown> & { backend: Backend; ratio: number }> = [];
   console.log(`${DURATION_S} s per point, ${ROUNDS} round(s), medians; ID tokens ${process.env.BENCH_OIDC_ALG ?? 'RS256'}`);
   if (ENDPOINTS.length) {
-    console.log('| endpoint | conns | backend | bare req/s | verid req/s | ratio | bare p50/p99 ms | verid p50/p99 ms | p99 ratio | queries/req | failed |');
+    console.log('| endpoint | conns | backend | bare req/s | verid req/s | ratio | bare p50/p99 ms | verid p50/p99 ms | p99 ratio | queries/req | failed bare / verid |');
     console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   }
   for (const endpoint of ENDPOINTS) {
@@ -294,9 +294,9 @@ try {
         rows.push({
           endpoint, conns: connections, baseline_rps: Math.round(bare.rps), verid_rps: Math.round(verid.rps), ratio, backend,
           baseline_p50_ms: bare.p50, baseline_p99_ms: bare.p99, verid_p50_ms: verid.p50, verid_p99_ms: verid.p99, p99_ratio: p99Ratio,
-          queries_per_request: verid.queriesPerRequest === null ? null : Math.round(verid.queriesPerRequest * 100) / 100, failed: verid.failed + bare.failed,
+          queries_per_request: verid.queriesPerRequest === null ? null : Math.round(verid.queriesPerRequest * 100) / 100, baseline_failed: bare.failed, verid_failed: verid.failed,
         });
-        console.log(`| ${endpoint} | ${connections} | ${backend} | ${Math.round(bare.rps)} | ${Math.round(verid.rps)} | ${ratio} | ${bare.p50}/${bare.p99} | ${verid.p50}/${verid.p99} | ${p99Ratio} | ${verid.queriesPerRequest?.toFixed(2) ?? '-'} | ${verid.failed + bare.failed} |`);
+        console.log(`| ${endpoint} | ${connections} | ${backend} | ${Math.round(bare.rps)} | ${Math.round(verid.rps)} | ${ratio} | ${bare.p50}/${bare.p99} | ${verid.p50}/${verid.p99} | ${p99Ratio} | ${verid.queriesPerRequest?.toFixed(2) ?? '-'} | ${bare.failed} / ${verid.failed} |`);
       }
     }
   }
