@@ -157,3 +157,11 @@ test("the recogniser's runner-up for a number character is accepted only when th
   assert.ok(!isStructurallyValid(readMrzText(ocr, NOW, ['X4K7219B3'])!));
   assert.ok(!isStructurallyValid(readMrzText([line1, greedy(frames)], NOW, ['X4K7219B2'])!));
 });
+
+test('a nationality letter only the grammar supplied is a guess: that decode is not offered', () => {
+  const [, line2] = buildTd3(DATA);
+  // The 'B' of GBR seen by no frame: the line is one character short there.
+  const frames = [...framesOf(line2.slice(0, 11)), {}, ...framesOf(line2.slice(12))];
+  assert.equal(greedy(frames), line2.slice(0, 11) + line2.slice(12));
+  assert.deepEqual(decodedLineCandidates(scoresOf(frames), 'TD3', 1), []);
+});

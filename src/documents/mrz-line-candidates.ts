@@ -60,6 +60,15 @@ function dateFixes(decoded: DecodedLine, line: string, field: Field): Array<{ li
   return fixes.sort((a, b) => b.cost - a.cost).slice(0, MAX_FIXES);
 }
 
+/**
+ * [line, first, end) of the fields no check digit covers and no printed text is compared with
+ * here: issuing state, nationality, sex. A character the grammar had to supply there is a guess,
+ * so a decode that needs one is not offered at all.
+ */
+const UNCHECKED: Readonly<Record<MrzFormat, readonly Field[]>> = {
+  TD1: [[0, 2, 5], [1, 15, 18], [1, 7, 8]], TD2: [[0, 2, 5], [1, 10, 13], [1, 20, 21]], TD3: [[0, 2, 5], [1, 10, 13], [1, 20, 21]],
+};
+
 /** Number swaps kept: each needs the printed zone to show its number anyway. */
 const MAX_NUMBER_SWAPS = 3;
 
@@ -104,6 +113,9 @@ function decodeLine(scores: CtcScores, format: MrzFormat, index: number): LineCa
   const only = index === 0 ? new Map([[0, DOCUMENT_CODES[format]]]) : undefined;
   const decoded = decodeUnderGrammar(scores, MRZ_LAYOUTS[format].classes[index]!, only);
   if (!decoded) return [];
+  const guessed = UNCHECKED[format].filter(([line]) => line === index).some(([, first, end]) =>
+    decoded.topChoice.slice(first, end).includes(false) || decoded.dropped.some((position) => position > first && position < end));
+  if (guessed) return [];
   const number = NUMBER[format];
   const positions = numberPositions(decoded.line, number);
   const numberForced = number[0] === index && (positions.some((position) => !decoded.topChoice[position])
