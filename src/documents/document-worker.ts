@@ -1,9 +1,11 @@
 // Piscina worker: one PaddleOCR model per worker thread, reused for every document.
 import { workerData } from 'node:worker_threads';
 import sharp from 'sharp';
-import Ocr from '@gutenye/ocr-node';
 import { lowerThreadPriority, type EngineWorkerData } from '../platform/index.ts';
+import type { OcrLine } from './ctc-scores.ts';
 import { scanDocument } from './document-scan.ts';
+import { createOcrEngine } from './ocr-engine.ts';
+import type { OcrEngine } from './ocr-engine.ts';
 import { installFastOcrInput } from './ocr-input.ts';
 import type { DocumentScan } from './document-scan.ts';
 
@@ -29,14 +31,11 @@ export interface DocumentTask {
  */
 const ONNX_OPTIONS = { enableCpuMemArena: false, extra: { session: { intra_op: { allow_spinning: '0' } } } };
 
-type OcrEngine = Awaited<ReturnType<typeof Ocr.create>>;
 let engine: Promise<OcrEngine> | undefined;
 
-async function recognize(image: Buffer): Promise<string[]> {
-  engine ??= installFastOcrInput().then(() => Ocr.create({ onnxOptions: ONNX_OPTIONS } as never));
-  // The engine's type says path, but it hands the value to sharp, which takes a Buffer too.
-  const lines = await (await engine).detect(image as unknown as string);
-  return lines.map((line: { text: string }) => line.text);
+async function recognize(image: Buffer): Promise<OcrLine[]> {
+  engine ??= installFastOcrInput().then(() => createOcrEngine(ONNX_OPTIONS));
+  return (await engine)(image);
 }
 
 export default async function readDocument(task: DocumentTask): Promise<DocumentScan> {

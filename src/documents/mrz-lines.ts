@@ -11,6 +11,11 @@ export interface MrzLineGroup {
 }
 
 const MAX_LENGTH_ERROR = 8;
+/**
+ * How much shorter than its format a line may read when the recogniser's scores came with it: the
+ * grammar-constrained decode restores dropped fillers however many runs lost them (mrz-ctc-decode.ts).
+ */
+const MAX_DECODABLE_SHORTFALL = 16;
 
 /** Text that could be an MRZ line: long, almost only [A-Z0-9<], with fillers. */
 export function looksLikeMrz(raw: string, normalized: string): boolean {
@@ -18,8 +23,11 @@ export function looksLikeMrz(raw: string, normalized: string): boolean {
   return normalized.length >= 20 && normalized.length >= compact.length * 0.9 && /[<K]{2}|</.test(normalized);
 }
 
-/** Consecutive OCR lines whose lengths fit TD1, TD2 or TD3, best fit first. */
-export function findMrzLineGroups(ocrLines: readonly string[]): MrzLineGroup[] {
+/**
+ * Consecutive OCR lines whose lengths fit TD1, TD2 or TD3, best fit first; `decodable`: indices of
+ * lines with CTC scores. A name line ending in a filler may be any shorter: the rest is padding.
+ */
+export function findMrzLineGroups(ocrLines: readonly string[], decodable: ReadonlySet<number> = new Set()): MrzLineGroup[] {
   const candidates = ocrLines
     .map((raw, index) => ({ index, line: normalizeOcrLine(raw), raw }))
     .filter((entry) => looksLikeMrz(entry.raw, entry.line));
@@ -29,7 +37,11 @@ export function findMrzLineGroups(ocrLines: readonly string[]): MrzLineGroup[] {
     for (let start = 0; start + lineCount <= candidates.length; start++) {
       const window = candidates.slice(start, start + lineCount);
       const errors = window.map((entry) => Math.abs(entry.line.length - lineLength));
-      if (errors.some((error) => error > MAX_LENGTH_ERROR)) continue;
+      const nameLine = format === 'TD1' ? 2 : 0;
+      const fits = (entry: (typeof window)[number], error: number, index: number) => error <= MAX_LENGTH_ERROR
+        || (entry.line.length < lineLength && (error <= MAX_DECODABLE_SHORTFALL && decodable.has(entry.index)
+          || index === nameLine && entry.line.endsWith('<')));
+      if (!window.every((entry, index) => fits(entry, errors[index]!, index))) continue;
       scored.push({
         format,
         lines: window.map((entry) => entry.line),

@@ -1,10 +1,15 @@
 // Reads the MRZ of a document image: OCR over a few image variants until the check digits pass.
 import sharp from 'sharp';
+import { ocrLineText } from './ctc-scores.ts';
+import type { OcrLine } from './ctc-scores.ts';
 import { isStructurallyValid, passedChecks, readMrzText } from './read-mrz-text.ts';
 import type { MrzTextReading } from './read-mrz-text.ts';
 
-/** Text lines of an image in reading order (the OCR engine is an adapter, injected). */
-export type RecognizeText = (image: Buffer) => Promise<string[]>;
+/**
+ * Text lines of an image in reading order (the OCR engine is an adapter, injected); lines with the
+ * recogniser's CTC scores let the MRZ be decoded under its grammar.
+ */
+export type RecognizeText = (image: Buffer) => Promise<ReadonlyArray<string | OcrLine>>;
 
 /** `printedText`: every text line of the whole page, for the cross-checks against the printed zone. */
 export type MrzImageOutcome =
@@ -63,7 +68,7 @@ function rank(reading: MrzTextReading): number {
 /** Text lines of the whole page, without looking for an MRZ (licence fronts). */
 export async function readPrintedText(image: Buffer, recognize: RecognizeText): Promise<string[]> {
   const { width = 0, height = 0 } = await sharp(image).metadata();
-  return recognize(await VARIANTS[0]!.make(image, width, height));
+  return (await recognize(await VARIANTS[0]!.make(image, width, height))).map(ocrLineText);
 }
 
 /**
@@ -90,7 +95,7 @@ export async function readMrzFromImage(
     if (variant.name.startsWith('quarter') && (best || height <= width)) break;
     if (namePassesLeft !== null && namePassesLeft-- <= 0) break;
     const lines = await recognize(await variant.make(upright, width, height));
-    if (variant.name === 'full') visualText = lines;
+    if (variant.name === 'full') visualText = lines.map(ocrLineText);
     const reading = readMrzText(lines, now, [...visualText, ...otherSideText]);
     if (!reading) continue;
     const valid = isStructurallyValid(reading);

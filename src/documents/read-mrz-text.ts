@@ -1,10 +1,14 @@
 // From OCR text lines of one page to the best-supported MRZ reading. Pure: no image, no OCR.
 import { parse as parseWithMrzLibrary } from 'mrz';
+import { ocrLineText } from './ctc-scores.ts';
+import type { OcrLine } from './ctc-scores.ts';
 import { MRZ_LAYOUTS } from './mrz-format.ts';
 import type { MrzFormat } from './mrz-format.ts';
 import { allChecksPass, parseMrzLines } from './mrz-fields.ts';
 import type { MrzParse } from './mrz-fields.ts';
 import { compactPrintedLines, confirmedRepair, documentNumberOf, documentNumberRepairs, printedNumberContradicts } from './mrz-number-repair.ts';
+import { decodedLineCandidates } from './mrz-line-candidates.ts';
+import type { LineCandidate } from './mrz-line-candidates.ts';
 import { findMrzLineGroups, fitLineLength, looksLikeMrz } from './mrz-lines.ts';
 import { applyPositionalClasses, normalizeOcrLine } from './mrz-normalize.ts';
 import { resolveStateCode, SPECIMEN_STATE } from './mrz-state-code.ts';
@@ -31,6 +35,10 @@ export interface MrzTextReading extends MrzParse {
 
 const MAX_GROUPS = 4;
 const MAX_LINE_CANDIDATES = 4;
+/** Below one passing check: a number only the grammar vouches for loses to one the recogniser read. */
+const UNCLEAR_NUMBER_PENALTY = 50;
+/** Ranking cost of a character of length error in the greedy text (the filler refit may have guessed the run). */
+const LENGTH_ERROR_COST = 20;
 const CHECK_DIGIT_FIELDS = new Set([
   'documentNumberCheckDigit', 'birthDateCheckDigit', 'expirationDateCheckDigit', 'personalNumberCheckDigit', 'compositeCheckDigit',
 ]);
@@ -74,38 +82,70 @@ function libraryInvalidFields(lines: readonly string[]): string[] {
  * field syntax and the amount of repair decide between them. `visualText` adds printed text seen
  * elsewhere on the page (e.g. when `ocrLines` come from a crop of the MRZ band).
  */
-export function readMrzText(ocrLines: readonly string[], now: Date, visualText: readonly string[] = []): MrzTextReading | null {
+export function readMrzText(
+  ocrLines: ReadonlyArray<string | OcrLine>, now: Date, visualText: readonly string[] = [],
+): MrzTextReading | null {
+  const texts = ocrLines.map(ocrLineText);
+  const decodable = new Set(ocrLines.flatMap((line, index) => (typeof line === 'object' && line.scores ? [index] : [])));
   let best: { reading: MrzTextReading; score: number; sourceIndices: number[] } | null = null;
-  for (const group of findMrzLineGroups(ocrLines).slice(0, MAX_GROUPS)) {
-    const layout = MRZ_LAYOUTS[group.format];
-    const nameLine = group.format === 'TD1' ? 2 : 0;
-    const lengthError = group.lines.reduce((sum, line) => sum + Math.abs(line.length - layout.lineLength), 0);
-    const printedNumbers = compactPrintedLines(visualLines(ocrLines, group.sourceIndices, visualText));
-    const perLine = group.lines.map((line, index) => {
-      const fitted = fitLineLength(index === nameLine ? line : fillerK(line), layout.lineLength);
-      return fitted.slice(0, MAX_LINE_CANDIDATES).map((candidate) => applyPositionalClasses(candidate, layout.classes[index]!));
-    });
+  for (const group of findMrzLineGroups(texts, decodable).slice(0, MAX_GROUPS)) {
+    const printedNumbers = compactPrintedLines(visualLines(texts, group.sourceIndices, visualText));
+    const perLine = group.lines.map((line, index) => lineCandidates(line, ocrLines[group.sourceIndices[index]!], group.format, index));
     for (const combo of cartesian(perLine)) {
       const states = withStateCodes(combo.map((candidate) => candidate.line), group.format);
       let lines = states.lines;
       let parsed = parseMrzLines(lines, group.format, now);
-      let changes = combo.reduce((sum, candidate) => sum + candidate.changes, states.changes);
+      let cost = combo.reduce((sum, candidate) => sum + candidate.cost, states.changes);
       const repairs = parsed.checks.documentNumber ? [] : documentNumberRepairs(lines, group.format);
       const repaired = confirmedRepair(repairs, group.format, printedNumbers);
       if (repaired) {
-        [lines, parsed, changes] = [repaired, parseMrzLines(repaired, group.format, now), changes + 1];
+        [lines, parsed, cost] = [repaired, parseMrzLines(repaired, group.format, now), cost + 1];
       }
-      const invalidFields = libraryInvalidFields(lines);
-      const score = (passedChecks(parsed.checks) - invalidFields.length) * 100 - lengthError * 20 - changes;
-      if (best && score <= best.score) continue;
+      const number = documentNumberOf(lines, group.format);
+      // A number the grammar filled in is a guess until the printed zone shows it as it stands.
+      const forcedUnconfirmed = !repaired && combo.some((candidate) => candidate.numberForced)
+        && !printedNumbers.some((text) => number.length > 0 && text.includes(number));
       const numberUnclear = repaired ? false : repairs.length > 0 && parsed.checks.birthDate && parsed.checks.expiryDate
-        || parsed.checks.documentNumber && printedNumberContradicts(documentNumberOf(lines, group.format, true), printedNumbers);
+        || parsed.checks.documentNumber && (forcedUnconfirmed || printedNumberContradicts(documentNumberOf(lines, group.format, true), printedNumbers));
+      const invalidFields = libraryInvalidFields(lines);
+      const score = (passedChecks(parsed.checks) - invalidFields.length) * 100 - cost - (numberUnclear ? UNCLEAR_NUMBER_PENALTY : 0);
+      if (best && score <= best.score) continue;
       best = { reading: { ...parsed, lines, invalidFields, nameConfirmed: null, nameSupport: 0, numberUnclear }, score, sourceIndices: group.sourceIndices };
     }
     if (best && isStructurallyValid(best.reading)) break;
   }
   if (!best) return null;
-  return withResolvedNames(best.reading, visualWords(visualLines(ocrLines, best.sourceIndices, visualText)), now);
+  return withResolvedNames(best.reading, visualWords(visualLines(texts, best.sourceIndices, visualText)), now);
+}
+
+/**
+ * Readings of one grouped line: the grammar-constrained decodes of its CTC scores when the engine
+ * kept them, then the greedy text with its filler runs refitted and positional classes applied.
+ */
+function lineCandidates(text: string, source: string | OcrLine | undefined, format: MrzFormat, index: number): LineCandidate[] {
+  const layout = MRZ_LAYOUTS[format];
+  const nameLine = format === 'TD1' ? 2 : 0;
+  const views = typeof source === 'object' ? [source.scores, source.widerScores] : [];
+  const decoded = views.flatMap((scores) => (scores ? decodedLineCandidates(scores, format, index) : []));
+  const lengthCost = LENGTH_ERROR_COST * Math.abs(text.length - layout.lineLength);
+  const shortfall = layout.lineLength - text.length;
+  // A name line is padding after its last filler: its end may simply be missing (cut off by the detector).
+  const padded = index === nameLine && shortfall > 0 && text.endsWith('<') ? [{ line: text + '<'.repeat(shortfall), cost: shortfall }] : [];
+  const fitted = [
+    ...fitLineLength(index === nameLine ? text : fillerK(text), layout.lineLength).slice(0, MAX_LINE_CANDIDATES).map((line) => ({ line, cost: lengthCost })),
+    ...padded,
+  ].map(({ line, cost }) => {
+    const classed = applyPositionalClasses(line, layout.classes[index]!);
+    return { line: classed.line, cost: cost + classed.changes, numberForced: false };
+  });
+  // One entry per line text, at its lowest cost; the greedy text's reading of a number is the recogniser's own.
+  const byLine = new Map<string, LineCandidate>();
+  for (const candidate of [...fitted, ...decoded]) {
+    const known = byLine.get(candidate.line);
+    if (!known) byLine.set(candidate.line, candidate);
+    else byLine.set(candidate.line, { line: candidate.line, cost: Math.min(known.cost, candidate.cost), numberForced: known.numberForced && candidate.numberForced });
+  }
+  return [...byLine.values()];
 }
 
 /** Where issuing state and nationality sit: [line, start] of each three-letter field. */
