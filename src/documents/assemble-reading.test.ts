@@ -9,7 +9,7 @@ import type { CaptureMeasures } from './capture-quality.ts';
 import type { DocumentScan, SideScan } from './document-scan.ts';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
-const GOOD: CaptureMeasures = { width: 1012, height: 638, edgeDensity: 0.08, contentArea: 0.8, contentWidth: 930, sharpness: 0.7, glare: 0, borderContact: 0 };
+const GOOD: CaptureMeasures = { width: 1012, height: 638, edgeDensity: 0.08, contentArea: 0.8, contentWidth: 930, sharpness: 0.7, glare: 0, borderContact: 0, whiteLevel: 240 };
 const PAYLOAD = buildAamvaPayload({
   country: 'USA', jurisdiction: 'IL', surname: 'Smith', firstName: 'John', documentNumber: 'S1234567',
   birthDate: '1974-08-12', expiryDate: '2032-04-15', sex: 'M',

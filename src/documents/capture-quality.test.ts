@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
 import sharp from 'sharp';
+import { glareOverBottomBand, motionBlur } from '../../test/support/bad-captures.ts';
 import * as degrade from '../../test/support/degrade.ts';
 import { generateIdCard, generatePassport } from '../../test/support/synthetic-document.ts';
 import { generateDriverLicence } from '../../test/support/synthetic-licence.ts';
@@ -69,5 +70,23 @@ test('a featureless photo → document_not_found, with the quality items UNKNOWN
   const { data, info } = await sharp(blank).raw().toBuffer({ resolveWithObject: true });
   const judged = judgeCapture(measureCapture({ data, width: info.width, height: info.height, channels: info.channels }, 1000, 700), 'Back');
   assert.deepEqual(judged.reasons, ['document_not_found']);
-  assert.deepEqual(judged.quality.map((item) => `${item.key}:${item.status}`), ['sharpnessBack:UNKNOWN', 'glareBack:UNKNOWN', 'documentSizeBack:UNKNOWN', 'framingBack:UNKNOWN']);
+  assert.deepEqual(judged.quality.map((item) => `${item.key}:${item.status}`), ['sharpnessBack:UNKNOWN', 'glareBack:UNKNOWN', 'documentSizeBack:UNKNOWN', 'framingBack:UNKNOWN', 'exposureBack:UNKNOWN']);
 });
+
+// Reason accuracy (bench/capture-reasons.ts): each defect is named for what it is, on a noisy
+// phone photo as well as a clean one.
+const noisy = (seed: number) => degrade.sensorNoise(16, seed);
+
+const named: Array<[string, degrade.Degradation, string[]]> = [
+  ['sensor noise on a well-framed card is no defect (was document_cut_off)', degrade.chain(degrade.rotate(3), noisy(5)), []],
+  ['a reflection over the MRZ / barcode on a noisy photo → document_glare (was document_cut_off)', degrade.chain(degrade.rotate(3), noisy(6), glareOverBottomBand(0.5, 0.35)), ['document_glare']],
+  ['a small card on a noisy photo → document_too_small (the noise spread the content box)', degrade.chain(degrade.farAway(0.28), noisy(7)), ['document_too_small']],
+  ['motion blur → document_blurry (one axis smeared, the other crisp)', degrade.chain(degrade.rotate(3), motionBlur(15)), ['document_blurry']],
+  ['an underexposed photo → document_too_dark', degrade.chain(degrade.rotate(3), degrade.lowLight(0.18)), ['document_too_dark']],
+];
+
+for (const [name, degradation, reasons] of named) {
+  test(name, async () => {
+    for (const [kind, image] of Object.entries(documents)) assert.deepEqual(await reasonsOf(await degradation(image)), reasons, kind);
+  });
+}

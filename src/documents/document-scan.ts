@@ -50,6 +50,11 @@ async function prepare(bytes: Uint8Array): Promise<{ upright: Buffer; measures: 
   }
 }
 
+/** The capture measures of one photo exactly as a scan takes them (bench/capture-reasons.ts). */
+export async function measurePhoto(bytes: Uint8Array): Promise<CaptureMeasures | null> {
+  return (await prepare(bytes))?.measures ?? null;
+}
+
 const emptySide = (measures: CaptureMeasures | null): SideScan => ({ measures, pdf417: null, mrz: null, printedText: [] });
 const isAamva = (outcome: Pdf417Outcome | null) => outcome?.kind === 'decoded' && AAMVA_MARK.test(outcome.text);
 

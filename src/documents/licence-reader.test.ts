@@ -33,7 +33,8 @@ test('a generated licence is read back exactly from its barcode and cross-checke
     'fullNameCrosscheck:OK', 'birthDateCrosscheck:OK', 'documentNumberCrosscheck:OK', 'nameMatch:OK',
   ]);
   assert.deepEqual(reading.quality.map((item) => item.key), [
-    'sharpnessFront', 'glareFront', 'documentSizeFront', 'framingFront', 'sharpnessBack', 'glareBack', 'documentSizeBack', 'framingBack',
+    'sharpnessFront', 'glareFront', 'documentSizeFront', 'framingFront', 'exposureFront',
+    'sharpnessBack', 'glareBack', 'documentSizeBack', 'framingBack', 'exposureBack',
   ]);
   assert.ok(reading.quality.every((item) => item.status === 'OK'), JSON.stringify(reading.quality));
 });

@@ -6,6 +6,7 @@ export const DOCUMENT_REASON_MESSAGES = {
   document_blurry: 'The photo of your document is blurry; hold still and make sure it is in focus.',
   document_glare: 'Glare hides part of your document; move away from direct light and try again.',
   document_too_small: 'Your document is too far away; move closer so it fills most of the frame.',
+  document_too_dark: 'The photo of your document is too dark; turn on a light or move somewhere brighter.',
   document_cut_off: 'Part of your document is cut off; make sure all four edges are in the frame.',
   document_wrong_side: 'This looks like the back of your document; please photograph the front first.',
   document_unsupported: 'This type of document is not supported; please use a passport, ID card or driver licence.',
@@ -32,7 +33,7 @@ export type DocumentReasonCode = keyof typeof DOCUMENT_REASON_MESSAGES;
 /** Capture problems: a new photo can fix them, so they ask for a retake instead of failing. */
 export const CAPTURE_REASONS: ReadonlySet<string> = new Set<DocumentReasonCode>([
   'image_unreadable', 'document_not_found', 'document_blurry', 'document_glare', 'document_too_small',
-  'document_cut_off', 'document_wrong_side', 'mrz_unclear',
+  'document_too_dark', 'document_cut_off', 'document_wrong_side', 'mrz_unclear',
 ]);
 
 export function isRetryable(reasons: readonly string[]): boolean {
