@@ -3,6 +3,7 @@
 // the barcode alone, scaled up, instead of on the whole photo.
 import type { Box, RawImage } from './image-measures.ts';
 import { toGrey } from './image-measures.ts';
+import { forEachStrongEdge } from './skew-angle.ts';
 
 export interface BarcodeRegion {
   box: Box;
@@ -141,23 +142,14 @@ const SLANT_WINDOW = Math.PI / 6;
  * a codeword column down the image and loses it when the bars lean.
  */
 export function barcodeSlant(image: RawImage): { bars: number; rows: number } {
-  const grey = toGrey(image);
-  const { width, height } = image;
   const sums = { barsCos: 0, barsSin: 0, rowsCos: 0, rowsSin: 0 };
-  for (let y = 1; y < height - 1; y++) {
-    for (let x = 1; x < width - 1; x++) {
-      const i = y * width + x;
-      const gx = grey[i - width + 1]! + 2 * grey[i + 1]! + grey[i + width + 1]! - grey[i - width - 1]! - 2 * grey[i - 1]! - grey[i + width - 1]!;
-      const gy = grey[i + width - 1]! + 2 * grey[i + width]! + grey[i + width + 1]! - grey[i - width - 1]! - 2 * grey[i - width]! - grey[i - width + 1]!;
-      const weight = gx * gx + gy * gy;
-      if (weight < 10_000) continue;
-      // Doubled angles: a gradient and its opposite (a bar's two edges) vote alike.
-      const doubled = 2 * Math.atan2(gy, gx);
-      const [cos, sin] = [Math.cos(doubled), Math.sin(doubled)];
-      if (cos >= Math.cos(2 * SLANT_WINDOW)) { sums.barsCos += weight * cos; sums.barsSin += weight * sin; }
-      if (cos <= -Math.cos(2 * SLANT_WINDOW)) { sums.rowsCos += weight * cos; sums.rowsSin += weight * sin; }
-    }
-  }
+  forEachStrongEdge(image, (gx, gy, weight) => {
+    // Doubled angles: a gradient and its opposite (a bar's two edges) vote alike.
+    const doubled = 2 * Math.atan2(gy, gx);
+    const [cos, sin] = [Math.cos(doubled), Math.sin(doubled)];
+    if (cos >= Math.cos(2 * SLANT_WINDOW)) { sums.barsCos += weight * cos; sums.barsSin += weight * sin; }
+    if (cos <= -Math.cos(2 * SLANT_WINDOW)) { sums.rowsCos += weight * cos; sums.rowsSin += weight * sin; }
+  });
   const degrees = (radians: number) => (radians * 180) / Math.PI;
   // A bar leaning by a has its gradient at −a; a row tilted by c has its gradient at 90° + c.
   const bars = sums.barsCos === 0 ? 0 : -degrees(Math.atan2(sums.barsSin, sums.barsCos) / 2);
