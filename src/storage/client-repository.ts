@@ -127,11 +127,13 @@ export class ClientRepository {
     }).where('client_id', '=', clientId)
       .where((eb) => row.secret_hash === null ? eb('secret_hash', 'is', null) : eb('secret_hash', '=', row.secret_hash))
       .executeTakeFirst();
+    this.#cache?.changed(`client:${clientId}`);
     return Number(result.numUpdatedRows) === 1;
   }
 
   async delete(clientId: string): Promise<boolean> {
     const result = await this.#db.deleteFrom('oidc_clients').where('client_id', '=', clientId).executeTakeFirst();
+    this.#cache?.changed(`client:${clientId}`);
     return Number(result.numDeletedRows) === 1;
   }
 }

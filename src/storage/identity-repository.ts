@@ -20,7 +20,7 @@ export class IdentityRepository implements IdentityStore {
   async enroll(lookupKeys: string[], claims: IdentityClaims, faceTemplate: number[] | null, environment: Environment = 'production'): Promise<string> {
     const now = Date.now();
     const lookupKey = lookupKeys[0]!;
-    return this.#db.transaction().execute(async (tx) => {
+    const enrolled = await this.#db.transaction().execute(async (tx) => {
       const existing = await tx.selectFrom('identities').select('id').where('lookup_key', 'in', lookupKeys).executeTakeFirst();
       const id = existing?.id ?? randomId();
       const values = {
@@ -37,6 +37,8 @@ export class IdentityRepository implements IdentityStore {
       }
       return id;
     });
+    this.#cache?.changed(`identity:${enrolled}`);
+    return enrolled;
   }
 
   async findClaims(identityId: string): Promise<IdentityClaims | undefined> {

@@ -62,13 +62,14 @@ export class OidcPayloadRepository {
     // One statement, except during a master-key rotation.
     if (previousKeys.length === 0) {
       await save(this.#db);
-      return;
+    } else {
+      await this.#db.transaction().execute(async (tx) => {
+        // The same artefact saved again after a key rotation replaces its row under the previous key.
+        await tx.deleteFrom('oidc_payloads').where('model', '=', model).where('id', 'in', previousKeys).execute();
+        await save(tx);
+      });
     }
-    await this.#db.transaction().execute(async (tx) => {
-      // The same artefact saved again after a key rotation replaces its row under the previous key.
-      await tx.deleteFrom('oidc_payloads').where('model', '=', model).where('id', 'in', previousKeys).execute();
-      await save(tx);
-    });
+    if (model === 'Grant') this.#cache?.changed(`grant:${id}`);
   }
 
   async find(model: string, column: LookupColumn, value: string): Promise<StoredPayload | undefined> {
@@ -130,6 +131,7 @@ export class OidcPayloadRepository {
 
   async destroy(model: string, id: string): Promise<void> {
     await this.#db.deleteFrom('oidc_payloads').where('model', '=', model).where('id', 'in', this.#keys(model, 'id', id)).execute();
+    if (model === 'Grant') this.#cache?.changed(`grant:${id}`);
   }
 
   async revokeByGrantId(model: string, grantId: string): Promise<void> {

@@ -80,6 +80,17 @@ export class ReadCache {
     this.#entries.set(key, { json: JSON.stringify(value), epoch: Number(epoch), until: Date.now() + this.#ttlMs });
   }
 
+  /**
+   * After this process changed what `key` names (the triggers raised the counter): the entry goes,
+   * and the running request uses no entry until its next statement has read the new counter — it
+   * keeps the counter it saw before its write and must not read its own old entry back.
+   */
+  changed(key: string): void {
+    this.#entries.delete(key);
+    const request = this.#scope.getStore();
+    if (request) request.epoch = null;
+  }
+
   /** Drops everything (tests; a master-key change). */
   clear(): void {
     this.#entries.clear();

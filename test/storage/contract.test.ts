@@ -138,6 +138,16 @@ for (const backend of backends) {
       await clients.find('rc');
       assert.equal(cache.stats.hits, outside);
 
+      // A request that changes a grant reads its own change back, not the entry it had.
+      const ownWrite = await cache.run(async () => {
+        await payloads.find('AccessToken', 'id', 'rc-at');
+        assert.equal((await payloads.find('Grant', 'id', 'rc-g'))?.payload.scope, 'openid');
+        await payloads.upsert('Grant', 'rc-g', { scope: 'openid email' }, Date.now() + 60_000);
+        return (await payloads.find('Grant', 'id', 'rc-g'))?.payload.scope;
+      });
+      assert.equal(ownWrite, 'openid email');
+      await payloads.upsert('Grant', 'rc-g', { scope: 'openid' }, Date.now() + 60_000);
+
       // Writes that change nothing kept leave the counter alone (tokens are consumed, created all the time).
       const before = await epoch();
       await payloads.consume('AccessToken', 'rc-at');
