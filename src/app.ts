@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import middie from '@fastify/middie';
 import swagger from '@fastify/swagger';
 import { Redis } from 'ioredis';
@@ -68,7 +68,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       serializers: { req: (req) => ({ method: req.method, path: req.url.split('?')[0] }) },
     },
     // One access-log line per request, when it is answered (below), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     // Forwarded headers count only from configured proxies (VERID_TRUST_PROXY); see abuse/forwarded-headers.ts.
     trustProxy: trustedProxies.enabled ? (address: string) => trustedProxies.isTrusted(address) : false,
