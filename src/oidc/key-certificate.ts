@@ -23,7 +23,9 @@ export function keyCertificate(privateJwk: Record<string, unknown>, kid: string,
   const notBefore = new Date(Math.floor(createdAt / 1000) * 1000);
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = new Date(notBefore.getTime() + TEN_YEARS_MS);
-  const name = [{ name: 'commonName', value: `verid ${kid}` }];
+  // UTF8String (RFC 5280 §4.1.2.4): node-forge's default PrintableString may not hold a kid's `_`,
+  // and strict parsers (Go's crypto/x509, so go-jose and go-oidc) then reject the whole JWKS.
+  const name = [{ name: 'commonName', value: `verid ${kid}`, valueTagClass: forge.asn1.Type.UTF8 as number }];
   cert.setSubject(name);
   cert.setIssuer(name);
   const signatureOid = forge.pki.oids.sha256WithRSAEncryption!;
