@@ -28,7 +28,7 @@ export function readEpoch(eb: ExpressionBuilder<Database, any>) {
  * nothing is looked up or kept. Entries are kept as JSON and parsed anew for each caller (a caller
  * may change what it gets; what is cached came from JSON: rows and decrypted payloads),
  * live at most `ttlMs`, and at most `maxEntries` are kept (least recently used out first):
- * decrypted claims stay in memory for seconds, not for the process's life (docs/security.md).
+ * decrypted claims stay in memory for at most a minute, not for the process's life (docs/security.md).
  */
 export class ReadCache {
   readonly #scope = new AsyncLocalStorage<{ epoch: number | null }>();
